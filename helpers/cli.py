@@ -1,0 +1,195 @@
+"""The ``playbook`` command (also ``python -m helpers``).
+
+Sub-commands::
+
+    playbook run    [--date YYYY-MM-DD] [--data DIR] [--out DIR] [--lang zh|en]
+                    [--only NAME ...] [--config FILE] [--workers N] [--quiet]
+    playbook sample [--out DIR] [--seed N] [--scale X] [--days N] [--end YYYY-MM-DD]
+                    [--format csv|parquet]
+    playbook strip  [--check] PATH ...
+
+Exit codes: 0 success; 1 some notebook failed (``run``) or a notebook is not clean
+(``strip --check``); 2 the command could not run (missing data folder, unusable input file,
+bad date, unknown notebook ...) - a one-line message is printed to stderr, no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _date(value: str) -> str:
+    from helpers.runner import RunError, parse_run_date
+
+    try:
+        return parse_run_date(value)
+    except RunError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value!r}")
+    return n
+
+
+class _UsageError(Exception):
+    """A command-line mistake; reported on one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{message} (see: {self.prog} --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="playbook",
+        description="E-commerce operations playbook: run the notebooks, make sample data.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_run = sub.add_parser("run", help="execute the notebooks for one date -> HTML reports")
+    p_run.add_argument(
+        "--date",
+        type=_date,
+        default=None,
+        help="run date YYYY-MM-DD (default: last complete day in the orders)",
+    )
+    p_run.add_argument("--data", default="data/sample", help="data folder (default: data/sample)")
+    p_run.add_argument("--out", default="reports", help="report folder (default: reports)")
+    p_run.add_argument(
+        "--lang", choices=("zh", "en"), default=None, help="report language (default: settings, zh)"
+    )
+    p_run.add_argument(
+        "--only", nargs="+", metavar="NAME", help="run only these notebooks (e.g. daily_review)"
+    )
+    p_run.add_argument("--config", default=None, help="settings YAML (default: DATA/playbook.yaml)")
+    p_run.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        help="notebooks run in parallel (default: number of CPUs)",
+    )
+    p_run.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    p_run.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    p_sample = sub.add_parser("sample", help="write the synthetic sample shop data")
+    p_sample.add_argument("--out", default="data/sample", help="folder (default: data/sample)")
+    p_sample.add_argument("--seed", type=int, default=7)
+    p_sample.add_argument("--scale", type=float, default=1.0, help="volume multiplier")
+    p_sample.add_argument("--days", type=_positive_int, default=730, help="days of history")
+    p_sample.add_argument("--end", type=_date, default="2026-11-15", help="last day YYYY-MM-DD")
+    p_sample.add_argument("--format", choices=("csv", "parquet"), default="csv")
+
+    p_strip = sub.add_parser("strip", help="remove outputs from notebooks before committing")
+    p_strip.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders")
+    p_strip.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 when a notebook has outputs"
+    )
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"playbook: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, KeyError) and exc.args:
+        text = str(exc.args[0])
+    else:
+        text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from helpers.runner import run
+
+    result = run(
+        data_dir=args.data,
+        out_dir=args.out,
+        run_date=args.date,
+        lang=args.lang,
+        only=args.only,
+        notebooks_dir=args.notebooks,
+        config=args.config,
+        workers=args.workers,
+        progress=not args.quiet,
+    )
+    return result.exit_code
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from helpers.sample import generate_sample
+
+    counts = generate_sample(
+        args.out,
+        seed=args.seed,
+        end_date=args.end,
+        days=args.days,
+        scale=args.scale,
+        fmt=args.format,
+    )
+    for table, rows in sorted(counts.items()):
+        print(f"{table}: {rows} rows")
+    print(f"sample data written to {args.out}")
+    return EXIT_OK
+
+
+def _notebook_files(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files.extend(
+                sorted(f for f in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in f.parts)
+            )
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise FileNotFoundError(f"no such notebook or folder: {raw}")
+    return files
+
+
+def _cmd_strip(args: argparse.Namespace) -> int:
+    from helpers.runner import strip_outputs
+
+    dirty = [f for f in _notebook_files(args.paths) if strip_outputs(f, write=not args.check)]
+    for f in dirty:
+        print(f"{'has outputs' if args.check else 'stripped'}: {f}")
+    return EXIT_FAILED if (args.check and dirty) else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``playbook`` command; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        return _fail(str(exc))
+    except SystemExit as exc:  # --help / --version
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    handlers = {"run": _cmd_run, "sample": _cmd_sample, "strip": _cmd_strip}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except (ValueError, OSError, KeyError) as exc:
+        # RunError, IntakeError and settings errors are ValueErrors with a clear message.
+        return _fail(_error_text(exc))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

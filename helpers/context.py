@@ -1,0 +1,117 @@
+"""What every notebook opens first: settings, validated data and the run's facts.
+
+A batch run prepares this once (:func:`prepare`) and the notebooks of that run read it back
+from the cache; a notebook opened by hand in JupyterLab calls :func:`load_context` with its
+defaults and gets the same objects (building them on first use).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.intake import default_cache_dir
+from helpers.settings import Settings, load_settings
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Everything a notebook needs for one run date.
+
+    Attributes
+    ----------
+    settings : the run's settings (language already applied).
+    dataset : validated contract tables plus quarantine and provenance
+        (:class:`helpers.intake.Dataset`).
+    facts : compact per-run facts, cut at the run date (:class:`helpers.facts.Facts`).
+    run_date : the day under review (midnight timestamp).
+    lang : report language (``zh`` or ``en``).
+    """
+
+    settings: Settings
+    dataset: object
+    facts: object
+    run_date: pd.Timestamp
+    lang: str
+
+    @property
+    def available(self) -> frozenset[str]:
+        return frozenset(self.dataset.available)
+
+    def missing(self, *tables: str) -> list[str]:
+        """The tables among ``tables`` that this data set does not have."""
+        return [t for t in tables if t not in self.available]
+
+
+def _facts_dir(
+    cache_dir: Path, fingerprint: str, run_date: pd.Timestamp, settings: Settings
+) -> Path:
+    """Facts depend on the data, the date and the settings (e.g. the shipping SLA)."""
+    knobs = json.dumps(settings.replace(language="zh").to_dict(), sort_keys=True, default=str)
+    tag = hashlib.sha256(knobs.encode("utf-8")).hexdigest()[:12]
+    return cache_dir / fingerprint / f"facts-{run_date:%Y-%m-%d}-{tag}"
+
+
+def prepare(
+    data_dir: str | Path,
+    settings: Settings,
+    *,
+    cache_dir: str | Path | None = None,
+    run_date: str | pd.Timestamp | None = None,
+) -> tuple[object, object, pd.Timestamp]:
+    """Validate the data and build the facts for ``run_date``, both cached.
+
+    Returns ``(dataset, facts, run_date)``; ``run_date`` None means the last complete day in
+    the orders. The facts are written next to the cached tables, so a second call with the
+    same inputs and date reads everything back without parsing or scanning again.
+    """
+    from helpers.facts import build_facts, last_complete_day, load_facts, save_facts
+    from helpers.intake import load_dataset
+
+    cache = Path(cache_dir) if cache_dir else default_cache_dir()
+    dataset = load_dataset(data_dir, settings, cache_dir=cache)
+    day = (
+        last_complete_day(dataset["orders"])
+        if run_date in (None, "")
+        else pd.Timestamp(run_date).normalize()
+    )
+    target = _facts_dir(cache, dataset.fingerprint, day, settings)
+    if (target / "facts.json").is_file():
+        return dataset, load_facts(target), day
+    facts = build_facts(dataset.tables, day, settings)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".facts-", dir=target.parent))
+    save_facts(facts, tmp)
+    try:
+        tmp.rename(target)
+    except OSError:  # another process finished first: keep theirs
+        shutil.rmtree(tmp, ignore_errors=True)
+    return dataset, facts, day
+
+
+def load_context(
+    data_dir: str | Path = "../data/sample",
+    *,
+    run_date: str | None = "",
+    lang: str | None = "",
+    cache_dir: str | None = "",
+    config: str | None = "",
+) -> RunContext:
+    """Open a run the way the notebooks' parameters cell describes it.
+
+    Empty strings mean "the default": the last complete day, the settings' language, the
+    user cache folder, ``playbook.yaml`` in the data folder.
+    """
+    settings = load_settings(config or data_dir, language=lang or None)
+    dataset, facts, day = prepare(
+        data_dir, settings, cache_dir=cache_dir or None, run_date=run_date or None
+    )
+    return RunContext(
+        settings=settings, dataset=dataset, facts=facts, run_date=day, lang=settings.language
+    )

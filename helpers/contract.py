@@ -1,0 +1,447 @@
+"""The data contract: the canonical tables every notebook reads.
+
+Every source (a platform export, a warehouse dump, the generated sample shop) is mapped onto
+these tables by :mod:`helpers.intake`. Column names are English ``snake_case``; money is in the
+shop currency (``Settings.currency``); timestamps are naive local time in
+``Settings.timezone`` (Asia/Shanghai by default); dates are calendar days in that timezone.
+
+Only ``orders`` and ``order_items`` are mandatory. Every other table is optional and the
+notebooks say which sections they skip when one is absent.
+
+The same specification drives validation (:mod:`helpers.intake`) and the documentation
+(``docs/data_contract.md`` is checked against it by a test).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DType = Literal["str", "datetime", "date", "float", "int", "bool"]
+
+#: Canonical order statuses. Metrics are computed from timestamps (``paid_at``,
+#: ``shipped_at``) so that a run never sees the future; the status is kept for display and
+#: for telling cancelled-before-payment orders apart.
+ORDER_STATUSES: tuple[str, ...] = (
+    "pending",  # created, not paid (等待买家付款)
+    "paid",  # paid, not shipped (买家已付款,等待卖家发货)
+    "shipped",  # shipped, not confirmed (卖家已发货,等待买家确认)
+    "completed",  # confirmed / 交易成功
+    "cancelled",  # closed without payment (交易关闭 before payment)
+    "refunded",  # closed after a full refund (交易关闭 after payment)
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a contract table.
+
+    Parameters
+    ----------
+    name : canonical column name.
+    dtype : logical type; ``datetime`` is a naive local timestamp, ``date`` a calendar day.
+    required : the table is unusable without it (the file fails with a clear error).
+    unit : unit of measure (``currency``, ``count``, ``hours``, ``ratio`` ...), empty if none.
+    zh : Chinese name as used on Chinese platforms.
+    description : what the column means.
+    nullable : whether a row may leave it empty (a required column can still be nullable,
+        e.g. ``paid_at`` of an unpaid order).
+    min_value : smallest allowed value for numeric columns (rows below go to quarantine).
+    allowed : closed set of allowed values for categorical columns.
+    """
+
+    name: str
+    dtype: DType
+    required: bool = False
+    unit: str = ""
+    zh: str = ""
+    description: str = ""
+    nullable: bool = True
+    min_value: float | None = None
+    allowed: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A contract table: its columns, its primary key and what it is for."""
+
+    name: str
+    zh: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    mandatory: bool = False
+    #: (column, table, column) references checked at intake; rows that point nowhere are
+    #: quarantined.
+    references: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"table {self.name!r} has no column {name!r}")
+
+
+C = Column
+
+ORDERS = Table(
+    name="orders",
+    zh="订单",
+    description="One row per order (订单). GMV is counted on paid_at, the day the buyer paid.",
+    key=("order_id",),
+    mandatory=True,
+    columns=(
+        C("order_id", "str", True, zh="订单编号", description="Order id, unique.", nullable=False),
+        C(
+            "customer_id",
+            "str",
+            True,
+            zh="买家ID",
+            description="Pseudonymous buyer id. Platform nicknames are hashed at intake; "
+            "never a name, phone or address.",
+            nullable=False,
+        ),
+        C(
+            "created_at",
+            "datetime",
+            True,
+            zh="订单创建时间",
+            description="When the order was placed.",
+            nullable=False,
+        ),
+        C(
+            "paid_at",
+            "datetime",
+            True,
+            zh="订单付款时间",
+            description="When the buyer paid; empty for unpaid orders.",
+        ),
+        C(
+            "status",
+            "str",
+            True,
+            zh="订单状态",
+            description="Status at export time; one of " + ", ".join(ORDER_STATUSES) + ".",
+            nullable=False,
+            allowed=ORDER_STATUSES,
+        ),
+        C(
+            "paid_amount",
+            "float",
+            True,
+            unit="currency",
+            zh="买家实际支付金额",
+            description="What the buyer actually paid for the order, after discounts, "
+            "including shipping fee. 0 for unpaid orders.",
+            nullable=False,
+            min_value=0.0,
+        ),
+        C(
+            "channel",
+            "str",
+            zh="渠道",
+            description="Traffic source that produced the order (搜索, 推荐, 直播, 短视频, "
+            "付费推广, 私域 ...). Empty means 未知/unknown.",
+        ),
+        C("shipped_at", "datetime", zh="发货时间", description="When the parcel was handed over."),
+        C(
+            "discount_amount",
+            "float",
+            unit="currency",
+            zh="优惠金额",
+            description="Discounts granted on the order (shop coupons, 满减 ...).",
+            min_value=0.0,
+        ),
+        C(
+            "shipping_fee",
+            "float",
+            unit="currency",
+            zh="运费",
+            description="Shipping fee charged to the buyer.",
+            min_value=0.0,
+        ),
+        C("province", "str", zh="省份", description="Delivery province (no finer address)."),
+        C("promo_id", "str", zh="活动ID", description="Promotion the order took part in."),
+    ),
+)
+
+ORDER_ITEMS = Table(
+    name="order_items",
+    zh="订单明细",
+    description="One row per order line (子订单). Line amounts add up to the goods value of "
+    "the order before order-level discounts.",
+    key=("order_id", "line_no"),
+    mandatory=True,
+    references=(("order_id", "orders", "order_id"),),
+    columns=(
+        C("order_id", "str", True, zh="订单编号", description="Parent order.", nullable=False),
+        C(
+            "line_no",
+            "int",
+            True,
+            zh="子订单序号",
+            description="Line number within the order, 1..n.",
+            nullable=False,
+            min_value=1,
+        ),
+        C("sku_id", "str", True, zh="商家编码", description="Item / SKU id.", nullable=False),
+        C(
+            "quantity",
+            "int",
+            True,
+            unit="count",
+            zh="购买数量",
+            description="Units bought on the line.",
+            nullable=False,
+            min_value=1,
+        ),
+        C(
+            "unit_price",
+            "float",
+            True,
+            unit="currency",
+            zh="单价",
+            description="Price per unit actually charged on the line, before order-level "
+            "discounts.",
+            nullable=False,
+            min_value=0.0,
+        ),
+        C("title", "str", zh="宝贝标题", description="Item title as shown on the order."),
+    ),
+)
+
+PRODUCTS = Table(
+    name="products",
+    zh="商品",
+    description="Item master data.",
+    key=("sku_id",),
+    columns=(
+        C("sku_id", "str", True, zh="商家编码", nullable=False),
+        C("title", "str", zh="宝贝标题"),
+        C("category", "str", zh="类目"),
+        C("list_price", "float", unit="currency", zh="标价", min_value=0.0),
+        C("unit_cost", "float", unit="currency", zh="成本价", min_value=0.0),
+        C("launch_date", "date", zh="上架日期"),
+    ),
+)
+
+TRAFFIC = Table(
+    name="traffic",
+    zh="流量",
+    description="生意参谋-style traffic, one row per day and channel (sku_id empty) or per day, "
+    "channel and item. Shop UV is the sum of channel-level rows.",
+    key=("date", "channel", "sku_id"),
+    columns=(
+        C("date", "date", True, zh="日期", nullable=False),
+        C("channel", "str", True, zh="渠道", nullable=False),
+        C("sku_id", "str", zh="商家编码", description="Empty on channel-level rows."),
+        C("impressions", "int", unit="count", zh="曝光量", min_value=0),
+        C("visitors", "int", True, unit="count", zh="访客数 UV", nullable=False, min_value=0),
+        C("add_to_cart_users", "int", unit="count", zh="加购人数", min_value=0),
+        C("favorite_users", "int", unit="count", zh="收藏人数", min_value=0),
+    ),
+)
+
+AD_SPEND = Table(
+    name="ad_spend",
+    zh="推广花费",
+    description="Ad-platform report (直通车, 引力魔方, 万相台 ...), one row per day, channel "
+    "and campaign.",
+    key=("date", "channel", "campaign"),
+    columns=(
+        C("date", "date", True, zh="日期", nullable=False),
+        C("channel", "str", True, zh="渠道", nullable=False),
+        C("campaign", "str", zh="计划"),
+        C("spend", "float", True, unit="currency", zh="花费", nullable=False, min_value=0.0),
+        C("impressions", "int", unit="count", zh="展现量", min_value=0),
+        C("clicks", "int", unit="count", zh="点击量", min_value=0),
+        C("attributed_gmv", "float", unit="currency", zh="成交金额", min_value=0.0),
+    ),
+)
+
+INVENTORY = Table(
+    name="inventory",
+    zh="库存",
+    description="Warehouse stock snapshots, one row per day and item.",
+    key=("date", "sku_id"),
+    columns=(
+        C("date", "date", True, zh="日期", nullable=False),
+        C("sku_id", "str", True, zh="商家编码", nullable=False),
+        C("on_hand", "int", True, unit="count", zh="可用库存", nullable=False, min_value=0),
+        C("lead_time_days", "float", unit="days", zh="补货周期", min_value=0.0),
+    ),
+)
+
+AFTER_SALES = Table(
+    name="after_sales",
+    zh="售后",
+    description="Refund and return requests (售后单).",
+    key=("case_id",),
+    references=(("order_id", "orders", "order_id"),),
+    columns=(
+        C("case_id", "str", True, zh="退款编号", nullable=False),
+        C("order_id", "str", True, zh="订单编号", nullable=False),
+        C("sku_id", "str", zh="商家编码"),
+        C("requested_at", "datetime", True, zh="申请时间", nullable=False),
+        C(
+            "refund_amount",
+            "float",
+            True,
+            unit="currency",
+            zh="退款金额",
+            nullable=False,
+            min_value=0.0,
+        ),
+        C("quantity", "int", unit="count", zh="退货数量", min_value=0),
+        C("reason", "str", zh="退款原因"),
+        C("type", "str", zh="售后类型", description="refund_only (仅退款) or return (退货退款)."),
+        C("status", "str", zh="退款状态"),
+    ),
+)
+
+CUSTOMERS = Table(
+    name="customers",
+    zh="会员",
+    description="Customer attributes without personal data (no names, phones, addresses).",
+    key=("customer_id",),
+    columns=(
+        C("customer_id", "str", True, zh="买家ID", nullable=False),
+        C("first_seen", "date", zh="首次访问"),
+        C("member_tier", "str", zh="会员等级"),
+        C("region", "str", zh="地区"),
+        C("age_band", "str", zh="年龄段"),
+        C("gender", "str", zh="性别"),
+    ),
+)
+
+PROMOTIONS = Table(
+    name="promotions",
+    zh="活动",
+    description="Platform festivals and shop events with their phases.",
+    key=("promo_id",),
+    columns=(
+        C("promo_id", "str", True, zh="活动ID", nullable=False),
+        C("name", "str", True, zh="活动名称", nullable=False),
+        C("kind", "str", zh="类型", description="platform (平台大促) or shop (店铺活动)."),
+        C("warmup_start", "date", zh="预热开始"),
+        C("start_date", "date", True, zh="爆发开始", nullable=False),
+        C("end_date", "date", True, zh="爆发结束", nullable=False),
+        C("afterglow_end", "date", zh="余热结束"),
+        C(
+            "mechanic",
+            "str",
+            zh="玩法",
+            description="满减, 限时折扣, 赠品, 免运费, 秒杀, 会员专享 ...",
+        ),
+        C("discount_rate", "float", unit="ratio", zh="折扣力度", min_value=0.0),
+    ),
+)
+
+MARKET = Table(
+    name="market",
+    zh="市场",
+    description="Category-level market data by month (行业大盘).",
+    key=("month", "category"),
+    columns=(
+        C("month", "date", True, zh="月份", description="First day of the month.", nullable=False),
+        C("category", "str", True, zh="类目", nullable=False),
+        C("search_index", "float", unit="index", zh="搜索指数", min_value=0.0),
+        C("market_gmv", "float", unit="currency", zh="市场规模", min_value=0.0),
+        C("competing_items", "int", unit="count", zh="在线商品数", min_value=0),
+        C("avg_cvr", "float", unit="ratio", zh="行业平均转化率", min_value=0.0),
+        C("avg_margin", "float", unit="ratio", zh="平均毛利率"),
+        C("avg_return_rate", "float", unit="ratio", zh="平均退货率", min_value=0.0),
+    ),
+)
+
+COMPETITORS = Table(
+    name="competitors",
+    zh="竞品",
+    description="Competitor items tracked by month.",
+    key=("month", "competitor", "item"),
+    columns=(
+        C("month", "date", True, zh="月份", nullable=False),
+        C("competitor", "str", True, zh="竞品店铺", nullable=False),
+        C("item", "str", True, zh="竞品商品", nullable=False),
+        C("category", "str", zh="类目"),
+        C("price", "float", unit="currency", zh="价格", min_value=0.0),
+        C("monthly_sales", "int", unit="count", zh="月销量", min_value=0),
+        C("rating", "float", zh="评分"),
+        C("main_traffic_source", "str", zh="主要流量来源"),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        ORDERS,
+        ORDER_ITEMS,
+        PRODUCTS,
+        TRAFFIC,
+        AD_SPEND,
+        INVENTORY,
+        AFTER_SALES,
+        CUSTOMERS,
+        PROMOTIONS,
+        MARKET,
+        COMPETITORS,
+    )
+}
+
+#: Columns that may hold personal data in platform exports. Intake drops them (or hashes
+#: buyer nicknames into ``customer_id``); they never reach a contract table.
+PERSONAL_FIELDS: tuple[str, ...] = (
+    "buyer_name",
+    "buyer_nick",
+    "receiver_name",
+    "phone",
+    "address",
+    "email",
+    "id_card",
+)
+
+
+def table(name: str) -> Table:
+    """Return the contract table called ``name`` (raises ``KeyError`` with the known names)."""
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"unknown contract table {name!r}; known: {', '.join(TABLES)}") from None
+
+
+def to_markdown() -> str:
+    """The contract as Markdown tables (the body of ``docs/data_contract.md``)."""
+    lines: list[str] = []
+    for t in TABLES.values():
+        need = "mandatory" if t.mandatory else "optional"
+        lines += [f"### `{t.name}` ({t.zh}) - {need}", "", t.description, ""]
+        if t.key:
+            lines += [f"Key: `{', '.join(t.key)}`.", ""]
+        for col, parent, pcol in t.references:
+            lines += [f"`{col}` must exist in `{parent}.{pcol}`.", ""]
+        lines += [
+            "| column | 中文 | type | unit | required | rule | meaning |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for c in t.columns:
+            rule = []
+            if not c.nullable:
+                rule.append("not empty")
+            if c.min_value is not None:
+                rule.append(f">= {c.min_value:g}")
+            if c.allowed:
+                rule.append("one of: " + " / ".join(c.allowed))
+            lines.append(
+                f"| `{c.name}` | {c.zh} | {c.dtype} | {c.unit} | {'yes' if c.required else ''} "
+                f"| {', '.join(rule)} | {c.description} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,185 @@
+"""How results are shown in a notebook: formatted tables and plain-language notes.
+
+Functions here turn result tables into display objects (pandas Stylers, Markdown). They format
+and translate; they never compute metrics. Every piece of text that comes from the data
+(titles, reasons, channel names) is escaped before it reaches Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+from IPython.display import Markdown
+
+from helpers import i18n
+from helpers.report import escape_text as escape
+
+
+def md(text: str) -> Markdown:
+    """A Markdown display object (the text must already be escaped where it holds data)."""
+    return Markdown(text)
+
+
+def skip_note(tables: Sequence[str], lang: str = "zh") -> Markdown:
+    """The plain-words note for a section that cannot run for lack of tables."""
+    names = ", ".join(f"`{t}` ({i18n.table_label(t, lang)})" for t in tables)
+    return Markdown("> " + i18n.t("missing_table", lang, tables=names))
+
+
+def bullet_list(lines: Iterable[str]) -> Markdown:
+    """Markdown bullets from already-escaped lines (empty input -> nothing shown)."""
+    items = [f"- {line}" for line in lines]
+    return Markdown("\n".join(items))
+
+
+def kpi_table(kpis: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") -> pd.DataFrame:
+    """Headline KPIs as display strings: label, value, baselines and changes.
+
+    Parameters
+    ----------
+    kpis : the frame from :func:`helpers.kpis.headline_kpis` (one row per metric with
+        ``value``, ``prev_day``, ``same_weekday_last_week``, ``avg_7d``, ``last_year`` and
+        ``vs_*`` changes).
+    """
+    rows = []
+    for r in kpis.itertuples(index=False):
+        if hasattr(r, "available") and not r.available:
+            continue
+        unit = i18n.metric_unit(r.metric) or getattr(r, "unit", "")
+        row = {i18n.t("metric", lang): i18n.metric_label(r.metric, lang)}
+        for col in ("value", "prev_day", "vs_prev_day", "same_weekday_last_week", "vs_last_week"):
+            v = getattr(r, col)
+            row[i18n.label(i18n.BASELINES, col, lang)] = (
+                i18n.format_change(v)
+                if col.startswith("vs_")
+                else i18n.format_value(v, unit, currency=currency)
+            )
+        for col in ("avg_7d", "vs_avg_7d", "last_year", "vs_last_year"):
+            v = getattr(r, col)
+            row[i18n.label(i18n.BASELINES, col, lang)] = (
+                i18n.format_change(v)
+                if col.startswith("vs_")
+                else i18n.format_value(v, unit, currency=currency)
+            )
+        rows.append(row)
+    return pd.DataFrame(rows).set_index(i18n.t("metric", lang)) if rows else pd.DataFrame()
+
+
+def format_frame(
+    data: pd.DataFrame,
+    *,
+    units: dict[str, str],
+    labels: dict[str, str] | None = None,
+    lang: str = "zh",
+    currency: str = "CNY",
+    translate_channels: bool = True,
+) -> pd.DataFrame:
+    """Format selected columns by unit and rename them for display.
+
+    ``units`` maps column -> unit (``currency``, ``count``, ``ratio``, ``ratio_x``, ``change``,
+    ``text``); columns not named are dropped. Text stays raw here: pandas escapes cell text
+    when it renders a DataFrame as HTML (``escape=True`` by default), so a ``<script>`` title
+    shows as text.
+    """
+    out = pd.DataFrame(index=data.index)
+    for col, unit in units.items():
+        if col not in data:
+            continue
+        s = data[col]
+        if unit == "text":
+            if col == "channel" and translate_channels:
+                s = s.map(lambda c: i18n.channel_label(str(c), lang))
+            out[col] = s.astype(str)
+        elif unit == "change":
+            out[col] = s.map(i18n.format_change)
+        else:
+            out[col] = s.map(lambda v, u=unit: i18n.format_value(v, u, currency=currency))
+    names = labels or {}
+    out = out.rename(
+        columns={
+            c: names.get(c)
+            or (
+                i18n.metric_label(c, lang)
+                if c in i18n.METRICS
+                else i18n.TEXT.get(c, (c, c))[0 if lang == "zh" else 1]
+            )
+            for c in out.columns
+        }
+    ).reset_index(drop=True)
+    first = next(iter(units))
+    if units[first] == "text" and len(out.columns) > 1:
+        # the label column becomes the index: no meaningless 0..n row numbers in reports
+        out = out.set_index(out.columns[0])
+    return out
+
+
+def split_table(split: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") -> pd.DataFrame:
+    """The GMV split as a table: each factor's baseline and run-date level and contribution."""
+    units = {"uv": "count", "cvr": "ratio", "arpu": "currency"}
+    rows = []
+    for r in split.itertuples(index=False):
+        unit = units.get(r.factor, "count")
+        rows.append(
+            {
+                i18n.t("metric", lang): i18n.label(i18n.FACTORS, r.factor, lang),
+                i18n.label(i18n.BASELINES, "prev_day", lang): i18n.format_value(
+                    r.before, unit, currency=currency
+                ),
+                i18n.t("after", lang): i18n.format_value(r.after, unit, currency=currency),
+                i18n.t("contribution", lang): i18n.format_value(
+                    r.contribution, "currency", currency=currency
+                ),
+            }
+        )
+    return pd.DataFrame(rows).set_index(i18n.t("metric", lang))
+
+
+_STORY_HEADINGS = {
+    "where": ("哪里变了", "Where did it change"),
+    "why": ("为什么变", "Why"),
+    "next": ("下一步怎么改", "What we change next"),
+}
+
+
+def story_block(story: dict[str, list[str]], *, lang: str = "zh") -> Markdown:
+    """The three answers of the review as one Markdown block (lines already escaped)."""
+    parts = []
+    for key, (zh, en) in _STORY_HEADINGS.items():
+        lines = story.get(key) or [i18n.t("none", lang)]
+        heading = zh if lang == "zh" else en
+        parts.append(f"**{heading}**\n\n" + "\n".join(f"- {line}" for line in lines))
+    return Markdown("\n\n".join(parts))
+
+
+def run_header(
+    *, shop_name: str, run_date: pd.Timestamp, currency: str, lang: str = "zh"
+) -> Markdown:
+    """One line naming the shop, the day under review and the currency."""
+    day = f"{run_date:%Y-%m-%d}"
+    weekday = "一二三四五六日"[run_date.weekday()]
+    if lang == "zh":
+        return Markdown(
+            f"**{escape(shop_name)}** · 复盘日期 {day}（周{weekday}）· 币种 {escape(currency)}"
+        )
+    return Markdown(
+        f"**{escape(shop_name)}** · review of {day} ({run_date:%A}) · currency {escape(currency)}"
+    )
+
+
+def alerts_list(alerts: pd.DataFrame, *, lang: str = "zh") -> Markdown:
+    """Alerts as a Markdown list: severity, rule name and the full message (escaped)."""
+    from helpers.alerts import RULES
+
+    msg = "message_zh" if lang == "zh" else "message_en"
+    lines = []
+    for r in alerts.itertuples(index=False):
+        rule = RULES.get(r.rule, (r.rule, r.rule))[0 if lang == "zh" else 1]
+        sev = i18n.label(i18n.SEVERITY, r.severity, lang)
+        lines.append(f"- **[{escape(sev)}] {escape(rule)}**: {escape(getattr(r, msg))}")
+    return Markdown("\n".join(lines))
+
+
+def numbered(lines: Iterable[str]) -> Markdown:
+    """A numbered Markdown list from already-escaped lines."""
+    return Markdown("\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1)))

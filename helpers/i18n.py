@@ -1,0 +1,204 @@
+"""Report wording in zh-CN (default) and English.
+
+Only labels live here: metric names, units, section titles, chart captions. Metric *values*
+and alert messages are produced by the modules that compute them. English terms the Chinese
+trade uses as they are (GMV, UV, CVR, ROI, ROAS) stay untranslated in both languages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+LANGS = ("zh", "en")
+
+#: metric -> (zh, en, unit). unit is currency / count / ratio / hours.
+METRICS: dict[str, tuple[str, str, str]] = {
+    "gmv": ("支付金额 GMV", "GMV (paid amount)", "currency"),
+    "orders": ("支付订单数", "Paid orders", "count"),
+    "buyers": ("支付买家数", "Paying buyers", "count"),
+    "units": ("支付件数", "Units sold", "count"),
+    "uv": ("访客数 UV", "Visitors (UV)", "count"),
+    "impressions": ("曝光量", "Impressions", "count"),
+    "cvr": ("转化率 CVR", "Conversion rate (CVR)", "ratio"),
+    "arpu": ("客单价", "Revenue per buyer", "currency"),
+    "aov": ("笔单价 (每单)", "Average order value", "currency"),
+    "uv_value": ("UV价值", "Value per visitor", "currency"),
+    "cart_rate": ("加购率", "Add-to-cart rate", "ratio"),
+    "fav_rate": ("收藏率", "Favourite rate", "ratio"),
+    "refund_rate": ("退款率 (按单数)", "Refund rate (by orders)", "ratio"),
+    "refund_amount": ("退款金额", "Refund amount", "currency"),
+    "refund_cases": ("退款申请数", "Refund requests", "count"),
+    "new_buyers": ("新买家数", "New buyers", "count"),
+    "returning_buyers": ("老买家数", "Returning buyers", "count"),
+    "ad_spend": ("推广花费", "Ad spend", "currency"),
+    "ad_gmv": ("推广成交金额", "Ad-attributed GMV", "currency"),
+    "roas": ("ROAS (投产比)", "ROAS", "ratio_x"),
+    "ship_24h_rate": ("24小时发货率", "Shipped within 24 h", "ratio"),
+    "ctr": ("点击率 (访客/曝光)", "Click-through (UV / impressions)", "ratio"),
+    "cart_users": ("加购人数", "Add-to-cart users", "count"),
+    "fav_users": ("收藏人数", "Favourite users", "count"),
+}
+
+CHANNELS: dict[str, str] = {
+    "搜索": "Search",
+    "推荐": "Recommendation",
+    "直播": "Live stream",
+    "短视频": "Short video",
+    "付费推广": "Paid ads",
+    "私域": "Private traffic",
+    "未知": "Unknown",
+    "全部": "All",
+    "合计": "Total",
+    "全店": "Whole shop",
+}
+
+PHASES: dict[str, tuple[str, str]] = {
+    "warmup": ("预热", "warm-up"),
+    "burst": ("爆发", "burst"),
+    "afterglow": ("余热", "after-glow"),
+}
+
+SEVERITY: dict[str, tuple[str, str]] = {
+    "high": ("高", "high"),
+    "medium": ("中", "medium"),
+    "low": ("低", "low"),
+}
+
+FACTORS: dict[str, tuple[str, str]] = {
+    "uv": ("访客数 UV", "Visitors (UV)"),
+    "cvr": ("转化率 CVR", "Conversion (CVR)"),
+    "arpu": ("客单价", "Revenue per buyer"),
+}
+
+BASELINES: dict[str, tuple[str, str]] = {
+    "value": ("当日", "Day"),
+    "prev_day": ("前一日", "Previous day"),
+    "same_weekday_last_week": ("上周同日", "Same weekday last week"),
+    "avg_7d": ("近7日日均", "7-day average"),
+    "last_year": ("去年同期", "Same day last year"),
+    "vs_prev_day": ("较前一日", "vs previous day"),
+    "vs_last_week": ("较上周同日", "vs last week"),
+    "vs_avg_7d": ("较7日均值", "vs 7-day avg"),
+    "vs_last_year": ("较去年同期", "vs last year"),
+}
+
+TABLE_NAMES: dict[str, tuple[str, str]] = {
+    "orders": ("订单", "orders"),
+    "order_items": ("订单明细", "order items"),
+    "products": ("商品", "products"),
+    "traffic": ("流量", "traffic"),
+    "ad_spend": ("推广花费", "ad spend"),
+    "inventory": ("库存", "inventory"),
+    "after_sales": ("售后", "after-sales"),
+    "customers": ("会员", "customers"),
+    "promotions": ("活动", "promotions"),
+    "market": ("市场", "market"),
+    "competitors": ("竞品", "competitors"),
+}
+
+TEXT: dict[str, tuple[str, str]] = {
+    "date": ("日期", "Date"),
+    "channel": ("渠道", "Channel"),
+    "item": ("商品", "Item"),
+    "metric": ("指标", "Metric"),
+    "value": ("数值", "Value"),
+    "reason": ("原因", "Reason"),
+    "cases": ("申请数", "Requests"),
+    "share": ("占比", "Share"),
+    "change": ("变化", "Change"),
+    "before": ("对比期", "Baseline"),
+    "after": ("当日", "Run date"),
+    "avg_7d_line": ("7日均线", "7-day average"),
+    "expected": ("季节性基线", "Seasonal baseline"),
+    "flagged": ("异常点", "Flagged"),
+    "gmv_change": ("GMV 变化", "GMV change"),
+    "contribution": ("贡献", "Contribution"),
+    "spend": ("花费", "Spend"),
+    "severity": ("级别", "Severity"),
+    "message": ("说明", "Message"),
+    "action": ("下一步", "Next action"),
+    "priority": ("优先级", "Priority"),
+    "rule": ("规则", "Rule"),
+    "skipped": ("未运行", "Skipped"),
+    "hours_waiting": ("已等待(小时)", "Hours waiting"),
+    "orders_overdue": ("超时未发货订单", "Overdue orders"),
+    "none": ("无", "none"),
+    "missing_table": (
+        "本节需要 {tables} 表，当前数据中没有，已跳过。",
+        "This section needs the {tables} table, which the data does not have; skipped.",
+    ),
+    "quarantine_note": (
+        "数据入库时有 {n} 行因格式或一致性问题被隔离，未计入以下数字（见文末“数据质量”）。",
+        "{n} input rows were quarantined at intake and are not in the figures below "
+        "(see 'Data quality' at the end).",
+    ),
+    "quarantine_none": ("所有输入行均通过校验。", "Every input row passed validation."),
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if supported, else raise ``ValueError``."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
+    return lang
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if check_lang(lang) == "zh" else pair[1]
+
+
+def t(key: str, lang: str = "zh", **fields: object) -> str:
+    """Translate a fixed UI text, filling ``{placeholders}`` from ``fields``."""
+    return _pick(TEXT[key], lang).format(**fields)
+
+
+def metric_label(metric: str, lang: str = "zh") -> str:
+    """Display name of a metric (falls back to the metric id)."""
+    row = METRICS.get(metric)
+    return metric if row is None else _pick(row[:2], lang)
+
+
+def metric_unit(metric: str) -> str:
+    return METRICS.get(metric, ("", "", ""))[2]
+
+
+def channel_label(channel: str, lang: str = "zh") -> str:
+    """Channel names are Chinese in the data; English reports translate the known ones."""
+    return channel if lang == "zh" else CHANNELS.get(channel, channel)
+
+
+def label(mapping: Mapping[str, tuple[str, str]], key: str, lang: str = "zh") -> str:
+    pair = mapping.get(key)
+    return key if pair is None else _pick(pair, lang)
+
+
+def table_label(name: str, lang: str = "zh") -> str:
+    return label(TABLE_NAMES, name, lang)
+
+
+def format_value(value: float | None, unit: str, *, currency: str = "CNY") -> str:
+    """Format a metric value for tables: money with thousands separators, ratios as %.
+
+    Missing values show as an en dash.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "ratio":
+        return f"{value:.2%}"
+    if unit == "ratio_x":
+        return f"{value:.2f}"
+    if unit == "currency":
+        symbol = {"CNY": "¥", "GBP": "£", "BRL": "R$", "USD": "$", "EUR": "€"}.get(currency, "")
+        sign = "-" if value < 0 else ""
+        return f"{sign}{symbol}{abs(value):,.2f}" if symbol else f"{value:,.2f} {currency}"
+    if unit == "hours":
+        return f"{value:,.1f} h"
+    return f"{value:,.0f}"
+
+
+def format_change(value: float | None) -> str:
+    """Signed percentage change, e.g. ``+12.3%``; en dash when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:+.1%}"

@@ -1,0 +1,606 @@
+"""Batch run: execute every themed notebook for one date and publish HTML reports.
+
+What :func:`run` does, in order:
+
+1. load the settings (``config`` file, else ``<data_dir>/playbook.yaml``, else defaults;
+   ``lang`` overrides the language);
+2. prepare the data **once** (intake with its cache in ``<out_dir>/.cache``, the facts for the
+   run date saved there too, so every notebook starts from the cache); when no run date is
+   given it is the last complete day of the orders;
+3. execute every ``*.ipynb`` of the notebooks folder whose name does not start with ``_``
+   (sorted by name, optionally filtered with ``only``) with papermill, in parallel, each with
+   the parameters ``run_date, data_dir, lang, cache_dir, config, output_dir``;
+4. write into ``<out_dir>/<run_date>/``: the executed ``<stem>.ipynb``, ``<stem>.html``
+   (code hidden, cells of the other language removed, self-contained), ``summary.json``
+   (notebook statuses, alerts, KPIs merged from the notebooks' sidecars) and ``index.html``;
+   and refresh ``<out_dir>/index.html`` (list of dates).
+
+A failing notebook does not stop the others: its executed copy (with the traceback) is still
+exported to HTML, it is marked ``failed`` and the run's exit code is 1.
+
+``summary.json`` is deterministic: the same data, settings and notebooks give the same file,
+except the ``seconds`` values (wall-clock time of each notebook).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from helpers import report
+from helpers.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    import nbformat
+
+KERNEL_NAME = "python3"
+CACHE_DIRNAME = ".cache"
+SUMMARY_FILE = "summary.json"
+INDEX_FILE = "index.html"
+PARAMETER_NAMES = ("run_date", "data_dir", "lang", "cache_dir", "config", "output_dir")
+REMOVE_CELL_TAG = "remove-cell"
+LANG_TAGS = {"zh": "lang-zh", "en": "lang-en"}
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PREFIX_RE = re.compile(r"^\d+[_-]")
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+# The lab template without the scripts it would fetch from a CDN (require.js, MathJax,
+# widget manager, mermaid): reports must open offline.
+_REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
+class RunError(ValueError):
+    """The run cannot start (missing data folder, bad date, unknown notebook name ...)."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the data-preparation step hands to the notebooks.
+
+    Attributes
+    ----------
+    run_date : str
+        The resolved run date, ``YYYY-MM-DD``.
+    quarantined_rows : int or None
+        Input rows set aside by intake (None when unknown; then the notebooks' sidecars tell).
+    """
+
+    run_date: str
+    quarantined_rows: int | None = None
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    """Outcome of one notebook.
+
+    Attributes
+    ----------
+    name : str
+        File stem, e.g. ``"05_daily_review"``.
+    status : str
+        ``"ok"`` or ``"failed"``.
+    seconds : float
+        Wall-clock time of execution plus export, in seconds (rounded to 0.01).
+    report : Path or None
+        The HTML report (None when the notebook could not even start).
+    error : str or None
+        One-line error (``"ValueError: boom (cell 2)"``) when failed.
+    title : str
+        First heading of the notebook in the run language (the stem when there is none).
+    """
+
+    name: str
+    status: str
+    seconds: float
+    report: Path | None
+    error: str | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Outcome of :func:`run`.
+
+    Attributes
+    ----------
+    run_date : str
+        ``YYYY-MM-DD``.
+    out_dir : Path
+        The dated report folder ``<out>/<run_date>`` (holds summary.json and index.html).
+    notebooks : list of NotebookResult
+        In name order.
+    exit_code : int
+        0 when every notebook succeeded, 1 otherwise.
+    """
+
+    run_date: str
+    out_dir: Path
+    notebooks: list[NotebookResult]
+    exit_code: int
+
+    @property
+    def summary_path(self) -> Path:
+        return self.out_dir / SUMMARY_FILE
+
+    @property
+    def index_path(self) -> Path:
+        return self.out_dir / INDEX_FILE
+
+
+PrepareFn = Callable[..., "Prepared | str | _dt.date"]
+
+
+# --------------------------------------------------------------------------- dates / names
+def parse_run_date(value: Any) -> str:
+    """Validate a run date and return it as ``YYYY-MM-DD``.
+
+    Accepts a ``YYYY-MM-DD`` string, a ``datetime.date``/``datetime`` or a pandas Timestamp.
+    Raises :class:`RunError` otherwise.
+    """
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if not _DATE_RE.match(text):
+        raise RunError(f"invalid date {text!r}: expected YYYY-MM-DD, e.g. 2026-11-15")
+    try:
+        return _dt.date.fromisoformat(text).isoformat()
+    except ValueError as exc:
+        raise RunError(f"invalid date {text!r}: {exc}") from None
+
+
+def short_name(stem: str) -> str:
+    """Notebook stem without its numeric prefix: ``05_daily_review`` -> ``daily_review``."""
+    return _PREFIX_RE.sub("", stem)
+
+
+def default_notebooks_dir() -> Path:
+    """The repository's ``notebooks/`` folder (next to the ``helpers`` package)."""
+    import helpers
+
+    return Path(helpers.__file__).resolve().parent.parent / "notebooks"
+
+
+def discover_notebooks(notebooks_dir: str | os.PathLike[str]) -> list[Path]:
+    """Every ``*.ipynb`` in the folder whose name does not start with ``_``, sorted by name."""
+    folder = Path(notebooks_dir)
+    if not folder.is_dir():
+        raise RunError(f"notebooks folder not found: {folder}")
+    return sorted(
+        (p for p in folder.glob("*.ipynb") if not p.name.startswith(("_", "."))),
+        key=lambda p: p.name,
+    )
+
+
+def select_notebooks(paths: Sequence[Path], only: Iterable[str] | None) -> list[Path]:
+    """Keep the notebooks named in ``only`` (stem, stem without numeric prefix, or file name).
+
+    Raises :class:`RunError` naming the available notebooks when a name matches none.
+    """
+    if not only:
+        return list(paths)
+    wanted = [str(o).strip() for o in only if str(o).strip()]
+    keep: set[Path] = set()
+    for name in wanted:
+        key = name.removesuffix(".ipynb")
+        hits = [p for p in paths if key in (p.stem, short_name(p.stem))]
+        if not hits:
+            available = ", ".join(p.stem for p in paths) or "(none)"
+            raise RunError(f"unknown notebook {name!r}; available: {available}")
+        keep.update(hits)
+    return [p for p in paths if p in keep]
+
+
+# --------------------------------------------------------------------------- data preparation
+def default_prepare(
+    data_dir: Path, settings: Settings, *, cache_dir: Path, run_date: str | None
+) -> Prepared:
+    """Validate the data once and build the facts, both cached in ``cache_dir``.
+
+    Delegates to :func:`helpers.context.prepare`; the notebooks, started with the same
+    ``cache_dir``, then read the tables and facts back instead of parsing again. The run
+    date defaults to the last complete day of the orders.
+    """
+    from helpers.context import prepare as prepare_context
+
+    dataset, _facts, day = prepare_context(
+        data_dir, settings, cache_dir=cache_dir, run_date=run_date
+    )
+    return Prepared(run_date=parse_run_date(day), quarantined_rows=int(len(dataset.quarantine)))
+
+
+def _as_prepared(value: Any) -> Prepared:
+    if isinstance(value, Prepared):
+        return Prepared(parse_run_date(value.run_date), value.quarantined_rows)
+    return Prepared(parse_run_date(value))
+
+
+# --------------------------------------------------------------------------- notebooks
+def strip_outputs(path: str | os.PathLike[str], *, write: bool = True) -> bool:
+    """Remove outputs, execution counts and run metadata from a notebook file, in place.
+
+    Returns True when the file changed (or would change, with ``write=False``). Notebooks
+    are committed in this clean state.
+    """
+    import nbformat
+
+    p = Path(path)
+    before = p.read_text(encoding="utf-8")
+    nb = nbformat.reads(before, as_version=nbformat.NO_CONVERT)
+    for key in ("papermill", "widgets"):
+        nb.metadata.pop(key, None)
+    for cell in nb.cells:
+        for key in ("papermill", "execution", "collapsed", "scrolled"):
+            cell.metadata.pop(key, None)
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    after = nbformat.writes(nb)
+    if not after.endswith("\n"):
+        after += "\n"
+    if after == before:
+        return False
+    if write:
+        p.write_text(after, encoding="utf-8")
+    return True
+
+
+def _removed_tags(lang: str) -> set[str]:
+    other = "en" if lang == "zh" else "zh"
+    return {REMOVE_CELL_TAG, LANG_TAGS[other]}
+
+
+def _plain_heading(line: str) -> str:
+    text = line.lstrip("#").strip()
+    text = re.sub(r"<[^>]+>", "", text)  # inline HTML
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links / images
+    return re.sub(r"[*_`~]", "", text).strip()
+
+
+def notebook_title(nb: nbformat.NotebookNode, lang: str) -> str:
+    """First Markdown heading among the cells kept for ``lang`` ('' when there is none)."""
+    removed = _removed_tags(lang)
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or removed & set(cell.metadata.get("tags", [])):
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("#"):
+                title = _plain_heading(line)
+                if title:
+                    return title
+    return ""
+
+
+def _drop_widgets(nb: nbformat.NotebookNode) -> None:
+    """Widget views need a live kernel; keep their text fallback only."""
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if data and _WIDGET_MIME in data:
+                del data[_WIDGET_MIME]
+
+
+def export_html(nb: nbformat.NotebookNode, html_path: Path, *, lang: str, run_date: str) -> str:
+    """Write the report page of an executed notebook and return its title.
+
+    ``nb`` is modified (widget views dropped, ``metadata.title`` set).
+
+    Code cells are hidden (inputs and prompts), cells tagged ``remove-cell`` and the
+    Markdown of the other language (``lang-en`` / ``lang-zh``) are removed, the ``<title>``
+    is the notebook's first heading and the date, ``<html lang>`` is zh-CN or en, and the
+    page loads nothing from the network (images are embedded as data URIs).
+    """
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    _drop_widgets(nb)
+    heading = notebook_title(nb, lang) or html_path.stem
+    title = f"{heading} · {run_date}"
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file="playbook_report.html.j2",
+        extra_loaders=[DictLoader({"playbook_report.html.j2": _REPORT_TEMPLATE})],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=_removed_tags(lang), enabled=True), enabled=True
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": heading}})
+    body = re.sub(r'<html lang="[^"]*">', f'<html lang="{HTML_LANG[lang]}">', body, count=1)
+    html_path.write_text(body, encoding="utf-8")
+    return heading
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(text))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _execute_one(
+    src: Path, report_dir: Path, parameters: dict[str, str], cwd: Path, lang: str
+) -> tuple[str, str | None, Path | None, str]:
+    """Execute and export one notebook -> (status, error, html path, title)."""
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    executed = report_dir / f"{src.stem}.ipynb"
+    html = report_dir / f"{src.stem}.html"
+    for stale in (executed, html):
+        stale.unlink(missing_ok=True)
+    status, error = "ok", None
+    try:
+        pm.execute_notebook(
+            str(src),
+            str(executed),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
+    except PapermillExecutionError as exc:
+        status = "failed"
+        error = _one_line(f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})")
+    except Exception as exc:  # could not even start: bad JSON, missing kernel, ...
+        status = "failed"
+        error = _one_line(f"{type(exc).__name__}: {exc}")
+    if not executed.exists():
+        return status, error, None, src.stem
+    try:
+        nb = nbformat.read(executed, as_version=4)
+        title = export_html(nb, html, lang=lang, run_date=parameters["run_date"])
+    except Exception as exc:
+        return (
+            "failed",
+            error or _one_line(f"export failed: {type(exc).__name__}: {exc}"),
+            None,
+            src.stem,
+        )
+    return status, error, html, title
+
+
+# --------------------------------------------------------------------------- summary
+def _read_sidecar(report_dir: Path, stem: str) -> dict[str, Any] | None:
+    for name in (stem, short_name(stem)):
+        path = report.sidecar_path(report_dir, name)
+        if path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+            return data if isinstance(data, dict) else None
+    return None
+
+
+def _alert_sort_key(alert: dict[str, Any]) -> tuple:
+    sev = str(alert.get("severity") or "").lower()
+
+    def s(key: str) -> str:
+        v = alert.get(key)
+        return "" if v is None else str(v)
+
+    return (
+        SEVERITY_ORDER.get(sev, len(SEVERITY_ORDER)),
+        s("rule"),
+        s("subject"),
+        s("notebook"),
+        json.dumps(alert, sort_keys=True, ensure_ascii=False),
+    )
+
+
+def build_summary(
+    results: Sequence[NotebookResult],
+    sidecars: dict[str, dict[str, Any] | None],
+    *,
+    run_date: str,
+    settings: Settings,
+    quarantined_rows: int | None,
+) -> dict[str, Any]:
+    """Merge the notebook results and their sidecars into the run summary (see module doc)."""
+    alerts: list[dict[str, Any]] = []
+    kpis: dict[str, Any] = {}
+    skipped: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    sidecar_quarantined: list[int] = []
+    for res in results:
+        side = sidecars.get(res.name) or {}
+        for a in side.get("alerts") or []:
+            if isinstance(a, dict):
+                alerts.append({**a, "notebook": res.name})
+        if side.get("kpis"):
+            kpis[res.name] = side["kpis"]
+        if side.get("skipped"):
+            skipped[res.name] = side["skipped"]
+        if side.get("extra"):
+            extra[res.name] = side["extra"]
+        if isinstance(side.get("quarantined"), int):
+            sidecar_quarantined.append(side["quarantined"])
+    if quarantined_rows is None:
+        quarantined_rows = max(sidecar_quarantined, default=0)
+    alerts.sort(key=_alert_sort_key)
+    return report.to_jsonable(
+        {
+            "run_date": run_date,
+            "lang": settings.language,
+            "shop_name": settings.shop_name,
+            "currency": settings.currency,
+            "notebooks": [
+                {
+                    "name": r.name,
+                    "title": r.title or r.name,
+                    "status": r.status,
+                    "seconds": r.seconds,
+                    "report": r.report.name if r.report else None,
+                    "error": r.error,
+                }
+                for r in results
+            ],
+            "alerts": alerts,
+            "kpis": kpis,
+            "quarantined_rows": int(quarantined_rows),
+            "skipped": skipped,
+            "extra": extra,
+        }
+    )
+
+
+def write_root_index(out_dir: Path) -> Path:
+    """(Re)write ``<out_dir>/index.html``: the dates present, newest first."""
+    entries = []
+    for d in sorted(out_dir.iterdir(), key=lambda p: p.name, reverse=True):
+        if not (d.is_dir() and _DATE_RE.match(d.name) and (d / INDEX_FILE).is_file()):
+            continue
+        summary = None
+        if (d / SUMMARY_FILE).is_file():
+            try:
+                summary = json.loads((d / SUMMARY_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                summary = None
+        entries.append((d.name, summary))
+    path = out_dir / INDEX_FILE
+    path.write_text(report.render_root_index(entries), encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- run
+def run(
+    *,
+    data_dir: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    run_date: Any = None,
+    lang: str | None = None,
+    only: Iterable[str] | None = None,
+    notebooks_dir: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+    prepare: PrepareFn | None = None,
+) -> RunResult:
+    """Execute the notebooks for one date and publish the reports (see module docstring).
+
+    Parameters
+    ----------
+    data_dir : folder with the shop's data files (and optionally ``playbook.yaml``).
+    out_dir : report root; results go to ``<out_dir>/<run_date>/``, caches to
+        ``<out_dir>/.cache``.
+    run_date : ``YYYY-MM-DD`` (or date); None = last complete day of the orders.
+    lang : "zh" or "en"; None = the settings' language (zh by default).
+    only : notebook names to run (stem or stem without its numeric prefix).
+    notebooks_dir : defaults to the repository's ``notebooks/`` folder.
+    config : settings YAML; None = ``<data_dir>/playbook.yaml`` when present.
+    workers : parallel notebooks; default ``min(n_notebooks, os.cpu_count())``.
+    progress : one line per notebook start/finish on stderr.
+    prepare : ``prepare(data_dir, settings, *, cache_dir, run_date) -> Prepared | date str``,
+        called once before the notebooks; defaults to :func:`default_prepare`.
+
+    Raises
+    ------
+    RunError
+        Missing data folder, bad date, unknown notebook name, no notebooks.
+    """
+    data_path = Path(data_dir).resolve()
+    if not data_path.is_dir():
+        raise RunError(f"data folder not found: {data_dir}")
+    run_date = None if run_date is None or run_date == "" else parse_run_date(run_date)
+    if lang is not None and lang not in LANG_TAGS:
+        raise RunError(f"invalid language {lang!r}: expected zh or en")
+    settings = load_settings(config if config else data_path, language=lang)
+    lang = settings.language
+
+    nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else default_notebooks_dir()
+    notebooks = select_notebooks(discover_notebooks(nb_dir), only)
+    if not notebooks:
+        raise RunError(f"no notebooks to run in {nb_dir}")
+
+    out_root = Path(out_dir).resolve()
+    cache_dir = out_root / CACHE_DIRNAME
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    prepared = _as_prepared(
+        (prepare or default_prepare)(data_path, settings, cache_dir=cache_dir, run_date=run_date)
+    )
+    report_dir = out_root / prepared.run_date
+    report_dir.mkdir(parents=True, exist_ok=True)
+    for p in notebooks:  # a sidecar from an earlier run must not leak into this one
+        for name in {p.stem, short_name(p.stem)}:
+            report.sidecar_path(report_dir, name).unlink(missing_ok=True)
+
+    parameters = {
+        "run_date": prepared.run_date,
+        "data_dir": str(data_path),
+        "lang": lang,
+        "cache_dir": str(cache_dir),
+        "config": str(Path(config).resolve()) if config else "",
+        "output_dir": str(report_dir),
+    }
+    n = len(notebooks)
+    lock = threading.Lock()
+    counters = {"started": 0, "done": 0}
+
+    def say(msg: str) -> None:
+        if progress:
+            with lock:
+                print(msg, file=sys.stderr, flush=True)
+
+    def task(src: Path) -> NotebookResult:
+        with lock:
+            counters["started"] += 1
+            k = counters["started"]
+        say(f"[{k}/{n}] {src.stem} started")
+        t0 = time.perf_counter()
+        status, error, html, title = _execute_one(src, report_dir, parameters, nb_dir, lang)
+        seconds = round(time.perf_counter() - t0, 2)
+        with lock:
+            counters["done"] += 1
+            k = counters["done"]
+        tail = f": {error}" if error else ""
+        say(f"[{k}/{n}] {src.stem} {status} {seconds:.1f}s{tail}")
+        return NotebookResult(src.stem, status, seconds, html, error, title)
+
+    n_workers = workers or min(n, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=max(1, n_workers)) as pool:
+        results = list(pool.map(task, notebooks))
+
+    sidecars = {r.name: _read_sidecar(report_dir, r.name) for r in results}
+    summary = build_summary(
+        results,
+        sidecars,
+        run_date=prepared.run_date,
+        settings=settings,
+        quarantined_rows=prepared.quarantined_rows,
+    )
+    (report_dir / SUMMARY_FILE).write_text(report.dumps(summary), encoding="utf-8")
+    (report_dir / INDEX_FILE).write_text(report.render_run_index(summary), encoding="utf-8")
+    write_root_index(out_root)
+    exit_code = 0 if all(r.status == "ok" for r in results) else 1
+    say(f"reports: {report_dir / INDEX_FILE}")
+    return RunResult(prepared.run_date, report_dir, results, exit_code)

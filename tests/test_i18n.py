@@ -1,0 +1,45 @@
+"""Wording and number formats of the reports."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from helpers import display, i18n
+
+
+def test_format_value_by_unit():
+    assert i18n.format_value(1234.5, "currency") == "¥1,234.50"
+    assert i18n.format_value(1234.5, "currency", currency="GBP") == "£1,234.50"
+    assert i18n.format_value(-2060.3, "currency") == "-¥2,060.30"
+    assert i18n.format_value(0.0345, "ratio") == "3.45%"
+    assert i18n.format_value(3.456, "ratio_x") == "3.46"
+    assert i18n.format_value(12000, "count") == "12,000"
+    assert i18n.format_value(math.nan, "count") == "–"
+    assert i18n.format_change(-0.25) == "-25.0%"
+    assert i18n.format_change(None) == "–"
+
+
+def test_labels_in_both_languages():
+    assert i18n.metric_label("arpu", "zh") == "客单价"
+    assert i18n.metric_label("cvr", "en").startswith("Conversion")
+    assert i18n.channel_label("直播", "en") == "Live stream"
+    assert i18n.channel_label("直播", "zh") == "直播"
+    assert "traffic" in i18n.t("missing_table", "en", tables="traffic")
+    with pytest.raises(ValueError):
+        i18n.t("date", "fr")
+
+
+def test_every_metric_label_has_a_unit():
+    for metric, (zh, en, unit) in i18n.METRICS.items():
+        assert zh and en, metric
+        assert unit in {"currency", "count", "ratio", "ratio_x"}, metric
+
+
+def test_escape_neutralises_html_and_markdown():
+    out = display.escape("<script>alert(1)</script> **bold** [x](y) a|b")
+    assert "<script>" not in out
+    assert "&lt;script&gt;" in out
+    assert "**" not in out
+    assert "|" not in out.replace("&#124;", "")

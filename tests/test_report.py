@@ -1,0 +1,178 @@
+"""Tests for helpers.report: the sidecar JSON, escaping and the index pages."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers import report
+
+
+def test_publish_is_a_noop_without_output_dir(tmp_path):
+    assert report.publish("", "x", alerts=[{"a": 1}]) is None
+    assert report.publish(None, "x") is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_publish_writes_deterministic_sidecar(tmp_path):
+    alerts = pd.DataFrame(
+        {
+            "severity": ["high", "low"],
+            "rule": ["refund_rate", "cvr"],
+            "date": pd.to_datetime(["2026-11-15 00:00", "2026-11-15 08:30"]),
+            "value": [1 / 3, float("nan")],
+            "count": np.array([2, 5], dtype="int64"),
+        }
+    )
+    kpis = {"gmv": {"value": np.float64(1234.5678901234), "vs_prev_day": -0.0000001}}
+    path = report.publish(tmp_path, "05_daily_review", alerts=alerts, kpis=kpis, quarantined=4)
+    assert path == tmp_path / "05_daily_review.summary.json"
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["alerts"][0] == {
+        "severity": "high",
+        "rule": "refund_rate",
+        "date": "2026-11-15",  # midnight timestamp -> the date alone
+        "value": 0.333333,  # 1/3 rounded to 6 decimals
+        "count": 2,
+    }
+    assert data["alerts"][1]["date"] == "2026-11-15T08:30:00"
+    assert data["alerts"][1]["value"] is None  # NaN -> null
+    assert data["kpis"]["gmv"] == {"value": 1234.56789, "vs_prev_day": 0.0}  # no -0.0
+    assert data["quarantined"] == 4
+    assert data["skipped"] == [] and data["extra"] == {}
+    # sorted keys, so the same input gives the same bytes
+    assert list(data) == sorted(data)
+    report.publish(tmp_path, "05_daily_review", alerts=alerts, kpis=kpis, quarantined=4)
+    assert path.read_text(encoding="utf-8") == text
+    assert "NaN" not in text
+
+
+def test_publish_keeps_chinese_and_accepts_kpi_frame(tmp_path):
+    kpis = pd.DataFrame(
+        {"metric": ["gmv", "cvr"], "value": [100.0, 0.05], "label": ["支付金额", "转化率"]}
+    )
+    path = report.publish(tmp_path, "daily", kpis=kpis, skipped=["market: 缺少 market 表"])
+    text = path.read_text(encoding="utf-8")
+    assert "支付金额" in text  # ensure_ascii=False
+    data = json.loads(text)
+    assert data["kpis"] == {
+        "cvr": {"label": "转化率", "value": 0.05},
+        "gmv": {"label": "支付金额", "value": 100.0},
+    }
+    assert data["skipped"] == ["market: 缺少 market 表"]
+
+
+def test_to_jsonable_handles_missing_values():
+    assert report.to_jsonable(pd.NaT) is None
+    assert report.to_jsonable(pd.NA) is None
+    assert report.to_jsonable(float("inf")) is None
+    assert report.to_jsonable(np.int64(3)) == 3
+    assert report.to_jsonable({1: {"b", "a"}}) == {"1": ["a", "b"]}
+
+
+def test_escape_text_html_and_markdown():
+    assert report.escape_text("<script>alert('x')</script>") == (
+        "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
+    )
+    assert report.escape_text('a & "b"') == "a &amp; &quot;b&quot;"
+    assert report.escape_text("*bold* _it_ [l](u) a|b") == (
+        "&#42;bold&#42; &#95;it&#95; &#91;l&#93;(u) a&#124;b"
+    )
+    assert report.escape_text(None) == ""
+    assert report.escape_text(float("nan")) == ""
+    assert report.escape_text(12) == "12"
+    assert report.escape_text("连衣裙 99元") == "连衣裙 99元"
+
+
+@given(st.text())
+def test_escape_text_round_trips_and_neutralises(s):
+    out = report.escape_text(s)
+    assert html.unescape(out) == s
+    bare = re.sub(r"&#?[0-9a-zA-Z]+;", "", out)  # what is left outside the entities
+    assert not set(bare) & set("<>\"'*_[]|`\\#~$&")
+
+
+def _summary(**changes):
+    base = {
+        "run_date": "2026-11-15",
+        "lang": "zh",
+        "shop_name": "示例店铺",
+        "currency": "CNY",
+        "notebooks": [
+            {
+                "name": "01_ok",
+                "title": "每日复盘",
+                "status": "ok",
+                "seconds": 1.0,
+                "report": "01_ok.html",
+                "error": None,
+            },
+            {
+                "name": "02_bad",
+                "title": "02_bad",
+                "status": "failed",
+                "seconds": 2.0,
+                "report": None,
+                "error": "ValueError: <boom>",
+            },
+        ],  # fmt: skip
+        "alerts": [
+            {
+                "severity": "high",
+                "rule": "r",
+                "subject": "s",
+                "message": "<script>alert(1)</script>",
+                "notebook": "01_ok",
+            },
+            {"severity": "low", "rule": "r2", "subject": "s2", "message": "m", "notebook": "01_ok"},
+        ],  # fmt: skip
+        "kpis": {
+            "01_ok": {"cvr": {"value": 0.031, "label": "转化率", "unit": "%", "vs_prev_day": -0.1}}
+        },  # fmt: skip
+        "quarantined_rows": 12,
+        "skipped": {},
+    }
+    base.update(changes)
+    return base
+
+
+def test_run_index_escapes_data_text_and_is_self_contained():
+    page = report.render_run_index(_summary())
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "ValueError: &lt;boom&gt;" in page
+    assert '<html lang="zh-CN">' in page
+    assert 'href="01_ok.html"' in page
+    assert "<script" not in page and "src=" not in page and "<link" not in page
+    assert "3.1%" in page  # unit "%" -> fraction shown as percent: 0.031 x 100
+    assert "-10.0%" in page  # vs_prev_day -0.1
+    assert "高 1" in page and "低 1" in page
+    assert "12" in page
+
+
+def test_run_index_english():
+    page = report.render_run_index(_summary(lang="en", alerts=[]))
+    assert '<html lang="en">' in page
+    assert "No alerts." in page
+    assert "Headline KPIs" in page
+
+
+def test_root_index_lists_dates_in_given_order():
+    page = report.render_root_index([("2026-11-15", _summary()), ("2026-11-14", None)])
+    assert page.index("2026-11-15/index.html") < page.index("2026-11-14/index.html")
+
+
+def test_format_number():
+    assert report.format_number(1234567.0) == "1,234,567"
+    assert report.format_number(1234.5, "CNY") == "1,234.50 CNY"
+    assert report.format_number(0.0312, "%") == "3.1%"
+    assert report.format_number(None) == "–"
+    assert report.format_number(math.nan) == "–"
