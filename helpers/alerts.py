@@ -925,7 +925,8 @@ def _one_step_forecast(history: np.ndarray, period: int) -> float:
     """
     from statsmodels.tsa.seasonal import STL
 
-    res = STL(history, period=period, robust=True).fit()
+    # inner_iter=1 with 15 robustness passes: the robust setting of R's stl() / Cleveland 1990
+    res = STL(history, period=period, robust=True).fit(inner_iter=1, outer_iter=15)
     return float(np.asarray(res.trend)[-1] + np.asarray(res.seasonal)[-period])
 
 
@@ -1034,10 +1035,14 @@ def seasonal_baseline(
         prev = err_idx[err_idx < t][-scale_days:]
         if prev.size < 2 * period:
             continue
-        e = resid[prev]
-        mad = float(np.median(np.abs(e - np.median(e))))
+        # errors as a share of the forecast (weekday noise grows with the weekday's level);
+        # forecasts under a tenth of the typical level count as a tenth of it
         level = float(np.median(np.abs(expected[prev])))
-        scale = max(MAD_SCALE * mad, scale_floor * level, 1e-12)
+        if not level > 0:
+            continue
+        rel = resid[prev] / np.maximum(np.abs(expected[prev]), 0.1 * level)
+        mad = float(np.median(np.abs(rel - np.median(rel))))
+        scale = max(MAD_SCALE * mad, scale_floor) * max(abs(expected[t]), 0.1 * level)
         z[t] = resid[t] / scale
     return pd.DataFrame(
         {
@@ -1052,7 +1057,8 @@ def seasonal_baseline(
 
 
 ANOMALY_METRICS: tuple[str, ...] = ("gmv", "orders", "uv", "cvr", "arpu", "ad_spend")
-MIN_HISTORY_DAYS = 28
+#: 3 weeks for the first one-step fit + 2 weeks of one-step errors for the scale + the run date
+MIN_HISTORY_DAYS = 36
 
 
 def _evaluate_anomalies(
@@ -1085,7 +1091,13 @@ def _evaluate_anomalies(
         s = d.set_index("date")[m].astype(float)
         have = int(s.notna().sum())
         if have < MIN_HISTORY_DAYS or len(s) < MIN_HISTORY_DAYS:
-            skipped.append(("anomaly", f"{m}: needs at least 4 weeks of history, has {have} days"))
+            skipped.append(
+                (
+                    "anomaly",
+                    f"{m}: needs at least {MIN_HISTORY_DAYS} days of history (3 weeks to fit, "
+                    f"2 weeks of one-step errors), has {have} days",
+                )
+            )
             continue
         if int((s.notna() & ~promo).sum()) < 2 * 7 + 1:
             skipped.append(("anomaly", f"{m}: too few non-promo days in the history"))
@@ -1093,10 +1105,13 @@ def _evaluate_anomalies(
         if pd.isna(s.iloc[-1]):
             skipped.append(("anomaly", f"{m}: no value on {ctx.day}"))
             continue
-        base = seasonal_baseline(s, promo, period=7)
+        base = seasonal_baseline(s, promo, period=7, score_days=1)
         last = base.iloc[-1]
         z = float(last["z"])
-        if not np.isfinite(z) or abs(z) <= th.anomaly_z:
+        if not np.isfinite(z):
+            skipped.append(("anomaly", f"{m}: too few ordinary days for the one-step error scale"))
+            continue
+        if abs(z) <= th.anomaly_z:
             continue
         up = z > 0
         v, e = float(last["value"]), float(last["expected"])

@@ -32,6 +32,11 @@ ORDER_STATUSES: tuple[str, ...] = (
 )
 
 
+#: Canonical after-sales case types. ``complaint`` cases (e.g. a 1-2 star review) carry no
+#: refund and are counted apart from refunds.
+AFTER_SALES_TYPES: tuple[str, ...] = ("refund_only", "return", "cancellation", "complaint")
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a contract table.
@@ -106,8 +111,8 @@ ORDERS = Table(
             True,
             zh="买家ID",
             description="Pseudonymous buyer id. Platform nicknames are hashed at intake; "
-            "never a name, phone or address.",
-            nullable=False,
+            "never a name, phone or address. Empty for a guest order (a sale not tied to a "
+            "known customer): it counts as one buyer but stays out of customer history.",
         ),
         C(
             "created_at",
@@ -288,7 +293,14 @@ AFTER_SALES = Table(
     references=(("order_id", "orders", "order_id"),),
     columns=(
         C("case_id", "str", True, zh="退款编号", nullable=False),
-        C("order_id", "str", True, zh="订单编号", nullable=False),
+        C(
+            "order_id",
+            "str",
+            True,
+            zh="订单编号",
+            description="Order refunded; empty for a credit note that names no order "
+            "(checked against orders when filled).",
+        ),
         C("sku_id", "str", zh="商家编码"),
         C("requested_at", "datetime", True, zh="申请时间", nullable=False),
         C(
@@ -302,7 +314,15 @@ AFTER_SALES = Table(
         ),
         C("quantity", "int", unit="count", zh="退货数量", min_value=0),
         C("reason", "str", zh="退款原因"),
-        C("type", "str", zh="售后类型", description="refund_only (仅退款) or return (退货退款)."),
+        C(
+            "type",
+            "str",
+            zh="售后类型",
+            description="refund_only (仅退款), return (退货退款), cancellation (取消/冲销) or "
+            "complaint (差评/投诉, no money back). Complaints are kept apart from refund "
+            "metrics.",
+            allowed=AFTER_SALES_TYPES,
+        ),
         C("status", "str", zh="退款状态"),
     ),
 )

@@ -61,6 +61,7 @@ DAILY_COLUMNS = [
     "units",
     "new_buyers",
     "returning_buyers",
+    "guest_buyers",
     "uv",
     "impressions",
     "cart_users",
@@ -69,6 +70,7 @@ DAILY_COLUMNS = [
     "ad_gmv",
     "refund_cases",
     "refund_amount",
+    "complaint_cases",
     "ship_due",
     "ship_on_time",
     "phase",
@@ -128,9 +130,9 @@ class Facts:
     ----------
     run_date : the run date ``D`` (midnight); nothing at or after ``D + 1 day`` is used.
     daily : one row per calendar day from the first order day to ``D``: ``date, gmv,
-        orders, buyers, units, new_buyers, returning_buyers, uv, impressions, cart_users,
-        fav_users, ad_spend, ad_gmv, refund_cases, refund_amount, ship_due, ship_on_time,
-        phase, promo``.
+        orders, buyers, units, new_buyers, returning_buyers, guest_buyers, uv, impressions,
+        cart_users, fav_users, ad_spend, ad_gmv, refund_cases, refund_amount,
+        complaint_cases, ship_due, ship_on_time, phase, promo``.
     daily_channel : one row per day x channel (every channel seen in orders, channel-level
         traffic or ads, on every day): ``date, channel, gmv, orders, buyers, units, uv,
         impressions, cart_users, fav_users, ad_spend, ad_gmv``.
@@ -141,7 +143,8 @@ class Facts:
     customers : ``customer_id, first_paid_at, last_paid_at, orders, gmv`` over paid orders.
     open_orders : ``order_id, channel, paid_at, hours_waiting`` -- paid, not shipped by the
         cutoff, not cancelled/refunded; ``hours_waiting = (cutoff - paid_at)`` in hours.
-    refunds : after-sales requests before the cutoff with ``date`` and product ``category``.
+    refunds : after-sales requests before the cutoff with ``date`` and product ``category``;
+        money cases only (``complaint`` cases are counted in ``daily.complaint_cases``).
     promo_days : ``date, promo_id, name, phase`` from :func:`helpers.festivals.promo_days`.
     available : names of the contract tables that were present.
     """
@@ -335,6 +338,11 @@ def _prepare_orders(orders: pd.DataFrame) -> pd.DataFrame:
         index=orders.index,
     )
     o["paid_amount"] = o["paid_amount"].fillna(0.0)
+    # A guest order (no customer id) is one buyer of its own; it never joins customer history.
+    o["buyer_key"] = o["customer_id"].astype("object").where(
+        o["customer_id"].notna(), "guest:" + o["order_id"].astype(str)
+    )
+    o["is_guest"] = o["customer_id"].isna()
     return o.reset_index(drop=True)
 
 
@@ -449,15 +457,18 @@ def build_facts(
     Definitions (all by calendar day ``d``):
 
     * ``gmv`` = sum of ``paid_amount`` of orders with ``paid_at`` on ``d`` (currency);
-      ``orders`` = number of those orders; ``buyers`` = distinct ``customer_id`` among them;
+      ``orders`` = number of those orders; ``buyers`` = distinct ``customer_id`` among them,
+      where each guest order (empty ``customer_id``) counts as one buyer;
       ``units`` = sum of their lines' ``quantity``.
-    * ``new_buyers`` = buyers whose first paid order in the data is on ``d`` (customers who
-      bought before the data starts look new on the first days);
-      ``returning_buyers = buyers - new_buyers``.
+    * ``new_buyers`` = identified buyers whose first paid order in the data is on ``d``
+      (customers who bought before the data starts look new on the first days);
+      ``guest_buyers`` = guest orders; ``returning_buyers = buyers - new_buyers -
+      guest_buyers``. Guests never enter ``customers``.
     * ``uv, impressions, cart_users, fav_users`` = sums of channel-level traffic rows
       (``sku_id`` empty) of ``visitors, impressions, add_to_cart_users, favorite_users``.
     * ``ad_spend, ad_gmv`` = sums of ``ad_spend.spend, attributed_gmv``.
-    * ``refund_cases, refund_amount`` = after-sales requests with ``requested_at`` on ``d``.
+    * ``refund_cases, refund_amount`` = after-sales requests with ``requested_at`` on ``d``,
+      complaints excluded; ``complaint_cases`` = complaint cases (no money back) on ``d``.
     * ``ship_due`` = orders paid ``ceil(ship_sla_hours / 24)`` days before ``d`` -- for the
       24 h SLA the previous day, whose deadlines (``paid_at + 24 h``) all fall within ``d``,
       so the count is final at the end of ``d`` -- not counting orders closed
@@ -518,17 +529,18 @@ def build_facts(
     by_day = paid.groupby("date").agg(
         gmv=("paid_amount", "sum"),
         orders=("order_id", "size"),
-        buyers=("customer_id", "nunique"),
+        buyers=("buyer_key", "nunique"),
+        guest_buyers=("is_guest", "sum"),
     )
     daily = daily.join(by_day)
     daily["units"] = lines.groupby("date")["quantity"].sum()
     daily["new_buyers"] = new_by_day
     for col in ("gmv", "units"):
         daily[col] = daily[col].fillna(0.0).astype("float64")
-    for col in ("orders", "buyers", "new_buyers"):
+    for col in ("orders", "buyers", "new_buyers", "guest_buyers"):
         daily[col] = daily[col].fillna(0).astype("int64")
     daily["units"] = daily["units"].round().astype("int64")
-    daily["returning_buyers"] = daily["buyers"] - daily["new_buyers"]
+    daily["returning_buyers"] = daily["buyers"] - daily["new_buyers"] - daily["guest_buyers"]
 
     channel_traffic, item_traffic = _traffic_parts(t.get("traffic"))
     daily = daily.reset_index()
@@ -541,13 +553,19 @@ def build_facts(
     daily = _fill_measures(daily, asum, list(AD_COLUMNS.values()), amiss, ["date"])
 
     # after-sales
-    refunds = _refunds(t.get("after_sales"), t.get("products"))
+    cases = _refunds(t.get("after_sales"), t.get("products"))
+    complaint = cases["type"].astype("object").eq("complaint")
+    refunds = cases.loc[~complaint].reset_index(drop=True)
     rby = refunds.groupby("date").agg(
         refund_cases=("case_id", "size"), refund_amount=("refund_amount", "sum")
     )
     daily = daily.join(rby, on="date")
+    daily = daily.join(
+        cases.loc[complaint].groupby("date").size().rename("complaint_cases"), on="date"
+    )
     daily["refund_cases"] = daily["refund_cases"].fillna(0).astype("int64")
     daily["refund_amount"] = daily["refund_amount"].fillna(0.0).astype("float64")
+    daily["complaint_cases"] = daily["complaint_cases"].fillna(0).astype("int64")
 
     # shipping SLA
     sla = float(settings.thresholds.ship_sla_hours)
@@ -588,7 +606,7 @@ def build_facts(
     by_ch = paid.groupby(["date", "channel"]).agg(
         gmv=("paid_amount", "sum"),
         orders=("order_id", "size"),
-        buyers=("customer_id", "nunique"),
+        buyers=("buyer_key", "nunique"),
     )
     by_ch["units"] = lines.groupby(["date", "channel"])["quantity"].sum()
     dc = grid.join(by_ch, on=["date", "channel"])

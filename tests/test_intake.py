@@ -358,7 +358,7 @@ def test_each_bad_row_kind_is_quarantined(tmp_path):
         ["o2", "c2", "2026-11-01 10:00:00", "2026-13-45", "paid", "5"],  # row 3
         ["o3", "c3", "2026-11-01 10:00:00", "", "pending", "-1"],  # row 4
         ["o4", "c4", "2026-11-01 10:00:00", "", "lost", "0"],  # row 5
-        ["o5", "", "2026-11-01 10:00:00", "", "pending", "0"],  # row 6
+        ["", "c5", "2026-11-01 10:00:00", "", "pending", "0"],  # row 6
         ["o1", "c9", "2026-11-02 10:00:00", "", "pending", "0"],  # row 7 duplicate
         ["o6", "c6", "yesterday", "", "pending", "abc"],  # row 8, two problems
         good_order(7),  # row 9
@@ -388,7 +388,7 @@ def test_each_bad_row_kind_is_quarantined(tmp_path):
             "lost",
             "status not one of pending, paid, shipped, completed, cancelled, refunded: 'lost'",
         ),
-        ("orders", 6): ("customer_id", "", "missing customer_id"),
+        ("orders", 6): ("order_id", "", "missing order_id"),
         ("orders", 7): (
             "order_id",
             "o1",
