@@ -7,10 +7,12 @@ Sub-commands::
     playbook sample [--out DIR] [--seed N] [--scale X] [--days N] [--end YYYY-MM-DD]
                     [--format csv|parquet]
     playbook strip  [--check] PATH ...
+    playbook check  [--data DIR] [--mapping FILE_OR_NAME] [--config FILE] [--lang zh|en]
 
 Exit codes: 0 success; 1 some notebook failed (``run``) or a notebook is not clean
 (``strip --check``); 2 the command could not run (missing data folder, unusable input file,
-bad date, unknown notebook ...) - a one-line message is printed to stderr, no traceback.
+bad date, unknown notebook, no usable orders for ``check`` ...) - a one-line message is
+printed to stderr, no traceback.
 """
 
 from __future__ import annotations
@@ -82,6 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="notebooks run in parallel (default: number of CPUs)",
     )
+    p_run.add_argument(
+        "--mapping",
+        default=None,
+        metavar="FILE_OR_NAME",
+        help="mapping YAML or built-in mapping name for platform exports (default: detect)",
+    )
+    p_run.add_argument(
+        "--cache", default=None, metavar="DIR", help="validation cache (default: user cache)"
+    )
     p_run.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     p_run.add_argument("--quiet", action="store_true", help="no progress lines")
 
@@ -97,6 +108,26 @@ def build_parser() -> argparse.ArgumentParser:
     p_strip.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders")
     p_strip.add_argument(
         "--check", action="store_true", help="change nothing; exit 1 when a notebook has outputs"
+    )
+
+    p_check = sub.add_parser(
+        "check", help="check a data folder: tables, quarantine, run date, sections that will run"
+    )
+    p_check.add_argument("--data", default="data/sample", help="data folder (default: data/sample)")
+    p_check.add_argument(
+        "--mapping",
+        default=None,
+        metavar="FILE_OR_NAME",
+        help="mapping YAML or built-in mapping name for platform exports (default: detect)",
+    )
+    p_check.add_argument(
+        "--config", default=None, help="settings YAML (default: DATA/playbook.yaml)"
+    )
+    p_check.add_argument(
+        "--lang", choices=("zh", "en"), default=None, help="output language (default: settings, zh)"
+    )
+    p_check.add_argument(
+        "--cache", default=None, metavar="DIR", help="validation cache (default: user cache)"
     )
     return parser
 
@@ -127,6 +158,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         config=args.config,
         workers=args.workers,
         progress=not args.quiet,
+        mapping=args.mapping,
+        cache_dir=args.cache,
     )
     return result.exit_code
 
@@ -172,6 +205,24 @@ def _cmd_strip(args: argparse.Namespace) -> int:
     return EXIT_FAILED if (args.check and dirty) else EXIT_OK
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from helpers.check import check_data, problem_text, render
+    from helpers.settings import load_settings
+
+    data = Path(args.data)
+    if not data.is_dir():
+        return _fail(f"data folder not found: {args.data}")
+    settings = load_settings(args.config if args.config else data, language=args.lang)
+    report = check_data(
+        data, settings, mapping=args.mapping, config=args.config, cache_dir=args.cache
+    )
+    lang = args.lang or settings.language
+    print(render(report, lang=lang), end="")
+    if not report.usable:
+        return _fail(problem_text(report.problem, "en"))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``playbook`` command; returns the exit code."""
     parser = build_parser()
@@ -181,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except SystemExit as exc:  # --help / --version
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    handlers = {"run": _cmd_run, "sample": _cmd_sample, "strip": _cmd_strip}
+    handlers = {"run": _cmd_run, "sample": _cmd_sample, "strip": _cmd_strip, "check": _cmd_check}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -64,18 +64,21 @@ def prepare(
     *,
     cache_dir: str | Path | None = None,
     run_date: str | pd.Timestamp | None = None,
+    mapping: str | Path | None = None,
 ) -> tuple[object, object, pd.Timestamp]:
     """Validate the data and build the facts for ``run_date``, both cached.
 
     Returns ``(dataset, facts, run_date)``; ``run_date`` None means the last complete day in
-    the orders. The facts are written next to the cached tables, so a second call with the
-    same inputs and date reads everything back without parsing or scanning again.
+    the orders. ``mapping`` names a mapping (built-in name or YAML file) for platform
+    exports; None lets intake recognise files by their headers. The facts are written next to
+    the cached tables, so a second call with the same inputs and date reads everything back
+    without parsing or scanning again.
     """
     from helpers.facts import build_facts, last_complete_day, load_facts, save_facts
     from helpers.intake import load_dataset
 
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
-    dataset = load_dataset(data_dir, settings, cache_dir=cache)
+    dataset = load_dataset(data_dir, settings, mapping=mapping or None, cache_dir=cache)
     day = (
         last_complete_day(dataset["orders"])
         if run_date in (None, "")
@@ -102,15 +105,25 @@ def load_context(
     lang: str | None = "",
     cache_dir: str | None = "",
     config: str | None = "",
+    mapping: str | None = "",
 ) -> RunContext:
     """Open a run the way the notebooks' parameters cell describes it.
 
     Empty strings mean "the default": the last complete day, the settings' language, the
-    user cache folder, ``playbook.yaml`` in the data folder.
+    user cache folder, ``playbook.yaml`` in the data folder, mappings recognised by headers.
+    What a built-in mapping knows about its source (currency, timezone) fills the settings
+    that ``playbook.yaml`` leaves unset.
     """
-    settings = load_settings(config or data_dir, language=lang or None)
+    source = config or data_dir
     dataset, facts, day = prepare(
-        data_dir, settings, cache_dir=cache_dir or None, run_date=run_date or None
+        data_dir,
+        load_settings(source),
+        cache_dir=cache_dir or None,
+        run_date=run_date or None,
+        mapping=mapping or None,
+    )
+    settings = load_settings(
+        source, hints=getattr(dataset, "settings_hints", None), language=lang or None
     )
     return RunContext(
         settings=settings, dataset=dataset, facts=facts, run_date=day, lang=settings.language

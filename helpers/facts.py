@@ -339,8 +339,10 @@ def _prepare_orders(orders: pd.DataFrame) -> pd.DataFrame:
     )
     o["paid_amount"] = o["paid_amount"].fillna(0.0)
     # A guest order (no customer id) is one buyer of its own; it never joins customer history.
-    o["buyer_key"] = o["customer_id"].astype("object").where(
-        o["customer_id"].notna(), "guest:" + o["order_id"].astype(str)
+    o["buyer_key"] = (
+        o["customer_id"]
+        .astype("object")
+        .where(o["customer_id"].notna(), "guest:" + o["order_id"].astype(str))
     )
     o["is_guest"] = o["customer_id"].isna()
     return o.reset_index(drop=True)

@@ -31,6 +31,8 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "refund_cases": ("退款申请数", "Refund requests", "count"),
     "new_buyers": ("新买家数", "New buyers", "count"),
     "returning_buyers": ("老买家数", "Returning buyers", "count"),
+    "guest_buyers": ("游客订单数", "Guest orders", "count"),
+    "complaint_cases": ("差评/投诉数", "Complaints", "count"),
     "ad_spend": ("推广花费", "Ad spend", "currency"),
     "ad_gmv": ("推广成交金额", "Ad-attributed GMV", "currency"),
     "roas": ("ROAS (投产比)", "ROAS", "ratio_x"),

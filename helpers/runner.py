@@ -4,12 +4,13 @@ What :func:`run` does, in order:
 
 1. load the settings (``config`` file, else ``<data_dir>/playbook.yaml``, else defaults;
    ``lang`` overrides the language);
-2. prepare the data **once** (intake with its cache in ``<out_dir>/.cache``, the facts for the
-   run date saved there too, so every notebook starts from the cache); when no run date is
-   given it is the last complete day of the orders;
+2. prepare the data **once** (intake with its cache in the user cache folder or
+   ``cache_dir``, the facts for the run date saved there too, so every notebook starts from
+   the cache); when no run date is given it is the last complete day of the orders; what a
+   built-in mapping knows about its source (currency, timezone) fills unset settings;
 3. execute every ``*.ipynb`` of the notebooks folder whose name does not start with ``_``
    (sorted by name, optionally filtered with ``only``) with papermill, in parallel, each with
-   the parameters ``run_date, data_dir, lang, cache_dir, config, output_dir``;
+   the parameters ``run_date, data_dir, lang, cache_dir, config, output_dir, mapping``;
 4. write into ``<out_dir>/<run_date>/``: the executed ``<stem>.ipynb``, ``<stem>.html``
    (code hidden, cells of the other language removed, self-contained), ``summary.json``
    (notebook statuses, alerts, KPIs merged from the notebooks' sidecars) and ``index.html``;
@@ -25,6 +26,7 @@ except the ``seconds`` values (wall-clock time of each notebook).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import os
 import re
@@ -33,7 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,10 +46,17 @@ if TYPE_CHECKING:  # pragma: no cover
     import nbformat
 
 KERNEL_NAME = "python3"
-CACHE_DIRNAME = ".cache"
 SUMMARY_FILE = "summary.json"
 INDEX_FILE = "index.html"
-PARAMETER_NAMES = ("run_date", "data_dir", "lang", "cache_dir", "config", "output_dir")
+PARAMETER_NAMES = (
+    "run_date",
+    "data_dir",
+    "lang",
+    "cache_dir",
+    "config",
+    "output_dir",
+    "mapping",
+)
 REMOVE_CELL_TAG = "remove-cell"
 LANG_TAGS = {"zh": "lang-zh", "en": "lang-en"}
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -80,10 +89,14 @@ class Prepared:
         The resolved run date, ``YYYY-MM-DD``.
     quarantined_rows : int or None
         Input rows set aside by intake (None when unknown; then the notebooks' sidecars tell).
+    settings_hints : dict
+        What the data source suggests for the settings (currency, timezone, shop name), used
+        where ``playbook.yaml`` is silent.
     """
 
     run_date: str
     quarantined_rows: int | None = None
+    settings_hints: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -211,7 +224,12 @@ def select_notebooks(paths: Sequence[Path], only: Iterable[str] | None) -> list[
 
 # --------------------------------------------------------------------------- data preparation
 def default_prepare(
-    data_dir: Path, settings: Settings, *, cache_dir: Path, run_date: str | None
+    data_dir: Path,
+    settings: Settings,
+    *,
+    cache_dir: Path,
+    run_date: str | None,
+    mapping: str | None = None,
 ) -> Prepared:
     """Validate the data once and build the facts, both cached in ``cache_dir``.
 
@@ -222,14 +240,20 @@ def default_prepare(
     from helpers.context import prepare as prepare_context
 
     dataset, _facts, day = prepare_context(
-        data_dir, settings, cache_dir=cache_dir, run_date=run_date
+        data_dir, settings, cache_dir=cache_dir, run_date=run_date, mapping=mapping
     )
-    return Prepared(run_date=parse_run_date(day), quarantined_rows=int(len(dataset.quarantine)))
+    return Prepared(
+        run_date=parse_run_date(day),
+        quarantined_rows=int(len(dataset.quarantine)),
+        settings_hints=dict(getattr(dataset, "settings_hints", None) or {}),
+    )
 
 
 def _as_prepared(value: Any) -> Prepared:
     if isinstance(value, Prepared):
-        return Prepared(parse_run_date(value.run_date), value.quarantined_rows)
+        return Prepared(
+            parse_run_date(value.run_date), value.quarantined_rows, dict(value.settings_hints)
+        )
     return Prepared(parse_run_date(value))
 
 
@@ -505,14 +529,15 @@ def run(
     workers: int | None = None,
     progress: bool = True,
     prepare: PrepareFn | None = None,
+    mapping: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> RunResult:
     """Execute the notebooks for one date and publish the reports (see module docstring).
 
     Parameters
     ----------
     data_dir : folder with the shop's data files (and optionally ``playbook.yaml``).
-    out_dir : report root; results go to ``<out_dir>/<run_date>/``, caches to
-        ``<out_dir>/.cache``.
+    out_dir : report root; results go to ``<out_dir>/<run_date>/``.
     run_date : ``YYYY-MM-DD`` (or date); None = last complete day of the orders.
     lang : "zh" or "en"; None = the settings' language (zh by default).
     only : notebook names to run (stem or stem without its numeric prefix).
@@ -522,6 +547,10 @@ def run(
     progress : one line per notebook start/finish on stderr.
     prepare : ``prepare(data_dir, settings, *, cache_dir, run_date) -> Prepared | date str``,
         called once before the notebooks; defaults to :func:`default_prepare`.
+    mapping : a built-in mapping name or a mapping YAML for platform exports; None lets
+        intake recognise files by their headers.
+    cache_dir : where validated tables and facts are cached; None = the user cache folder
+        (the one ``playbook check`` fills, so a check before a run saves the parsing).
 
     Raises
     ------
@@ -543,11 +572,19 @@ def run(
         raise RunError(f"no notebooks to run in {nb_dir}")
 
     out_root = Path(out_dir).resolve()
-    cache_dir = out_root / CACHE_DIRNAME
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    from helpers.intake import default_cache_dir
+
+    cache_path = Path(cache_dir).resolve() if cache_dir else default_cache_dir()
+    cache_path.mkdir(parents=True, exist_ok=True)
+    mapping_arg = str(Path(mapping).resolve()) if mapping and Path(mapping).is_file() else mapping
+    prepare_fn = prepare or functools.partial(default_prepare, mapping=mapping_arg or None)
     prepared = _as_prepared(
-        (prepare or default_prepare)(data_path, settings, cache_dir=cache_dir, run_date=run_date)
+        prepare_fn(data_path, settings, cache_dir=cache_path, run_date=run_date)
     )
+    if prepared.settings_hints:
+        settings = load_settings(
+            config if config else data_path, hints=prepared.settings_hints, language=lang
+        )
     report_dir = out_root / prepared.run_date
     report_dir.mkdir(parents=True, exist_ok=True)
     for p in notebooks:  # a sidecar from an earlier run must not leak into this one
@@ -558,8 +595,9 @@ def run(
         "run_date": prepared.run_date,
         "data_dir": str(data_path),
         "lang": lang,
-        "cache_dir": str(cache_dir),
+        "cache_dir": str(cache_path),
         "config": str(Path(config).resolve()) if config else "",
+        "mapping": str(mapping_arg or ""),
         "output_dir": str(report_dir),
     }
     n = len(notebooks)

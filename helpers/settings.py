@@ -144,17 +144,23 @@ def _build(cls: type, values: dict[str, Any], where: str) -> Any:
     return cls(**kwargs)
 
 
-def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
+def load_settings(
+    path: str | Path | None = None, *, hints: dict[str, Any] | None = None, **overrides: Any
+) -> Settings:
     """Load settings from a YAML file (missing keys keep their defaults).
+
+    Precedence, lowest first: the defaults, ``hints``, the YAML file, ``overrides``.
 
     Parameters
     ----------
     path : a YAML file, or a data folder holding ``playbook.yaml``; None for pure defaults.
         A folder without the file also gives defaults.
+    hints : values a data source suggests (a built-in mapping knows that the UCI Online
+        Retail log is in GBP and UK time); the YAML file wins over them.
     **overrides : top-level fields to set after loading (e.g. ``language="en"``); None values
         are ignored so command-line options can be passed straight through.
     """
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {k: v for k, v in (hints or {}).items() if v is not None}
     where = "defaults"
     if path is not None:
         p = Path(path)

@@ -435,15 +435,14 @@ def test_seasonal_baseline_one_step_ahead_and_masking():
     # out of sample: the forecast of a day never reads that day (or later ones)
     s_cut = s.copy()
     s_cut.iloc[-1] *= 5
-    assert seasonal_baseline(s_cut)["expected"].iloc[-1] == pytest.approx(
-        base["expected"].iloc[-1]
-    )
+    assert seasonal_baseline(s_cut)["expected"].iloc[-1] == pytest.approx(base["expected"].iloc[-1])
     # score_days=1 scores the run date only, with the same z as the full run
     last = seasonal_baseline(s, score_days=1)
     assert last["z"].iloc[:-1].isna().all()
     assert last["z"].iloc[-1] == pytest.approx(base["z"].iloc[-1])
     # a festival triples days 60..65; masked, the forecasts stay near the weekly level there,
-    # the festival days get no z, and the days after it keep their ordinary expected values
+    # the festival days get no z, and what they sold never reaches any later forecast or
+    # scale: the result equals the one with the same days masked but not tripled
     s2 = s.copy()
     s2.iloc[60:66] *= 3
     mask = np.zeros(len(s), dtype=bool)
@@ -452,7 +451,10 @@ def test_seasonal_baseline_one_step_ahead_and_masking():
     assert b2["is_promo"].sum() == 6
     assert (b2["expected"].iloc[60:66] < 1.2 * base["expected"].iloc[60:66]).all()
     assert b2["z"].iloc[60:66].isna().all()
-    assert np.allclose(b2["expected"].iloc[66:], base["expected"].iloc[66:], rtol=0.05)
+    same = seasonal_baseline(s, mask)
+    assert np.allclose(b2["expected"].iloc[21:], same["expected"].iloc[21:])
+    assert np.allclose(b2["z"].iloc[66:], same["z"].iloc[66:])
+    assert (b2["expected"].iloc[66:] < 1.2 * base["expected"].iloc[66:]).all()
     assert (b2["z"].iloc[66:].abs() < 3.5).all()
 
 
@@ -469,9 +471,13 @@ def sim_series(seed: int, noise: float | None = None) -> pd.Series:
 def test_seasonal_baseline_calibrated_on_pure_noise():
     # 300 seeded series of weekly pattern x Gaussian noise (2-10 %), no anomaly anywhere:
     # the run date's out-of-sample z should rarely pass the default threshold 3.5.
-    # Measured with seeds 0..299: SHARE_300 (2 / 300); a 4000-series run of the same
-    # simulation gave SHARE_4000. The old in-sample STL z gave 2-3 %.
-    z = np.array([seasonal_baseline(sim_series(seed), score_days=1)["z"].iloc[-1] for seed in range(300)])
+    # Measured with seeds 0..299: 0.0 % (0 / 300 beyond 3.5, largest |z| 3.14). A 4000-series
+    # run (half of them with additive instead of multiplicative noise) gave 0.23 % (9 / 4000).
+    # The old in-sample STL z gave 1-1.3 % on the same mix and 2.2-2.6 % when every run date
+    # fell on the peak weekday.
+    z = np.array(
+        [seasonal_baseline(sim_series(seed), score_days=1)["z"].iloc[-1] for seed in range(300)]
+    )
     assert np.isfinite(z).all()
     share = float(np.mean(np.abs(z) > 3.5))
     assert share < 0.01
@@ -486,9 +492,10 @@ def test_seasonal_baseline_flags_a_40_percent_drop():
         s.iloc[-1] *= 0.6
         z = seasonal_baseline(s, score_days=1)["z"].iloc[-1]
         assert z < -3.5, (seed, z)
+    # through anomaly_alerts: UV (3 % noise) 40 % down on the run date
     d = weekly_daily()
-    d.loc[d.index[-1], "gmv"] *= 0.6
-    (a,) = anomaly_alerts(mk_facts(d), Settings(), metrics=("gmv",))
+    d.loc[d.index[-1], "uv"] *= 0.6
+    (a,) = anomaly_alerts(mk_facts(d), Settings(), metrics=("uv",))
     assert a.value < a.reference and "低于" in a.message_zh and "below" in a.message_en
 
 
@@ -497,7 +504,6 @@ def test_burst_on_promo_day_not_flagged_and_does_not_leak():
     # ordinary days. The festival days are never flagged, and the forecasts of the ordinary
     # days after it (and the run date's scale) are the same as without the festival.
     d = weekly_daily()
-    plain = seasonal_baseline(d.set_index("date")["gmv"], score_days=2)
     fest = d.copy()
     burst = fest.index[-5:-2]
     fest.loc[burst, "gmv"] *= 4
@@ -506,8 +512,11 @@ def test_burst_on_promo_day_not_flagged_and_does_not_leak():
     mask = fest["phase"].notna().to_numpy()
     b = seasonal_baseline(s, mask)
     assert b["z"].iloc[-5:-2].isna().all()
+    # same mask, no burst: identical forecasts and z for the two ordinary days after it
+    quiet = seasonal_baseline(d.set_index("date")["gmv"], mask, score_days=2)
     post = seasonal_baseline(s, mask, score_days=2)
-    assert np.allclose(post["expected"].iloc[-2:], plain["expected"].iloc[-2:], rtol=0.02)
+    assert np.allclose(post["expected"].iloc[-2:], quiet["expected"].iloc[-2:])
+    assert np.allclose(post["z"].iloc[-2:], quiet["z"].iloc[-2:])
     assert (post["z"].iloc[-2:].abs() < 3.5).all()
     # as an alert check: the run date after the festival is ordinary -> nothing
     assert not anomaly_alerts(mk_facts(fest), Settings())

@@ -36,6 +36,7 @@ def test_missing_data_folder(tmp_path, capsys):
 
 def test_unknown_notebook_lists_available(tmp_path, capsys):
     argv = ["run", "--data", str(tmp_path), "--out", str(tmp_path / "out")]
+    argv += ["--cache", str(tmp_path / "cache")]
     argv += ["--notebooks", str(FIXTURES), "--only", "nope"]
     assert cli.main(argv) == 2
     line = _one_error_line(capsys)
@@ -45,11 +46,12 @@ def test_unknown_notebook_lists_available(tmp_path, capsys):
 def test_intake_error_is_reported_without_traceback(tmp_path, capsys, monkeypatch):
     intake = pytest.importorskip("helpers.intake")
 
-    def failing_prepare(data_dir, settings, *, cache_dir, run_date):
+    def failing_prepare(data_dir, settings, *, cache_dir, run_date, mapping=None):
         raise intake.IntakeError("orders.csv: column paid_amount: 'abc' is not a number")
 
     monkeypatch.setattr(runner, "default_prepare", failing_prepare)
     argv = ["run", "--data", str(tmp_path), "--out", str(tmp_path / "out")]
+    argv += ["--cache", str(tmp_path / "cache")]
     argv += ["--notebooks", str(FIXTURES)]
     assert cli.main(argv) == 2
     assert "orders.csv: column paid_amount" in _one_error_line(capsys)
@@ -69,7 +71,7 @@ def test_usage_errors(capsys):
 def test_run_only_one_notebook(tmp_path, capsys, monkeypatch):
     seen = {}
 
-    def fake_prepare(data_dir, settings, *, cache_dir, run_date):
+    def fake_prepare(data_dir, settings, *, cache_dir, run_date, mapping=None):
         seen.update(data_dir=data_dir, lang=settings.language, run_date=run_date)
         return Prepared(run_date, quarantined_rows=0)
 
@@ -77,6 +79,7 @@ def test_run_only_one_notebook(tmp_path, capsys, monkeypatch):
     out = tmp_path / "reports"
     argv = ["run", "--data", str(tmp_path), "--out", str(out), "--date", "2026-11-15"]
     argv += ["--notebooks", str(FIXTURES), "--only", "ok", "--lang", "en", "--quiet"]
+    argv += ["--cache", str(tmp_path / "cache")]
     assert cli.main(argv) == 0
     assert seen == {"data_dir": tmp_path.resolve(), "lang": "en", "run_date": "2026-11-15"}
     summary = json.loads((out / "2026-11-15" / "summary.json").read_text(encoding="utf-8"))

@@ -501,3 +501,45 @@ def test_run_date_earlier_is_a_prefix():
     cols = ["date", "gmv", "orders", "buyers", "uv", "ad_spend", "ship_due"]
     pd.testing.assert_frame_equal(early[cols], late[cols].iloc[:2])
     assert math.isclose(early["gmv"].sum(), 150 + 190)
+
+
+def test_guest_orders_count_as_buyers_but_not_as_customers():
+    t = canonical_tables()
+    # o7 (03-03, 120) and o8 (03-03, 60) become guest orders: no customer id
+    t["orders"].loc[t["orders"]["order_id"].isin(["o7", "o8"]), "customer_id"] = np.nan
+    f = build_facts(t, RUN, Settings())
+    d3 = f.daily.set_index("date").loc[RUN]
+    # paid on 03-03: o7 (guest), o8 (guest) -> 2 buyers, both guests; none identified
+    assert d3["buyers"] == 2
+    assert d3["guest_buyers"] == 2
+    assert d3["new_buyers"] == 0 and d3["returning_buyers"] == 0
+    assert d3["gmv"] == 180.0  # 120 + 60: guests' money counts in full
+    # customers: c1 (o1, o4), c2 (o2, o6), c4 (o5) -> c3 and c5 had only guest/unpaid orders
+    assert sorted(f.customers["customer_id"]) == ["c1", "c2", "c4"]
+
+
+def test_complaints_are_kept_apart_from_refunds():
+    t = canonical_tables()
+    complaint = pd.DataFrame(
+        [
+            (
+                "k1",
+                "o1",
+                "A",
+                T("2026-03-03 12:00"),
+                0.0,
+                0,
+                "low review score (1 stars)",
+                "complaint",
+            )
+        ],
+        columns=t["after_sales"].columns,
+    )
+    t["after_sales"] = pd.concat([t["after_sales"], complaint], ignore_index=True)
+    f = build_facts(t, RUN, Settings())
+    d3 = f.daily.set_index("date").loc[RUN]
+    # 03-03: r2 (refund_only, 40) is a refund; k1 is a complaint with no money back
+    assert d3["refund_cases"] == 1
+    assert d3["refund_amount"] == 40.0
+    assert d3["complaint_cases"] == 1
+    assert "k1" not in set(f.refunds["case_id"])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.runner import run
+from helpers import runner
 from helpers.sample import planted_problems
 
 pytestmark = pytest.mark.notebooks
@@ -21,6 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 TAOBAO = ROOT / "tests" / "fixtures" / "intake" / "taobao_orders_gbk.csv"
 RUN_DATE = "2026-11-15"
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    """One validation cache for the module's runs (never the user's own cache)."""
+    return tmp_path_factory.mktemp("cache")
+
+
+def run(**kwargs):
+    kwargs.setdefault("progress", False)
+    return runner.run(**kwargs)
 
 
 def _summary(out: Path, date: str = RUN_DATE) -> dict:
@@ -35,9 +46,9 @@ def _without_seconds(summary: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
+def sample_run(tmp_path_factory, cache):
     out = tmp_path_factory.mktemp("reports")
-    result = run(data_dir=SAMPLE, out_dir=out, progress=False)
+    result = run(data_dir=SAMPLE, out_dir=out, cache_dir=cache)
     return out, result
 
 
@@ -91,14 +102,14 @@ def test_summary_carries_headline_kpis_and_quarantine_count(sample_run):
     assert summary["quarantined_rows"] == 0
 
 
-def test_same_date_same_data_same_summary(sample_run, tmp_path):
+def test_same_date_same_data_same_summary(sample_run, tmp_path, cache):
     out, _ = sample_run
-    run(data_dir=SAMPLE, out_dir=tmp_path, run_date=RUN_DATE, progress=False)
+    run(data_dir=SAMPLE, out_dir=tmp_path, run_date=RUN_DATE, cache_dir=cache)
     assert _without_seconds(_summary(tmp_path)) == _without_seconds(_summary(out))
 
 
-def test_english_report(tmp_path):
-    result = run(data_dir=SAMPLE, out_dir=tmp_path, lang="en", progress=False)
+def test_english_report(tmp_path, cache):
+    result = run(data_dir=SAMPLE, out_dir=tmp_path, lang="en", cache_dir=cache)
     assert result.exit_code == 0
     html = (tmp_path / RUN_DATE / "05_daily_review.html").read_text(encoding="utf-8")
     assert "Daily review" in html and "Headline KPIs" in html
@@ -113,9 +124,9 @@ def _orders_only(target: Path) -> Path:
     return target
 
 
-def test_orders_only_data_runs_and_says_what_it_skipped(tmp_path):
+def test_orders_only_data_runs_and_says_what_it_skipped(tmp_path, cache):
     data = _orders_only(tmp_path / "data")
-    result = run(data_dir=data, out_dir=tmp_path / "out", progress=False)
+    result = run(data_dir=data, out_dir=tmp_path / "out", cache_dir=cache)
     assert result.exit_code == 0
     summary = _summary(tmp_path / "out")
     skipped = summary["skipped"]["05_daily_review"]
@@ -129,7 +140,7 @@ def test_orders_only_data_runs_and_says_what_it_skipped(tmp_path):
     assert "unshipped_sla" in {a["rule"] for a in summary["alerts"]}
 
 
-def test_data_after_the_run_date_changes_nothing(tmp_path):
+def test_data_after_the_run_date_changes_nothing(tmp_path, cache):
     base = _orders_only(tmp_path / "base")
     future = _orders_only(tmp_path / "future")
     orders = pd.read_csv(base / "orders.csv.gz", dtype=str, keep_default_na=False)
@@ -141,19 +152,19 @@ def test_data_after_the_run_date_changes_nothing(tmp_path):
     )
     orders.loc[later, "status"] = "refunded"
     orders.to_csv(future / "orders.csv.gz", index=False)
-    run(data_dir=base, out_dir=tmp_path / "a", run_date=cut, progress=False)
-    run(data_dir=future, out_dir=tmp_path / "b", run_date=cut, progress=False)
+    run(data_dir=base, out_dir=tmp_path / "a", run_date=cut, cache_dir=cache)
+    run(data_dir=future, out_dir=tmp_path / "b", run_date=cut, cache_dir=cache)
     assert _without_seconds(_summary(tmp_path / "a", cut)) == _without_seconds(
         _summary(tmp_path / "b", cut)
     )
 
 
-def test_platform_export_runs_and_no_personal_data_reaches_any_output(tmp_path):
+def test_platform_export_runs_and_no_personal_data_reaches_any_output(tmp_path, cache):
     data = tmp_path / "export"
     data.mkdir()
     shutil.copy(TAOBAO, data / TAOBAO.name)
     out = tmp_path / "out"
-    result = run(data_dir=data, out_dir=out, progress=False)
+    result = run(data_dir=data, out_dir=out, cache_dir=cache)
     assert result.exit_code == 0, [nb.error for nb in result.notebooks]
     raw = pd.read_csv(TAOBAO, encoding="gb18030", dtype=str, keep_default_na=False)
     personal = ["买家会员名", "买家支付宝账号", "收货人姓名", "收货地址", "联系电话", "联系手机"]
