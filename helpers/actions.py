@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers import i18n
 from helpers.alerts import (
     ALERT_COLUMNS,
     RULE_RANK,
@@ -61,7 +62,7 @@ def _who(subject: str, scope: str, lang: str) -> str:
     if not subject:
         return "店铺" if lang == "zh" else "Shop"
     if scope == "channel":
-        return f"{subject} 渠道" if lang == "zh" else f"{subject} channel"
+        return f"{subject} 渠道" if lang == "zh" else f"{i18n.channel_label(subject, 'en')} channel"
     if scope == "item":
         return f"商品 {subject}" if lang == "zh" else f"Item {subject}"
     if scope == "reason":
@@ -309,10 +310,15 @@ def next_actions(
                 "rule": str(first["rule"]),
                 "metric": ", ".join(metrics),
                 "subject": first["subject"],
-                "action": builder(first, metrics, lang),
+                "action": _localise(builder(first, metrics, lang), lang),
             }
         )
     out = pd.DataFrame(rows).sort_values(["_s", "_r", "rule", "subject", "metric"], kind="stable")
     out = out.head(limit).reset_index(drop=True)
     out.insert(0, "priority", np.arange(1, len(out) + 1))
     return out[list(ACTION_COLUMNS)]
+
+
+def _localise(text: str, lang: str) -> str:
+    """English actions name the known channels in English."""
+    return i18n.english_channels(text) if lang == "en" else text

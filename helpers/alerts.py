@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers import i18n
 from helpers.kpis import add_ratios
 from helpers.settings import Settings, Thresholds
 
@@ -255,6 +256,7 @@ class _Ctx:
         kw.setdefault("date", self.day)
         kw["value"] = _f(kw.get("value"))
         kw["reference"] = _f(kw.get("reference"))
+        kw["message_en"] = i18n.english_channels(kw.get("message_en", ""))
         return Alert(**kw)
 
     def has_table(self, name: str) -> bool:
@@ -607,9 +609,10 @@ def _rule_consecutive_decline(ctx: _Ctx) -> list[Alert]:
     traffic = ctx.has_table("traffic") and _has_values(ctx.daily, "uv")
     metrics = ["cvr", "gmv", "uv"] if traffic else ["gmv"]
     out = []
+    min_drop = float(ctx.th.consecutive_decline_min_drop)
     for m in metrics:
         v = d[m].to_numpy(dtype=float)
-        if _is_strict_decline(v):
+        if _is_strict_decline(v) and _total_drop(v) >= min_drop:
             out.append(_decline_alert(ctx, m, "shop", "", v, promo))
     if traffic and ctx.daily_channel is not None and _has_values(ctx.daily_channel, "uv"):
         for ch in sorted(ctx.daily_channel["channel"].dropna().astype(str).unique()):
@@ -617,9 +620,14 @@ def _rule_consecutive_decline(ctx: _Ctx) -> list[Alert]:
             if not (f["uv"].iloc[-1] >= ctx.th.channel_min_visitors):
                 continue
             v = f["cvr"].to_numpy(dtype=float)
-            if _is_strict_decline(v):
+            if _is_strict_decline(v) and _total_drop(v) >= min_drop:
                 out.append(_decline_alert(ctx, "cvr", "channel", ch, v, promo))
     return out
+
+
+def _total_drop(values: np.ndarray) -> float:
+    """Relative fall from the first to the last point: 1 - last / first."""
+    return 1.0 - values[-1] / values[0] if values[0] > 0 else 0.0
 
 
 def _refund_window(ctx: _Ctx) -> pd.DataFrame:
@@ -1089,6 +1097,38 @@ ANOMALY_METRICS: tuple[str, ...] = ("gmv", "orders", "uv", "cvr", "arpu", "ad_sp
 MIN_HISTORY_DAYS = 36
 
 
+def _anomaly_input(ctx: _Ctx) -> tuple[pd.DataFrame, np.ndarray]:
+    """The last ``anomaly_history_days`` of daily facts (with ratios) and the promo mask."""
+    dates = pd.date_range(
+        ctx.run_date - pd.Timedelta(days=ctx.th.anomaly_history_days - 1), ctx.run_date, freq="D"
+    )
+    dates = dates[dates >= ctx.daily["date"].min()]
+    d = _ratios(ctx.daily.set_index("date").reindex(dates).rename_axis("date").reset_index())
+    return d, d["date"].isin(_promo_dates(ctx)).to_numpy()
+
+
+def baseline_for_chart(
+    facts: Any, settings: Settings, metric: str, *, days: int = 28, run_date: Any = None
+) -> pd.DataFrame | None:
+    """The statistical check's view of one metric over the last ``days`` days, for a chart.
+
+    Same input as :func:`anomaly_alerts` (history, promo mask, ratios) scored with
+    :func:`seasonal_baseline` for each of the last ``days`` days; None when the metric has
+    no data or too little history.
+    """
+    ctx = _context(facts, settings, run_date, None)
+    if ctx.daily is None or ctx.daily.empty:
+        return None
+    d, promo = _anomaly_input(ctx)
+    if metric not in d.columns:
+        return None
+    s = d.set_index("date")[metric].astype(float)
+    if int(s.notna().sum()) < MIN_HISTORY_DAYS or len(s) < MIN_HISTORY_DAYS:
+        return None
+    base = seasonal_baseline(s, promo, period=7, score_days=days)
+    return base.iloc[-days:].reset_index(drop=True)
+
+
 def _evaluate_anomalies(
     ctx: _Ctx, metrics: Iterable[str]
 ) -> tuple[list[Alert], list[tuple[str, str]]]:
@@ -1096,15 +1136,9 @@ def _evaluate_anomalies(
     if ctx.daily is None or ctx.daily.empty:
         return [], [("anomaly", "no daily facts")]
     th = ctx.th
-    dates = pd.date_range(
-        ctx.run_date - pd.Timedelta(days=th.anomaly_history_days - 1), ctx.run_date, freq="D"
-    )
-    dates = dates[dates >= ctx.daily["date"].min()]
-    promo_set = _promo_dates(ctx)
-    if ctx.run_date in promo_set:
+    if ctx.run_date in _promo_dates(ctx):
         return [], [("anomaly", PROMO_SKIP_NOTE)]
-    d = _ratios(ctx.daily.set_index("date").reindex(dates).rename_axis("date").reset_index())
-    promo = d["date"].isin(promo_set).to_numpy()
+    d, promo = _anomaly_input(ctx)
     out: list[Alert] = []
     for m in metrics:
         if m in ("uv", "cvr") and not ctx.has_table("traffic"):

@@ -377,7 +377,7 @@ def baseline(
         ax.axvspan(
             d - pd.Timedelta(hours=12),
             d + pd.Timedelta(hours=12),
-            color=PHASE_COLORS["burst"],
+            color=PHASE_COLORS["warmup"],
             lw=0,
             zorder=0,
         )

@@ -170,6 +170,14 @@ def channel_label(channel: str, lang: str = "zh") -> str:
     return channel if lang == "zh" else CHANNELS.get(channel, channel)
 
 
+def english_channels(text: str) -> str:
+    """Replace the known Chinese channel names inside an English sentence by their English
+    labels (``"直播 channel"`` -> ``"Live stream channel"``); other text is left alone."""
+    for zh in sorted(CHANNELS, key=len, reverse=True):
+        text = text.replace(zh, CHANNELS[zh])
+    return text
+
+
 def label(mapping: Mapping[str, tuple[str, str]], key: str, lang: str = "zh") -> str:
     pair = mapping.get(key)
     return key if pair is None else _pick(pair, lang)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from helpers import i18n
 from helpers.actions import next_actions
-from helpers.alerts import MIN_HISTORY_DAYS, AlertReport, collect_alerts, seasonal_baseline
+from helpers.alerts import MIN_HISTORY_DAYS, AlertReport, baseline_for_chart, collect_alerts
 from helpers.decomposition import gmv_change_split
 from helpers.drilldown import DrillDown, drill_down
 from helpers.facts import Facts
@@ -201,23 +201,16 @@ def build_review(
             ),
             skipped=report.skipped,
         )
-    daily = facts.daily.loc[facts.daily["date"] <= day].set_index("date")
-    promo = daily["phase"].notna() if "phase" in daily else None
+    # the statistical check's view: GMV and CVR always, plus every metric it flagged
+    flagged = report.alerts.loc[report.alerts["rule"] == "anomaly", "metric"].tolist()
     baselines = {}
-    for m in ("gmv", "cvr", "uv", "arpu"):
-        series = (
-            add_ratios(daily.reset_index()).set_index("date")[m]
-            if m in ("cvr", "arpu")
-            else daily.get(m)
-        )
-        if series is None or series.isna().all():
+    for m in dict.fromkeys(["gmv", "cvr", *flagged]):
+        frame = baseline_for_chart(facts, settings, m, days=28)
+        if frame is None or frame["value"].isna().all():
             continue
-        history = series.iloc[-th.anomaly_history_days :]
-        if history.notna().sum() < MIN_HISTORY_DAYS:
-            skipped.setdefault("baselines", (f"{MIN_HISTORY_DAYS} days of history",))
-            continue
-        frame = seasonal_baseline(history, None if promo is None else promo.loc[history.index])
-        baselines[m] = frame.loc[frame["date"] > day - pd.Timedelta(days=28)].reset_index(drop=True)
+        baselines[m] = frame
+    if not baselines:
+        skipped["baselines"] = (f"{MIN_HISTORY_DAYS} days of history",)
 
     drill = drill_down(facts, baseline="prev_day")
     return DailyReview(
@@ -344,7 +337,7 @@ def story(review: DailyReview, *, lang: str = "zh", currency: str = "CNY") -> di
             else f"Largest rise by channel: {c} (+{money(delta)})."
         )
     if not d.items.empty and d.worst_channel is not None:
-        names = "、".join(escape_text(s) for s in d.items["sku_id"].head(3))
+        names = ("、" if zh else ", ").join(escape_text(s) for s in d.items["sku_id"].head(3))
         where.append(
             f"该渠道下拖累最大的商品：{names}。"
             if zh

@@ -32,7 +32,10 @@ class Thresholds:
         Orders paid more than this many hours before the end of the run date and not yet
         shipped are overdue (发货超时).
     consecutive_decline_days : int
-        Alert when a metric fell this many days in a row.
+        Alert when a metric fell this many days in a row ...
+    consecutive_decline_min_drop : float
+        ... by at least this share in total (0.10 = the last day is 10 % below the first), so
+        that a run of tiny day-to-day dips is not reported.
     ad_swing_z : float
         Alert when ad spend or ROAS deviates from its own trailing pattern by more than this
         many robust standard deviations.
@@ -71,6 +74,7 @@ class Thresholds:
     refund_rate_max: float = 0.15
     ship_sla_hours: float = 24.0
     consecutive_decline_days: int = 3
+    consecutive_decline_min_drop: float = 0.10
     ad_swing_z: float = 3.0
     ad_lookback_days: int = 28
     return_concentration_share: float = 0.5

@@ -262,6 +262,16 @@ def test_consecutive_decline_shop_and_channel():
     assert not by_rule(rule_alerts(flat, Settings()), "consecutive_decline")
 
 
+def test_consecutive_decline_ignores_tiny_dips():
+    # CVR 40/1000, 39.5/1000, 39/1000, 38/1000: three strict falls, but only
+    # 1 - 0.038 / 0.040 = 5% in total < the 10% minimum -> no alert
+    tiny = mk_facts(mk_daily(buyers=[40, 39.5, 39, 38]))
+    assert not by_rule(rule_alerts(tiny, Settings()), "consecutive_decline")
+    # with the minimum lowered to 4% the same run is reported
+    low = Settings(thresholds=Thresholds(consecutive_decline_min_drop=0.04))
+    assert by_rule(rule_alerts(tiny, low), "consecutive_decline")
+
+
 def test_consecutive_decline_low_severity_in_promo_window():
     daily = mk_daily(gmv=[9000, 7000, 5000, 4000])
     daily.loc[daily.index[-4], "phase"] = "burst"
