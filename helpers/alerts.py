@@ -651,6 +651,10 @@ def _rule_return_concentration(ctx: _Ctx) -> list[Alert]:
     ):
         if col not in r.columns or r[col].isna().all():
             continue
+        # A source that states one reason for everything (e.g. "order canceled") has no
+        # reason breakdown: a 100 % share of that reason is not a finding.
+        if col == "reason" and ctx.refunds["reason"].dropna().nunique() < 2:
+            continue
         counts = r[col].dropna().astype(str).value_counts().sort_index()
         for subj, k in counts.items():
             share = k / total
@@ -687,6 +691,12 @@ def _rule_item_return_rate(ctx: _Ctx) -> list[Alert]:
     sold = _window(ctx.daily_item, ctx.run_date, w).groupby("sku_id")["units"].sum()
     if "sku_id" not in r.columns or r["sku_id"].isna().all():
         raise _Skip("after_sales has no sku_id")
+    # A credit note that names no order cannot be matched to a sale: it may reverse units
+    # sold long before the window, and would push the "rate" past 100 %.
+    if "order_id" in r.columns:
+        r = r.loc[r["order_id"].notna()]
+        if r.empty and "order_id" in ctx.refunds and ctx.refunds["order_id"].isna().all():
+            raise _Skip("after-sales cases name no order: returns cannot be matched to sales")
     r = r.loc[r["sku_id"].notna()]
     if "quantity" in r.columns:
         q = pd.to_numeric(r["quantity"], errors="coerce").astype(float).fillna(1.0)

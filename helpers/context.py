@@ -79,6 +79,8 @@ def prepare(
 
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     dataset = load_dataset(data_dir, settings, mapping=mapping or None, cache_dir=cache)
+    # what the source's mapping knows (currency, timezone, calendar) fills unset settings
+    settings = settings.with_hints(getattr(dataset, "settings_hints", None))
     day = (
         last_complete_day(dataset["orders"])
         if run_date in (None, "")
@@ -122,8 +124,8 @@ def load_context(
         run_date=run_date or None,
         mapping=mapping or None,
     )
-    settings = load_settings(
-        source, hints=getattr(dataset, "settings_hints", None), language=lang or None
+    settings = load_settings(source, language=lang or None).with_hints(
+        getattr(dataset, "settings_hints", None)
     )
     return RunContext(
         settings=settings, dataset=dataset, facts=facts, run_date=day, lang=settings.language

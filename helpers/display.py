@@ -90,7 +90,7 @@ def format_frame(
         if unit == "text":
             if col == "channel" and translate_channels:
                 s = s.map(lambda c: i18n.channel_label(str(c), lang))
-            out[col] = s.astype(str)
+            out[col] = s.astype(object).where(s.notna(), "").astype(str)
         elif unit == "change":
             out[col] = s.map(i18n.format_change)
         else:

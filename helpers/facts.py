@@ -44,6 +44,10 @@ ONE_DAY = pd.Timedelta(days=1)
 COMPLETE_DAY_HOUR = 23
 #: Statuses of orders closed without shipping (never counted as waiting to ship).
 CLOSED_STATUSES = ("cancelled", "refunded")
+#: statuses that say the parcel left the warehouse
+SHIPPED_STATUSES = ("shipped", "completed")
+#: flag added by :func:`as_of` (see there)
+SHIP_TIME_UNKNOWN = "ship_time_unknown"
 
 TRAFFIC_COLUMNS = {
     "visitors": "uv",
@@ -261,7 +265,9 @@ def as_of(tables: Mapping[str, pd.DataFrame], run_date: Any) -> dict[str, pd.Dat
     * ``orders``: rows created at or after the cutoff are removed; ``paid_at >= cutoff``
       becomes NaT (unpaid as of the run; ``paid_amount`` is kept but not counted since GMV
       counts paid orders only); ``shipped_at >= cutoff`` becomes NaT. ``status`` is left as
-      exported and never used for timing.
+      exported and never used for timing; a column ``ship_time_unknown`` flags orders whose
+      status says shipped/completed but whose export has no ``shipped_at`` (a data gap:
+      they are neither overdue nor counted in the shipping SLA).
     * ``order_items``: lines of removed orders are removed.
     * ``after_sales``: requests at or after the cutoff are removed.
     * ``traffic``, ``ad_spend``, ``inventory``: rows dated after ``run_date`` are removed.
@@ -294,6 +300,12 @@ def as_of(tables: Mapping[str, pd.DataFrame], run_date: Any) -> dict[str, pd.Dat
                     keep = keep | (created.isna() & (paid < cutoff))
                 df = df.loc[keep]
             df = df.copy()
+            # A record that says it shipped (or was delivered) but carries no shipping time
+            # is a gap in the export, not an order still waiting: flag it before the cut
+            # erases the difference between "shipped later" and "time never recorded".
+            recorded = _datetime(df["shipped_at"]).notna() if "shipped_at" in df else False
+            status = df["status"] if "status" in df else pd.Series("", index=df.index)
+            df[SHIP_TIME_UNKNOWN] = ~recorded & status.isin(SHIPPED_STATUSES)
             for col in ("created_at", "paid_at", "shipped_at"):
                 if col in df.columns:
                     ts = _datetime(df[col])
@@ -332,6 +344,11 @@ def _prepare_orders(orders: pd.DataFrame) -> pd.DataFrame:
                 else pd.Series(pd.NaT, index=orders.index, dtype="datetime64[ns]")
             ),
             "status": orders["status"] if "status" in orders.columns else pd.NA,
+            SHIP_TIME_UNKNOWN: (
+                orders[SHIP_TIME_UNKNOWN].astype(bool)
+                if SHIP_TIME_UNKNOWN in orders.columns
+                else False
+            ),
             "paid_amount": _num(orders["paid_amount"]),
             "channel": _channel(orders),
         },
@@ -477,7 +494,9 @@ def build_facts(
       (cancelled/refunded) without ever shipping; ``ship_on_time`` = those with
       ``shipped_at - paid_at <= ship_sla_hours``. ``ship_on_time / ship_due`` is the
       发货时效 rate.
-    * ``phase``/``promo`` = phase and name of the promotion covering ``d`` (NaN if none).
+    * ``phase``/``promo`` = phase and name of the promotion covering ``d`` (NaN if none),
+      from the ``promotions`` table, else the Chinese platform festivals when
+      ``settings.platform_calendar == "cn"`` (the default), else none.
 
     Parameters
     ----------
@@ -573,7 +592,7 @@ def build_facts(
     sla = float(settings.thresholds.ship_sla_hours)
     lag = pd.Timedelta(days=max(1, math.ceil(sla / 24.0)))
     closed_unshipped = paid["status"].isin(CLOSED_STATUSES) & paid["shipped_at"].isna()
-    due = paid.loc[~closed_unshipped]
+    due = paid.loc[~closed_unshipped & ~paid[SHIP_TIME_UNKNOWN]]
     on_time = (due["shipped_at"] - due["paid_at"]) <= pd.Timedelta(hours=sla)
     ship = pd.DataFrame({"date": due["date"] + lag, "on_time": on_time.fillna(False)})
     sby = ship.groupby("date").agg(ship_due=("on_time", "size"), ship_on_time=("on_time", "sum"))
@@ -583,7 +602,7 @@ def build_facts(
 
     # promotions
     promotions = t.get("promotions")
-    if promotions is None:
+    if promotions is None and settings.platform_calendar == "cn":
         promotions = festivals.platform_festivals(
             first_day.date(), (day + pd.Timedelta(days=60)).date()
         )
@@ -635,7 +654,7 @@ def build_facts(
 
     # ---- open orders
     open_mask = orders["paid_at"].notna() & orders["shipped_at"].isna()
-    open_mask &= ~orders["status"].isin(CLOSED_STATUSES)
+    open_mask &= ~orders["status"].isin(CLOSED_STATUSES) & ~orders[SHIP_TIME_UNKNOWN]
     oo = orders.loc[open_mask, ["order_id", "channel", "paid_at"]].copy()
     oo["hours_waiting"] = (cutoff - oo["paid_at"]) / pd.Timedelta(hours=1)
     oo = oo.sort_values(["hours_waiting", "order_id"], ascending=[False, True]).reset_index(

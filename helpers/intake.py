@@ -136,10 +136,11 @@ _MAPPING_KEYS = {
     "currency",
     "timezone",
     "shop_name",
+    "platform_calendar",
 }
 
 #: Settings a mapping may suggest (see :attr:`Dataset.settings_hints`).
-SETTINGS_HINT_KEYS: tuple[str, ...] = ("currency", "timezone", "shop_name")
+SETTINGS_HINT_KEYS: tuple[str, ...] = ("currency", "timezone", "shop_name", "platform_calendar")
 
 #: Aggregations of a ``group_by`` table (and of ``join: aggregate:``).
 AGGREGATIONS: tuple[str, ...] = (
@@ -435,9 +436,10 @@ class Mapping:
                                         #   then anything pandas understands)
         personal: [买家会员名, 收货地址]  # personal headers: never copied to a table, masked in
                                         #   the quarantine, dropped after hashing/extraction
-        currency: GBP                   # settings hints: currency, timezone, shop_name of the
-        timezone: Europe/London         #   data; they reach Dataset.settings_hints (used when
-        shop_name: UK gift retailer     #   the data folder has no playbook.yaml)
+        currency: GBP                   # settings hints: currency, timezone, shop_name,
+        timezone: Europe/London         #   platform_calendar (cn / none) of the data; they
+        shop_name: UK gift retailer     #   reach Dataset.settings_hints and fill the settings
+        platform_calendar: none         #   playbook.yaml leaves at their defaults
         tables:                         # one entry per output; short form: contract table ->
           orders:                       #   column specs, every input row gives one row
             order_id: 订单编号           # shorthand: copy this header

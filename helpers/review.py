@@ -19,7 +19,7 @@ from helpers.actions import next_actions
 from helpers.alerts import MIN_HISTORY_DAYS, AlertReport, baseline_for_chart, collect_alerts
 from helpers.decomposition import gmv_change_split
 from helpers.drilldown import DrillDown, drill_down
-from helpers.facts import Facts
+from helpers.facts import UNKNOWN_CHANNEL, Facts
 from helpers.funnel import channel_funnel
 from helpers.kpis import RATIOS as RATIO_METRICS
 from helpers.kpis import add_ratios, headline_kpis, trend, window_sums
@@ -35,6 +35,9 @@ TREND_METRICS: dict[str, str | None] = {
     "orders": None,
     "cart_rate": "traffic",
 }
+
+#: label of after-sales cases whose reason or item the source does not state
+NOT_STATED = "—"
 
 #: review section -> tables it needs besides orders / order_items
 SECTION_NEEDS: dict[str, tuple[str, ...]] = {
@@ -72,6 +75,8 @@ class DailyReview:
     alerts : rule and statistical alerts (:class:`helpers.alerts.AlertReport`).
     actions : next actions (:func:`helpers.actions.next_actions`) in the report language.
     items : the drill-down's items with their title and category (when products exist).
+    complaints : complaint cases (e.g. 1-2 star reviews) in the refund window, or None without
+        after-sales data.
     skipped : section -> tables it lacked (sections that could not run, or ran in part).
     quarantine : quarantined input rows by table and reason.
     """
@@ -90,8 +95,17 @@ class DailyReview:
     alerts: AlertReport
     actions: pd.DataFrame
     items: pd.DataFrame = field(default_factory=pd.DataFrame)
+    complaints: int | None = None
     skipped: dict[str, tuple[str, ...]] = field(default_factory=dict)
     quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def has_channels(self) -> bool:
+        """Whether the orders carry a channel at all (not everything under 未知)."""
+        names = (
+            set(self.drill.channels["channel"].dropna()) if not self.drill.channels.empty else set()
+        )
+        return bool(names - {UNKNOWN_CHANNEL})
 
     @property
     def quarantined_rows(self) -> int:
@@ -119,7 +133,7 @@ def _refunds_by(refunds: pd.DataFrame, day: pd.Timestamp, days: int, by: str) ->
     if window.empty or window[by].isna().all():
         return pd.DataFrame(columns=[by, "cases", "refund_amount", "share"])
     out = (
-        window.assign(**{by: window[by].fillna("未知" if by == "reason" else "?")})
+        window.assign(**{by: window[by].fillna(NOT_STATED)})
         .groupby(by, as_index=False)
         .agg(cases=("case_id", "count"), refund_amount=("refund_amount", "sum"))
         .sort_values(["cases", by], ascending=[False, True])
@@ -213,9 +227,12 @@ def build_review(
         skipped["baselines"] = (f"{MIN_HISTORY_DAYS} days of history",)
 
     drill = drill_down(facts, baseline="prev_day")
+    kpis = headline_kpis(facts)
+    if not has_shipping_times:  # no shipping times at all: a 0 % rate would be a false alarm
+        kpis.loc[kpis["metric"] == "ship_24h_rate", "available"] = False
     return DailyReview(
         run_date=day,
-        kpis=headline_kpis(facts),
+        kpis=kpis,
         split=None if "split" in skipped else gmv_change_split(facts, baseline="prev_day"),
         drill=drill,
         trends=trends,
@@ -235,16 +252,28 @@ def build_review(
         actions=next_actions(report, lang=settings.language),
         skipped=skipped,
         items=with_titles(drill.items, products),
+        complaints=None
+        if "refunds" in skipped
+        else int(
+            facts.daily.loc[
+                facts.daily["date"] > day - pd.Timedelta(days=th.return_window_days),
+                "complaint_cases",
+            ].sum()
+        ),
         quarantine=quarantine_summary(quarantine),
     )
 
 
 def with_titles(items: pd.DataFrame, products: pd.DataFrame | None) -> pd.DataFrame:
-    """Add ``title`` and ``category`` from the products table (when there is one)."""
+    """Add ``title`` and ``category`` from the products table (when there is one); an item
+    without a title is named by its category."""
     if products is None or items.empty:
         return items.copy()
     cols = [c for c in ("sku_id", "title", "category") if c in products]
-    return items.merge(products[cols].drop_duplicates("sku_id"), on="sku_id", how="left")
+    out = items.merge(products[cols].drop_duplicates("sku_id"), on="sku_id", how="left")
+    if "category" in out:
+        out["title"] = out["title"].fillna(out["category"]) if "title" in out else out["category"]
+    return out
 
 
 def review_for(ctx: Any) -> DailyReview:
@@ -319,7 +348,7 @@ def story(review: DailyReview, *, lang: str = "zh", currency: str = "CNY") -> di
             )
         )
     d = review.drill
-    ch = d.channels.set_index("channel") if not d.channels.empty else None
+    ch = d.channels.set_index("channel") if review.has_channels else None
     if d.worst_channel is not None and ch is not None:
         c = escape_text(i18n.channel_label(d.worst_channel, lang))
         delta = ch.loc[d.worst_channel, "gmv_change"]
@@ -336,7 +365,13 @@ def story(review: DailyReview, *, lang: str = "zh", currency: str = "CNY") -> di
             if zh
             else f"Largest rise by channel: {c} (+{money(delta)})."
         )
-    if not d.items.empty and d.worst_channel is not None:
+    if ch is None:
+        where.append(
+            "订单没有渠道信息，无法按渠道下钻。"
+            if zh
+            else "The orders carry no channel, so there is no drill-down by channel."
+        )
+    if not d.items.empty and d.worst_channel is not None and ch is not None:
         names = ("、" if zh else ", ").join(escape_text(s) for s in d.items["sku_id"].head(3))
         where.append(
             f"该渠道下拖累最大的商品：{names}。"

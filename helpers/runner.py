@@ -48,6 +48,10 @@ if TYPE_CHECKING:  # pragma: no cover
 KERNEL_NAME = "python3"
 SUMMARY_FILE = "summary.json"
 INDEX_FILE = "index.html"
+#: A cell that runs longer than this fails the notebook (a hung cell must not stall the
+#: morning run); generous, since the heaviest cell of a review takes seconds.
+CELL_TIMEOUT_SECONDS = 600
+
 PARAMETER_NAMES = (
     "run_date",
     "data_dir",
@@ -390,6 +394,7 @@ def _execute_one(
             cwd=str(cwd),
             progress_bar=False,
             log_output=False,
+            execution_timeout=CELL_TIMEOUT_SECONDS,
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
@@ -581,10 +586,7 @@ def run(
     prepared = _as_prepared(
         prepare_fn(data_path, settings, cache_dir=cache_path, run_date=run_date)
     )
-    if prepared.settings_hints:
-        settings = load_settings(
-            config if config else data_path, hints=prepared.settings_hints, language=lang
-        )
+    settings = settings.with_hints(prepared.settings_hints)
     report_dir = out_root / prepared.run_date
     report_dir.mkdir(parents=True, exist_ok=True)
     for p in notebooks:  # a sidecar from an earlier run must not leak into this one

@@ -112,6 +112,9 @@ class Settings:
         Alert rule parameters.
     pii_salt : str
         Salt for hashing buyer nicknames into pseudonymous ids at intake.
+    platform_calendar : str
+        ``cn``: without a ``promotions`` table, the Chinese platform festivals (618, 双11 ...)
+        mark the promo days; ``none``: no festival calendar (a shop outside those platforms).
     """
 
     shop_name: str = "示例店铺"
@@ -121,6 +124,7 @@ class Settings:
     industry_cvr: float | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
     pii_salt: str = "playbook"
+    platform_calendar: str = "cn"
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed."""
@@ -128,6 +132,22 @@ class Settings:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    def with_hints(self, hints: dict[str, Any] | None) -> Settings:
+        """Fill the settings still at their default with what a data source suggests.
+
+        A built-in mapping knows its source's currency, timezone and calendar (the UCI Online
+        Retail log is in GBP, UK time, with no Chinese platform festivals); a value set in
+        ``playbook.yaml`` or on the command line that differs from the default wins.
+        """
+        default = Settings()
+        known = {f.name for f in dataclasses.fields(self)}
+        changes = {
+            k: v
+            for k, v in (hints or {}).items()
+            if k in known and v not in (None, "") and getattr(self, k) == getattr(default, k)
+        }
+        return self.replace(**changes) if changes else self
 
 
 def _build(cls: type, values: dict[str, Any], where: str) -> Any:
@@ -148,23 +168,17 @@ def _build(cls: type, values: dict[str, Any], where: str) -> Any:
     return cls(**kwargs)
 
 
-def load_settings(
-    path: str | Path | None = None, *, hints: dict[str, Any] | None = None, **overrides: Any
-) -> Settings:
+def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
     """Load settings from a YAML file (missing keys keep their defaults).
-
-    Precedence, lowest first: the defaults, ``hints``, the YAML file, ``overrides``.
 
     Parameters
     ----------
     path : a YAML file, or a data folder holding ``playbook.yaml``; None for pure defaults.
         A folder without the file also gives defaults.
-    hints : values a data source suggests (a built-in mapping knows that the UCI Online
-        Retail log is in GBP and UK time); the YAML file wins over them.
     **overrides : top-level fields to set after loading (e.g. ``language="en"``); None values
         are ignored so command-line options can be passed straight through.
     """
-    values: dict[str, Any] = {k: v for k, v in (hints or {}).items() if v is not None}
+    values: dict[str, Any] = {}
     where = "defaults"
     if path is not None:
         p = Path(path)
@@ -182,6 +196,10 @@ def load_settings(
     changes = {k: v for k, v in overrides.items() if v is not None}
     if changes:
         settings = settings.replace(**changes)
+    if settings.platform_calendar not in ("cn", "none"):
+        raise ValueError(
+            f"{where}: platform_calendar must be 'cn' or 'none', not {settings.platform_calendar!r}"
+        )
     if settings.language not in ("zh", "en"):
         raise ValueError(f"{where}: language must be 'zh' or 'en', not {settings.language!r}")
     return settings

@@ -543,3 +543,15 @@ def test_complaints_are_kept_apart_from_refunds():
     assert d3["refund_amount"] == 40.0
     assert d3["complaint_cases"] == 1
     assert "k1" not in set(f.refunds["case_id"])
+
+
+def test_shipped_status_without_a_shipping_time_is_a_gap_not_a_backlog():
+    t = canonical_tables()
+    # o1 says "completed" but the export lost its shipped_at; o8 (status shipped, shipped
+    # after the cutoff) must still count as waiting at the end of 03-03
+    t["orders"].loc[t["orders"]["order_id"] == "o1", "shipped_at"] = pd.NaT
+    f = build_facts(t, RUN, Settings())
+    assert list(f.open_orders["order_id"]) == ["o7", "o8"]  # o1 is not "unshipped"
+    d = f.daily.set_index("date")
+    # 03-02: paid 03-01 = o1 (time unknown: left out) and o2 (27 h 50, late) -> 1 due, 0 on time
+    assert (d.loc["2026-03-02", "ship_due"], d.loc["2026-03-02", "ship_on_time"]) == (1, 0)
