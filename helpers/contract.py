@@ -465,3 +465,7 @@ def to_markdown() -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m helpers.contract > the tables part of the contract doc
+    print(to_markdown())
