@@ -183,3 +183,137 @@ def alerts_list(alerts: pd.DataFrame, *, lang: str = "zh") -> Markdown:
 def numbered(lines: Iterable[str]) -> Markdown:
     """A numbered Markdown list from already-escaped lines."""
     return Markdown("\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1)))
+
+
+def note(zh: str, en: str, *, lang: str = "zh") -> Markdown:
+    """A one-line note in the report language (fixed text, not data)."""
+    return Markdown("> " + (zh if lang == "zh" else en))
+
+
+def funnel_table(funnel: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") -> pd.DataFrame:
+    """The channel funnel with counts, GMV, the three step rates and the CVR change."""
+    return format_frame(
+        funnel,
+        units={
+            "channel": "text",
+            "impressions": "count",
+            "uv": "count",
+            "cart_users": "count",
+            "buyers": "count",
+            "gmv": "currency",
+            "ctr": "ratio",
+            "cart_rate": "ratio",
+            "cvr": "ratio",
+            "cvr_change": "change",
+        },
+        labels={"cvr_change": i18n.label(i18n.BASELINES, "vs_prev_day", lang) + " (CVR)"},
+        lang=lang,
+        currency=currency,
+    )
+
+
+def items_table(items: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") -> pd.DataFrame:
+    """Items behind a GMV change: id, title, GMV before / on the run date, change, units."""
+    return format_frame(
+        items,
+        units={
+            "sku_id": "text",
+            "title": "text",
+            "gmv_before": "currency",
+            "gmv_after": "currency",
+            "gmv_change": "currency",
+            "units_after": "count",
+        },
+        labels={
+            "sku_id": "SKU",
+            "title": i18n.t("item", lang),
+            "gmv_before": i18n.label(i18n.BASELINES, "prev_day", lang),
+            "gmv_after": i18n.t("after", lang),
+            "gmv_change": i18n.t("change", lang),
+            "units_after": i18n.metric_label("units", lang),
+        },
+        lang=lang,
+        currency=currency,
+    )
+
+
+def ads_table(ads: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") -> pd.DataFrame:
+    """Ad channels: spend, attributed GMV, ROAS, and the 7-day daily spend and ROAS."""
+    avg = i18n.label(i18n.BASELINES, "avg_7d", lang)
+    return format_frame(
+        ads,
+        units={
+            "channel": "text",
+            "ad_spend": "currency",
+            "ad_gmv": "currency",
+            "roas": "ratio_x",
+            "ad_spend_7d": "currency",
+            "roas_7d": "ratio_x",
+        },
+        labels={
+            "ad_spend_7d": f"{i18n.metric_label('ad_spend', lang)} ({avg})",
+            "roas_7d": "ROAS (7d)",
+        },
+        lang=lang,
+        currency=currency,
+    )
+
+
+def refund_items_table(
+    items: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY", top: int = 8
+) -> pd.DataFrame:
+    """Items with the most refund requests in the window."""
+    return format_frame(
+        items.head(top),
+        units={
+            "sku_id": "text",
+            "title": "text",
+            "cases": "count",
+            "refund_amount": "currency",
+            "share": "ratio",
+        },
+        labels={
+            "sku_id": "SKU",
+            "title": i18n.t("item", lang),
+            "cases": i18n.t("cases", lang),
+            "share": i18n.t("share", lang),
+        },
+        lang=lang,
+        currency=currency,
+    )
+
+
+def overdue_table(overdue: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+    """Overdue unshipped orders by channel with the longest wait."""
+    return format_frame(
+        overdue,
+        units={"channel": "text", "orders": "count", "max_hours": "hours"},
+        labels={
+            "orders": i18n.t("orders_overdue", lang),
+            "max_hours": i18n.t("hours_waiting", lang),
+        },
+        lang=lang,
+    )
+
+
+def quarantine_table(summary: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+    """Quarantined input rows by table and reason."""
+    return format_frame(
+        summary,
+        units={"table": "text", "reason": "text", "rows": "count"},
+        labels={
+            "table": i18n.t("table", lang),
+            "reason": i18n.t("reason", lang),
+            "rows": i18n.t("rows", lang),
+        },
+        lang=lang,
+        translate_channels=False,
+    )
+
+
+def skipped_list(skipped: dict[str, tuple[str, ...]], *, lang: str = "zh") -> Markdown:
+    """Sections skipped (or run in part) and the tables they lacked."""
+    return bullet_list(
+        f"{escape(section)}: " + ", ".join(escape(i18n.table_label(t, lang)) for t in tables)
+        for section, tables in skipped.items()
+    )

@@ -126,6 +126,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "hours_waiting": ("已等待(小时)", "Hours waiting"),
     "orders_overdue": ("超时未发货订单", "Overdue orders"),
     "none": ("无", "none"),
+    "table": ("表", "Table"),
+    "rows": ("行数", "Rows"),
     "missing_table": (
         "本节需要 {tables} 表，当前数据中没有，已跳过。",
         "This section needs the {tables} table, which the data does not have; skipped.",

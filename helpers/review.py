@@ -139,6 +139,8 @@ def _refunds_by(refunds: pd.DataFrame, day: pd.Timestamp, days: int, by: str) ->
         .sort_values(["cases", by], ascending=[False, True])
     )
     out["share"] = out["cases"] / out["cases"].sum()
+    if by == "sku_id":  # cases that name no item are counted in the shares, not listed
+        out = out.loc[out[by] != NOT_STATED]
     return out.reset_index(drop=True)
 
 
