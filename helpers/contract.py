@@ -32,6 +32,9 @@ ORDER_STATUSES: tuple[str, ...] = (
 )
 
 
+#: ``products.category`` of lines that are not goods (postage, fees, manual adjustments).
+NON_PRODUCT = "non-product"
+
 #: Canonical after-sales case types. ``complaint`` cases (e.g. a 1-2 star review) carry no
 #: refund and are counted apart from refunds.
 AFTER_SALES_TYPES: tuple[str, ...] = ("refund_only", "return", "cancellation", "complaint")
@@ -231,7 +234,13 @@ PRODUCTS = Table(
     columns=(
         C("sku_id", "str", True, zh="商家编码", nullable=False),
         C("title", "str", zh="宝贝标题"),
-        C("category", "str", zh="类目"),
+        C(
+            "category",
+            "str",
+            zh="类目",
+            description="Product category; 'non-product' marks lines that are not goods "
+            "(postage, fees, manual adjustments): kept in GMV, left out of item rankings.",
+        ),
         C("list_price", "float", unit="currency", zh="标价", min_value=0.0),
         C("unit_cost", "float", unit="currency", zh="成本价", min_value=0.0),
         C("launch_date", "date", zh="上架日期"),

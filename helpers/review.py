@@ -17,6 +17,7 @@ import pandas as pd
 from helpers import i18n
 from helpers.actions import next_actions
 from helpers.alerts import MIN_HISTORY_DAYS, AlertReport, baseline_for_chart, collect_alerts
+from helpers.contract import NON_PRODUCT
 from helpers.decomposition import gmv_change_split
 from helpers.drilldown import DrillDown, drill_down
 from helpers.facts import UNKNOWN_CHANNEL, Facts
@@ -228,7 +229,7 @@ def build_review(
     if not baselines:
         skipped["baselines"] = (f"{MIN_HISTORY_DAYS} days of history",)
 
-    drill = drill_down(facts, baseline="prev_day")
+    drill = drill_down(facts, baseline="prev_day", top=10)
     kpis = headline_kpis(facts)
     if not has_shipping_times:  # no shipping times at all: a 0 % rate would be a false alarm
         kpis.loc[kpis["metric"] == "ship_24h_rate", "available"] = False
@@ -253,7 +254,7 @@ def build_review(
         alerts=report,
         actions=next_actions(report, lang=settings.language),
         skipped=skipped,
-        items=with_titles(drill.items, products),
+        items=with_titles(drill.items, products).head(5),
         complaints=None
         if "refunds" in skipped
         else int(
@@ -268,12 +269,15 @@ def build_review(
 
 def with_titles(items: pd.DataFrame, products: pd.DataFrame | None) -> pd.DataFrame:
     """Add ``title`` and ``category`` from the products table (when there is one); an item
-    without a title is named by its category."""
+    without a title is named by its category; non-product lines (postage, fees) are left
+    out."""
     if products is None or items.empty:
         return items.copy()
     cols = [c for c in ("sku_id", "title", "category") if c in products]
     out = items.merge(products[cols].drop_duplicates("sku_id"), on="sku_id", how="left")
     if "category" in out:
+        # postage, fees and manual lines are money, not merchandise: not in item lists
+        out = out.loc[out["category"].ne(NON_PRODUCT)].reset_index(drop=True)
         out["title"] = out["title"].fillna(out["category"]) if "title" in out else out["category"]
     return out
 

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import tiny_shop  # the hand-made shop shared by the metric tests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.decomposition import gmv_change_split, lmdi_split, log_mean
 from helpers.facts import build_facts
 
-_spec = importlib.util.spec_from_file_location("_fx", Path(__file__).with_name("test_facts.py"))
-_fx = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fx)
-
 
 @pytest.fixture(scope="module")
 def facts():
-    return build_facts(_fx.canonical_tables(), _fx.RUN)
+    return build_facts(tiny_shop.canonical_tables(), tiny_shop.RUN)
 
 
 def test_hand_computed_example():
@@ -148,8 +143,8 @@ def test_gmv_change_split_baselines(facts):
 
 
 def test_gmv_change_split_without_traffic():
-    t = _fx.canonical_tables()
-    f = build_facts({"orders": t["orders"], "order_items": t["order_items"]}, _fx.RUN)
+    t = tiny_shop.canonical_tables()
+    f = build_facts({"orders": t["orders"], "order_items": t["order_items"]}, tiny_shop.RUN)
     out = gmv_change_split(f)
     assert out["contribution"].isna().all()
     assert out.attrs["change"] == pytest.approx(-10)

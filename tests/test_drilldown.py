@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
+import tiny_shop  # the hand-made shop shared by the metric tests
 
 from helpers.drilldown import CHANNEL_COLUMNS, ITEM_COLUMNS, drill_down
 from helpers.facts import build_facts
 
-_spec = importlib.util.spec_from_file_location("_fx", Path(__file__).with_name("test_facts.py"))
-_fx = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fx)
-
 
 @pytest.fixture(scope="module")
 def facts():
-    return build_facts(_fx.canonical_tables(), _fx.RUN)
+    return build_facts(tiny_shop.canonical_tables(), tiny_shop.RUN)
 
 
 def test_prev_day_drill_down(facts):
@@ -51,9 +46,9 @@ def test_prev_day_drill_down(facts):
 
 
 def test_items_of_the_worst_channel():
-    t = _fx.canonical_tables()
+    t = tiny_shop.canonical_tables()
     t["orders"].loc[t["orders"]["order_id"] == "o5", "channel"] = "直播"
-    d = drill_down(build_facts(t, _fx.RUN), top=2)
+    d = drill_down(build_facts(t, tiny_shop.RUN), top=2)
     # 直播 03-02: o4 (B 24, C 56) + o5 (A 70) = 150 -> 03-03: o8 (B 60) = 60
     assert d.worst_channel == "直播"
     assert d.channels.set_index("channel").loc["直播", "gmv_change"] == 60 - 150

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+import tiny_shop  # the hand-made shop shared by the metric tests
 
 from helpers.facts import build_facts
 from helpers.funnel import FUNNEL_COLUMNS, TOTAL, channel_funnel
 
-_spec = importlib.util.spec_from_file_location("_fx", Path(__file__).with_name("test_facts.py"))
-_fx = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fx)
-
 
 @pytest.fixture(scope="module")
 def facts():
-    return build_facts(_fx.canonical_tables(), _fx.RUN)
+    return build_facts(tiny_shop.canonical_tables(), tiny_shop.RUN)
 
 
 def test_one_day_funnel(facts):
@@ -70,8 +64,8 @@ def test_two_day_window(facts):
 
 
 def test_funnel_without_traffic():
-    t = _fx.canonical_tables()
-    fa = build_facts({"orders": t["orders"], "order_items": t["order_items"]}, _fx.RUN)
+    t = tiny_shop.canonical_tables()
+    fa = build_facts({"orders": t["orders"], "order_items": t["order_items"]}, tiny_shop.RUN)
     f = channel_funnel(fa).set_index("channel")
     assert f["uv"].isna().all() and f["cvr"].isna().all() and f["ctr"].isna().all()
     assert f.loc["搜索", "gmv"] == 120 and f.loc[TOTAL, "buyers"] == 2

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tiny_shop import RUN, canonical_tables  # noqa: E402
 
 from helpers.facts import DAILY_COLUMNS, Facts, build_facts
 from helpers.kpis import HEADLINE, add_ratios, headline_kpis, safe_ratio, trend, window_sums
-
-# the canonical tiny shop lives in test_facts.py (loaded by path: tests is not a package)
-_spec = importlib.util.spec_from_file_location("_fx", Path(__file__).with_name("test_facts.py"))
-_fx = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fx)
-canonical_tables, RUN = _fx.canonical_tables, _fx.RUN
 
 
 @pytest.fixture(scope="module")

@@ -178,3 +178,21 @@ def test_platform_export_runs_and_no_personal_data_reaches_any_output(tmp_path, 
     assert sorted(s for s in secrets if s in blob) == []
     summary = _summary(out, result.run_date)
     assert summary["quarantined_rows"] > 0  # the fixture's bad rows are counted in the report
+
+
+def test_every_notebook_runs_top_to_bottom_with_its_own_defaults(tmp_path, monkeypatch):
+    """As when opened in JupyterLab: no injected parameters, the notebooks folder as cwd."""
+    import papermill as pm
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # not the user's cache
+    for src in sorted((ROOT / "notebooks").glob("[!_]*.ipynb")):
+        out = tmp_path / src.name
+        pm.execute_notebook(
+            str(src),
+            str(out),
+            kernel_name="python3",
+            cwd=str(src.parent),
+            progress_bar=False,
+            execution_timeout=300,
+        )
+        assert out.is_file()

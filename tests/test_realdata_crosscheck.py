@@ -24,16 +24,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers import runner
+from helpers.context import prepare
+from helpers.settings import load_settings
+
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 if not REALDATA.is_dir():
     pytest.skip(
         "../shared/realdata not found: the public data sets are not beside the repository",
         allow_module_level=True,
     )
-
-from helpers import runner  # noqa: E402
-from helpers.context import prepare  # noqa: E402
-from helpers.settings import load_settings  # noqa: E402
 
 pytestmark = pytest.mark.realdata
 
@@ -138,8 +138,7 @@ def retail_raw() -> Raw:
 @pytest.fixture(scope="module")
 def olist_raw() -> Raw:
     ids = {
-        c: str
-        for c in ["order_id", "customer_id", "customer_unique_id", "product_id", "seller_id"]
+        c: str for c in ["order_id", "customer_id", "customer_unique_id", "product_id", "seller_id"]
     }
     orders = pd.read_csv(
         OLIST_DIR / "olist_orders_dataset.csv",
