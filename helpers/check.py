@@ -346,6 +346,8 @@ class DataShape:
     industry_cvr : whether an industry CVR exists (``settings.industry_cvr`` or market).
     item_cart_traffic : whether traffic has item rows with add-to-cart users.
     after_sales_sku : whether after-sales cases name the item (``sku_id``).
+    after_sales_order : whether after-sales cases name their order (``order_id``); credit
+        notes that name none cannot be matched to sales for item return rates.
     settings : the run's settings (thresholds).
     """
 
@@ -357,6 +359,7 @@ class DataShape:
     item_cart_traffic: bool
     after_sales_sku: bool
     settings: Settings
+    after_sales_order: bool = True
 
 
 def _filled(frame: pd.DataFrame | None, col: str) -> bool:
@@ -394,6 +397,7 @@ def data_shape(ds: Dataset, settings: Settings, run_date: pd.Timestamp | None) -
         industry_cvr=ind is not None and ind > 0,
         item_cart_traffic=item_cart,
         after_sales_sku=_filled(tables.get("after_sales"), "sku_id"),
+        after_sales_order=_filled(tables.get("after_sales"), "order_id"),
         settings=settings,
     )
 
@@ -447,6 +451,8 @@ def alert_rule_status(rule: str, shape: DataShape) -> dict[str, Any]:
             why.append(("no_item_cart",))
         elif rule == "item_return_rate" and not shape.after_sales_sku:
             why.append(("no_after_sales_sku",))
+        elif rule == "item_return_rate" and not shape.after_sales_order:
+            why.append(("no_after_sales_order",))
         elif rule == "consecutive_decline":
             why += _history(shape, int(th.consecutive_decline_days) + 1)
         elif rule == "ad_swing":
@@ -672,6 +678,10 @@ _WHY: dict[str, tuple[str, str]] = {
         "traffic has no item rows with add_to_cart_users",
     ),
     "no_after_sales_sku": ("售后表没有商家编码 sku_id", "after_sales has no sku_id"),
+    "no_after_sales_order": (
+        "售后单没有订单号，退货无法对应到销售",
+        "after-sales cases name no order: returns cannot be matched to sales",
+    ),
     "history": ("需要 {need} 天订单，现有 {have} 天", "needs {need} days of orders, has {have}"),
     "see_rules": ("部分规则未运行，见下表", "some rules cannot run, see below"),
     "unusable": ("订单或订单明细不可用", "orders or order lines not usable"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -287,3 +288,21 @@ def test_sample_every_table_found_every_section_runs(tmp_path):
     assert rep.settings.set_index("setting").loc["shop_name", "source"] == "playbook.yaml"
     text = render(rep, lang="en")
     assert "Data check: sample" in text and "skipped" not in text
+
+
+def test_item_return_rate_needs_cases_that_name_their_order():
+    shape = check.DataShape(
+        have=frozenset({"orders", "order_items", "after_sales"}),
+        usable=True,
+        history_days=60,
+        has_shipping_times=True,
+        industry_cvr=False,
+        item_cart_traffic=False,
+        after_sales_sku=True,
+        settings=Settings(),
+        after_sales_order=False,  # credit notes that name no order
+    )
+    row = check.alert_rule_status("item_return_rate", shape)
+    assert row["status"] == check.SKIPPED and row["why"] == (("no_after_sales_order",),)
+    named = check.alert_rule_status("item_return_rate", replace(shape, after_sales_order=True))
+    assert named["status"] == check.RUNS
