@@ -474,7 +474,9 @@ def daily_review_sections(shape: DataShape) -> list[dict[str, Any]]:
         missing = _lacking(needs, shape)
         why: list[tuple] = [("table", t) for t in missing]
         partly = False
-        if not why and section == "shipping" and not shape.has_shipping_times:
+        if why and section == "split":  # without traffic: GMV = buyers x 客单价 instead
+            partly = True
+        elif not why and section == "shipping" and not shape.has_shipping_times:
             why = [("no_shipped_at",)]
         elif not why and section == "kpis":
             missing = _lacking(tuple(n for _, _, n in HEADLINE if n), shape)

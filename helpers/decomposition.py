@@ -33,6 +33,8 @@ from helpers.facts import Facts, as_day
 from helpers.kpis import safe_ratio, window_sums
 
 FACTORS = ("uv", "cvr", "arpu")
+#: the split used without traffic data: GMV = buyers x 客单价
+FACTORS_NO_TRAFFIC = ("buyers", "arpu")
 Baseline = Literal["prev_day", "last_week", "avg_7d"]
 
 
@@ -65,9 +67,15 @@ def factors(m: Mapping[str, Any]) -> dict[str, float]:
     if "cvr" in m and "arpu" in m:
         cvr, arpu = _get(m, "cvr"), _get(m, "arpu")
         if not (np.isnan(cvr) or np.isnan(arpu)) or "gmv" not in m:
-            return {"uv": uv, "cvr": cvr, "arpu": arpu}
+            buyers = _get(m, "buyers") if "buyers" in m else uv * cvr
+            return {"uv": uv, "cvr": cvr, "arpu": arpu, "buyers": buyers}
     gmv, buyers = _get(m, "gmv"), _get(m, "buyers")
-    return {"uv": uv, "cvr": safe_ratio(buyers, uv), "arpu": safe_ratio(gmv, buyers)}
+    return {
+        "uv": uv,
+        "cvr": safe_ratio(buyers, uv),
+        "arpu": safe_ratio(gmv, buyers),
+        "buyers": buyers,
+    }
 
 
 def _gmv(m: Mapping[str, Any], f: dict[str, float]) -> float:
@@ -76,12 +84,20 @@ def _gmv(m: Mapping[str, Any], f: dict[str, float]) -> float:
     return f["uv"] * f["cvr"] * f["arpu"]
 
 
-def lmdi_split(before: Mapping[str, Any], after: Mapping[str, Any]) -> pd.DataFrame:
+def lmdi_split(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    factor_names: tuple[str, ...] = FACTORS,
+) -> pd.DataFrame:
     """Split ``GMV_after - GMV_before`` into the UV, CVR and 客单价 contributions (LMDI-I).
 
     Parameters
     ----------
     before, after : mappings (dict, Series) with ``uv, cvr, arpu`` or ``gmv, uv, buyers``.
+    factor_names : the identity to split along: :data:`FACTORS` (GMV = UV x CVR x 客单价)
+        or, without traffic data, :data:`FACTORS_NO_TRAFFIC` (GMV = buyers x 客单价). The
+        formula is the same for any product of factors.
 
     Returns
     -------
@@ -93,8 +109,9 @@ def lmdi_split(before: Mapping[str, Any], after: Mapping[str, Any]) -> pd.DataFr
     f0, f1 = factors(before), factors(after)
     g0, g1 = _gmv(before, f0), _gmv(after, f1)
     change = g1 - g0
-    x0 = np.array([f0[k] for k in FACTORS], dtype="float64")
-    x1 = np.array([f1[k] for k in FACTORS], dtype="float64")
+    names = tuple(factor_names)
+    x0 = np.array([f0[k] for k in names], dtype="float64")
+    x1 = np.array([f1[k] for k in names], dtype="float64")
     note = ""
     if np.all(np.isfinite(x0)) and np.all(np.isfinite(x1)) and (x0 > 0).all() and (x1 > 0).all():
         logs = np.log(x1) - np.log(x0)  # exactly antisymmetric in the periods
@@ -106,15 +123,15 @@ def lmdi_split(before: Mapping[str, Any], after: Mapping[str, Any]) -> pd.DataFr
         contrib = lm * logs
         method = "lmdi"
     elif g0 == 0 and g1 == 0:
-        contrib = np.zeros(3)
+        contrib = np.zeros(len(names))
         method = "no_change"
         note = "GMV is 0 in both periods; nothing to split"
     else:
-        contrib = np.full(3, np.nan)
+        contrib = np.full(len(names), np.nan)
         method = "undefined"
         bad = [
             k
-            for k, a, b in zip(FACTORS, x0, x1, strict=True)
+            for k, a, b in zip(names, x0, x1, strict=True)
             if not (np.isfinite(a) and np.isfinite(b) and a > 0 and b > 0)
         ]
         note = (
@@ -124,7 +141,7 @@ def lmdi_split(before: Mapping[str, Any], after: Mapping[str, Any]) -> pd.DataFr
         )
     out = pd.DataFrame(
         {
-            "factor": list(FACTORS),
+            "factor": list(names),
             "before": x0,
             "after": x1,
             "contribution": contrib,
@@ -173,16 +190,18 @@ def gmv_change_split(
     *,
     run_date: Any = None,
     baseline: Baseline = "prev_day",
+    factor_names: tuple[str, ...] = FACTORS,
 ) -> pd.DataFrame:
     """LMDI split of the shop GMV change between a baseline and the run date.
 
     ``baseline`` is ``prev_day`` (D-1), ``last_week`` (D-7) or ``avg_7d`` (per-day average of
-    D-7..D-1). Returns :func:`lmdi_split`'s frame with ``attrs["baseline"]`` added.
+    D-7..D-1); ``factor_names`` as in :func:`lmdi_split`. Returns :func:`lmdi_split`'s frame
+    with ``attrs["baseline"]`` added.
     """
     day = facts.run_date if run_date is None else as_day(run_date)
     start, end = baseline_window(day, baseline)
     before = per_day(window_sums(facts, start, end).iloc[0])
     after = window_sums(facts, day, day).iloc[0]
-    out = lmdi_split(before, after)
+    out = lmdi_split(before, after, factor_names=factor_names)
     out.attrs["baseline"] = baseline
     return out

@@ -116,7 +116,7 @@ def format_frame(
 
 def split_table(split: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") -> pd.DataFrame:
     """The GMV split as a table: each factor's baseline and run-date level and contribution."""
-    units = {"uv": "count", "cvr": "ratio", "arpu": "currency"}
+    units = {"uv": "count", "buyers": "count", "cvr": "ratio", "arpu": "currency"}
     rows = []
     for r in split.itertuples(index=False):
         unit = units.get(r.factor, "count")

@@ -68,6 +68,7 @@ SEVERITY: dict[str, tuple[str, str]] = {
 }
 
 FACTORS: dict[str, tuple[str, str]] = {
+    "buyers": ("支付买家数", "Paying buyers"),
     "uv": ("访客数 UV", "Visitors (UV)"),
     "cvr": ("转化率 CVR", "Conversion (CVR)"),
     "arpu": ("客单价", "Revenue per buyer"),

@@ -18,7 +18,7 @@ from helpers import i18n
 from helpers.actions import next_actions
 from helpers.alerts import MIN_HISTORY_DAYS, AlertReport, baseline_for_chart, collect_alerts
 from helpers.contract import NON_PRODUCT
-from helpers.decomposition import gmv_change_split
+from helpers.decomposition import FACTORS, FACTORS_NO_TRAFFIC, gmv_change_split
 from helpers.drilldown import DrillDown, drill_down
 from helpers.facts import UNKNOWN_CHANNEL, Facts
 from helpers.funnel import channel_funnel
@@ -62,7 +62,8 @@ class DailyReview:
     ----------
     run_date : the day under review.
     kpis : headline KPIs (:func:`helpers.kpis.headline_kpis`).
-    split : LMDI split of the GMV change vs the previous day, or None without traffic.
+    split : LMDI split of the GMV change vs the previous day: UV x CVR x 客单价, or buyers x
+        客单价 without traffic (``skipped["split"]`` then names the missing table).
     drill : trend -> channel -> item drill-down vs the previous day.
     trends : metric -> 28-day trend frame (only metrics whose data exist).
     funnel : channel funnel of the run date, or None without traffic.
@@ -84,7 +85,7 @@ class DailyReview:
 
     run_date: pd.Timestamp
     kpis: pd.DataFrame
-    split: pd.DataFrame | None
+    split: pd.DataFrame
     drill: DrillDown
     trends: dict[str, pd.DataFrame]
     funnel: pd.DataFrame | None
@@ -236,7 +237,11 @@ def build_review(
     return DailyReview(
         run_date=day,
         kpis=kpis,
-        split=None if "split" in skipped else gmv_change_split(facts, baseline="prev_day"),
+        split=gmv_change_split(
+            facts,
+            baseline="prev_day",
+            factor_names=FACTORS_NO_TRAFFIC if "split" in skipped else FACTORS,
+        ),
         drill=drill,
         trends=trends,
         funnel=None if "funnel" in skipped else channel_funnel(facts),
@@ -386,7 +391,14 @@ def story(review: DailyReview, *, lang: str = "zh", currency: str = "CNY") -> di
         )
 
     why: list[str] = []
-    if review.split is not None and review.split["contribution"].notna().all():
+    if "split" in review.skipped:
+        why.append(
+            "没有流量表：GMV 变化按 买家数 × 客单价 拆分（UV 与转化率需要流量数据）。"
+            if zh
+            else "No traffic table: the GMV change is split into buyers x revenue per buyer "
+            "(UV and CVR need traffic data)."
+        )
+    if review.split["contribution"].notna().all():
         parts = []
         for r in review.split.itertuples(index=False):
             parts.append(f"{i18n.label(i18n.FACTORS, r.factor, lang)} {r.contribution:+,.0f}")
@@ -397,12 +409,7 @@ def story(review: DailyReview, *, lang: str = "zh", currency: str = "CNY") -> di
             if zh
             else f"GMV change split (vs the previous day): {'; '.join(parts)}. Mostly **{main_label}**."
         )
-    elif "split" in review.skipped:
-        why.append(
-            "没有流量表，无法把 GMV 变化拆成 UV、转化率和客单价。"
-            if zh
-            else "No traffic table, so the GMV change cannot be split into UV, CVR and revenue per buyer."
-        )
+
     alerts = review.alerts.alerts
     if not alerts.empty:
         msg_col = "message_zh" if zh else "message_en"

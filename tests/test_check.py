@@ -116,8 +116,10 @@ def test_sections_without_traffic_ads_after_sales(report):
     s = _sections(report, "section")
     assert set(s.index) == set(SECTION_NEEDS)
     assert (report.sections["notebook"] == "daily_review").all()
+    assert s.loc["funnel", "status"] == "skipped"
+    # without traffic the split falls back to GMV = buyers x 客单价
+    assert s.loc["split", "status"] == "partly"
     for section in ("split", "funnel"):
-        assert s.loc[section, "status"] == "skipped"
         assert s.loc[section, "missing"] == ("traffic",)
     assert s.loc["ads", "status"] == "skipped" and s.loc["ads", "missing"] == ("ad_spend",)
     assert s.loc["refunds", "status"] == "skipped"
@@ -147,7 +149,7 @@ def test_render_english(report, shop):
     assert "paid_amount below minimum 0" in text and "orders.csv row 6" in text
     assert "paid_at 2026-11-01 – 2026-11-03" in text
     line = next(ln for ln in text.splitlines() if ln.strip().startswith("3. GMV change split"))
-    assert "skipped" in line and "no traffic table" in line
+    assert "partly" in line and "no traffic table" in line
     assert "playbook run can start" in text
     # no machine path, only the folder name
     assert str(shop.parent) not in text and "cache" not in text

@@ -11,7 +11,7 @@ import tiny_shop  # the hand-made shop shared by the metric tests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.decomposition import gmv_change_split, lmdi_split, log_mean
+from helpers.decomposition import FACTORS_NO_TRAFFIC, gmv_change_split, lmdi_split, log_mean
 from helpers.facts import build_facts
 
 
@@ -149,3 +149,29 @@ def test_gmv_change_split_without_traffic():
     assert out["contribution"].isna().all()
     assert out.attrs["change"] == pytest.approx(-10)
     assert isinstance(out, pd.DataFrame)
+
+
+def test_two_factor_split_without_traffic_by_hand():
+    # buyers 100 -> 120, 客单价 50 -> 45: GMV 5000 -> 5400, change +400
+    # L = (5400 - 5000) / ln(5400 / 5000) = 400 / ln(1.08)
+    # buyers: L x ln(1.2), 客单价: L x ln(0.9); ln 1.2 + ln 0.9 = ln 1.08 -> sum 400 exactly
+    big_l = 400 / math.log(1.08)
+    out = lmdi_split(
+        {"gmv": 5000.0, "buyers": 100.0},
+        {"gmv": 5400.0, "buyers": 120.0},
+        factor_names=FACTORS_NO_TRAFFIC,
+    ).set_index("factor")
+    assert list(out.index) == ["buyers", "arpu"]
+    assert out.loc["buyers", "contribution"] == pytest.approx(big_l * math.log(1.2))
+    assert out.loc["arpu", "contribution"] == pytest.approx(big_l * math.log(0.9))
+    assert out["contribution"].sum() == pytest.approx(400.0, abs=1e-9)
+    assert (out.loc["arpu", "before"], out.loc["arpu", "after"]) == (50.0, 45.0)
+
+
+def test_two_factor_split_on_facts_without_traffic():
+    t = tiny_shop.canonical_tables()
+    f = build_facts({"orders": t["orders"], "order_items": t["order_items"]}, tiny_shop.RUN)
+    out = gmv_change_split(f, factor_names=FACTORS_NO_TRAFFIC).set_index("factor")
+    # 03-02: 190 from 3 buyers (c1, c4, c2); 03-03: 180 from 2 buyers (c5, c3)
+    assert (out.loc["buyers", "before"], out.loc["buyers", "after"]) == (3.0, 2.0)
+    assert out["contribution"].sum() == pytest.approx(180.0 - 190.0)
