@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.facts import Facts, as_day
+from helpers.facts import DAILY_COLUMNS, Facts, as_day
 
 #: ratio name -> (numerator column, denominator column)
 RATIOS: dict[str, tuple[str, str]] = {
@@ -45,25 +45,9 @@ RATIOS: dict[str, tuple[str, str]] = {
     "ctr": ("uv", "impressions"),
 }
 
-#: Additive columns of ``Facts.daily`` / ``daily_channel`` (summed over windows).
-ADDITIVE: tuple[str, ...] = (
-    "gmv",
-    "orders",
-    "buyers",
-    "units",
-    "new_buyers",
-    "returning_buyers",
-    "uv",
-    "impressions",
-    "cart_users",
-    "fav_users",
-    "ad_spend",
-    "ad_gmv",
-    "refund_cases",
-    "refund_amount",
-    "ship_due",
-    "ship_on_time",
-)
+#: Additive columns of ``Facts.daily`` / ``daily_channel`` (summed over windows): every
+#: daily fact except the date and the promotion labels.
+ADDITIVE: tuple[str, ...] = tuple(c for c in DAILY_COLUMNS if c not in ("date", "phase", "promo"))
 
 #: Headline metrics in report order: (metric, unit, contract table it needs besides orders).
 HEADLINE: tuple[tuple[str, str, str | None], ...] = (

@@ -1,21 +1,5 @@
-"""Facts layer: every column checked against hand arithmetic on a tiny shop.
-
-The canonical fixture (run date 2026-03-03, cutoff 2026-03-04 00:00):
-
-====  ====  ================  ================  =========  ======  =======  ===============
-id    cust  created           paid              status     amount  channel  shipped
-====  ====  ================  ================  =========  ======  =======  ===============
-o1    c1    03-01 10:00       03-01 10:05       completed  100     搜索     03-01 20:00 (10h)
-o2    c2    03-01 11:00       03-01 11:10       completed  50      直播     03-02 15:00 (27h50)
-o3    c3    03-01 12:00       -                 cancelled  0       搜索     -
-o4    c1    03-02 09:00       03-02 09:30       shipped    80      直播     03-03 08:00 (22.5h)
-o5    c4    03-02 14:00       03-02 14:00       completed  70      (none)   03-02 18:00 (4h)
-o6    c2    03-02 22:00       03-02 23:50       refunded   40      搜索     -
-o7    c5    03-03 08:00       03-03 08:30       paid       120     搜索     -
-o8    c3    03-03 20:00       03-03 21:00       shipped    60      直播     03-04 09:00 (future)
-o9    c6    03-03 23:30       03-04 00:10       paid       30      搜索     - (paid in future)
-o10   c7    03-04 10:00       03-04 10:01       paid       90      直播     - (created future)
-====  ====  ================  ================  =========  ======  =======  ===============
+"""Facts layer: every column checked against hand arithmetic on the tiny shop of
+``tiny_shop.py`` (its docstring tabulates the orders; run date 2026-03-03).
 """
 
 from __future__ import annotations
