@@ -357,12 +357,18 @@ def format_number(value: Any, unit: Any = None) -> str:
     return f"{text} {_h(unit)}" if unit else text
 
 
-def _format_delta(value: Any) -> str:
+def _format_delta(value: Any, better: Any = "higher") -> str:
+    """A relative change as a signed percentage, green when it is good news.
+
+    ``better`` says which direction is good for the metric: ``higher`` (GMV), ``lower``
+    (refund rate) or ``neutral`` (ad spend: no colour).
+    """
     if not isinstance(value, int | float) or isinstance(value, bool):
         return _h(value)
     if math.isnan(value) or math.isinf(value):
         return "–"
-    cls = "up" if value > 0 else "down" if value < 0 else ""
+    good = value > 0 if better != "lower" else value < 0
+    cls = "" if value == 0 or better == "neutral" else ("up" if good else "down")
     return f'<span class="{cls}">{value * 100:+.1f}%</span>'
 
 
@@ -375,10 +381,14 @@ def _kpi_card(metric: str, spec: Any, lang: str) -> str:
     lines = []
     known = ("vs_prev_day", "vs_last_week", "vs_same_weekday", "vs_avg_7d", "vs_last_year")
     for key in sorted(spec, key=lambda k: (known.index(k) if k in known else len(known), k)):
-        if key in ("value", "label", "unit", "order"):
+        if key in ("value", "label", "unit", "order", "better"):
             continue
         name = _h(t.get(key, key))
-        shown = _format_delta(spec[key]) if key.startswith("vs_") else format_number(spec[key])
+        shown = (
+            _format_delta(spec[key], spec.get("better", "higher"))
+            if key.startswith("vs_")
+            else format_number(spec[key])
+        )
         lines.append(f'<div class="delta">{name} {shown}</div>')
     return (
         f'<div class="card"><div class="label">{_h(label)}</div>'
@@ -392,6 +402,19 @@ def _order(spec: Any) -> float:
     if isinstance(spec, Mapping) and isinstance(spec.get("order"), int | float):
         return float(spec["order"])
     return math.inf
+
+
+def _skipped_text(value: Any) -> str:
+    """``{"funnel": ["traffic"], ...}`` -> ``funnel (traffic); ...``, escaped."""
+    if isinstance(value, Mapping):
+        parts = []
+        for section, tables in sorted(value.items()):
+            names = ", ".join(map(str, tables)) if isinstance(tables, list | tuple) else tables
+            parts.append(f"{_h(section)} ({_h(names)})")
+        return "; ".join(parts)
+    if isinstance(value, list | tuple):
+        return _h(", ".join(map(str, value)))
+    return _h(value)
 
 
 def _severity(alert: Mapping[str, Any]) -> str:
@@ -473,8 +496,7 @@ def render_run_index(summary: Mapping[str, Any]) -> str:
     skipped = summary.get("skipped") or {}
     if skipped:
         items = "".join(
-            f"<li>{_h(nb)}: {_h(json.dumps(v, ensure_ascii=False))}</li>"
-            for nb, v in sorted(skipped.items())
+            f"<li>{_h(nb)}: {_skipped_text(v)}</li>" for nb, v in sorted(skipped.items())
         )
         parts.append(f"<h2>{t['skipped']}</h2><ul>{items}</ul>")
     return _page(lang, title, "\n".join(parts))

@@ -37,6 +37,9 @@ TREND_METRICS: dict[str, str | None] = {
     "cart_rate": "traffic",
 }
 
+#: which direction of change is good news, for colouring (default: higher)
+BETTER: dict[str, str] = {"refund_rate": "lower", "ad_spend": "neutral"}
+
 #: label of after-sales cases whose reason or item the source does not state
 NOT_STATED = "—"
 
@@ -430,6 +433,7 @@ def kpi_payload(
             continue
         out[r.metric] = {
             "order": order,
+            "better": BETTER.get(r.metric, "higher"),
             "label": i18n.metric_label(r.metric, lang),
             "value": r.value,
             "unit": units.get(i18n.metric_unit(r.metric), ""),

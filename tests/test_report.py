@@ -176,3 +176,40 @@ def test_format_number():
     assert report.format_number(0.0312, "%") == "3.1%"
     assert report.format_number(None) == "–"
     assert report.format_number(math.nan) == "–"
+
+
+def test_index_colours_changes_by_what_is_good_news_and_lists_skips_plainly():
+    summary = {
+        "run_date": "2026-11-15",
+        "lang": "zh",
+        "notebooks": [],
+        "alerts": [],
+        "kpis": {
+            "05_daily_review": {
+                "gmv": {"label": "GMV", "value": 100.0, "vs_prev_day": 0.1, "order": 0},
+                "refund_rate": {
+                    "label": "退款率",
+                    "value": 0.2,
+                    "unit": "%",
+                    "vs_prev_day": 0.1,
+                    "better": "lower",
+                    "order": 1,
+                },
+                "ad_spend": {
+                    "label": "推广花费",
+                    "value": 5.0,
+                    "vs_prev_day": 0.1,
+                    "better": "neutral",
+                    "order": 2,
+                },
+            }
+        },
+        "skipped": {"05_daily_review": {"funnel": ["traffic"], "ads": ["ad_spend"]}},
+    }
+    page = report.render_run_index(summary)
+    gmv, refund, ads = (page.index(k) for k in ("GMV", "退款率", "推广花费"))
+    assert gmv < refund < ads  # the notebook's order, not alphabetical
+    assert '<span class="up">+10.0%</span>' in page[gmv:refund]  # more GMV: good
+    assert '<span class="down">+10.0%</span>' in page[refund:ads]  # more refunds: bad
+    assert '<span class="">+10.0%</span>' in page[ads:]  # spend: neither
+    assert "ads (ad_spend); funnel (traffic)" in page
