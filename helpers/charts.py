@@ -369,7 +369,7 @@ def baseline(
     """A series against its seasonal baseline; points beyond the threshold are marked.
 
     ``data`` has ``date``, ``value``, ``expected``, ``z`` and ``is_promo`` (as returned by
-    :func:`helpers.alerts.seasonal_baseline`).
+    :func:`helpers.anomaly.seasonal_baseline`).
     """
     ax = _ax(ax, (9, 3.2))
     promo = data[data["is_promo"].fillna(False).astype(bool)]

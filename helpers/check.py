@@ -29,7 +29,8 @@ import pandas as pd
 import yaml
 
 from helpers import i18n
-from helpers.alerts import MIN_HISTORY_DAYS, RULES, industry_cvr
+from helpers.alerts import RULES, industry_cvr
+from helpers.anomaly import MIN_HISTORY_DAYS
 from helpers.contract import TABLES
 from helpers.intake import Dataset, load_dataset
 from helpers.intake import Mapping as IntakeMapping
@@ -66,7 +67,8 @@ SECTION_NAMES: dict[str, tuple[str, str]] = {
 }
 
 #: Alert rule (keys of ``helpers.alerts.RULES``) -> contract tables it needs besides orders
-#: and order lines; the rule is skipped without them (as ``helpers.alerts`` does).
+#: and order lines; the rule is skipped without them (as ``helpers.alerts`` and
+#: ``helpers.anomaly`` do).
 ALERT_NEEDS: dict[str, tuple[str, ...]] = {
     "unshipped_sla": (),
     "channel_cvr_drop": ("traffic",),
@@ -434,10 +436,10 @@ def _history(shape: DataShape, need: int) -> list[tuple]:
 def alert_rule_status(rule: str, shape: DataShape) -> dict[str, Any]:
     """Whether alert ``rule`` can be evaluated on data of this shape (one sections row).
 
-    Mirrors the skip logic of :mod:`helpers.alerts`: the tables of :data:`ALERT_NEEDS`, then
-    the extra data some rules need (shipping times, an industry CVR, item-level add-to-cart
-    traffic, item ids on after-sales cases, enough days of history); the tables of
-    :data:`ALERT_EXTENDS` only add metrics (status ``partly`` without them).
+    Mirrors the skip logic of :mod:`helpers.alerts` and :mod:`helpers.anomaly`: the tables of
+    :data:`ALERT_NEEDS`, then the extra data some rules need (shipping times, an industry CVR,
+    item-level add-to-cart traffic, item ids on after-sales cases, enough days of history);
+    the tables of :data:`ALERT_EXTENDS` only add metrics (status ``partly`` without them).
     """
     th = shape.settings.thresholds
     missing = _lacking(ALERT_NEEDS.get(rule, ()), shape)

@@ -16,7 +16,8 @@ import pandas as pd
 
 from helpers import i18n
 from helpers.actions import next_actions
-from helpers.alerts import MIN_HISTORY_DAYS, AlertReport, baseline_for_chart, collect_alerts
+from helpers.alerts import AlertReport, collect_alerts
+from helpers.anomaly import MIN_HISTORY_DAYS, baseline_for_chart
 from helpers.contract import NON_PRODUCT
 from helpers.decomposition import FACTORS, FACTORS_NO_TRAFFIC, gmv_change_split
 from helpers.drilldown import DrillDown, drill_down

@@ -18,7 +18,15 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from helpers import intake
-from helpers.intake import Dataset, IntakeError, Mapping, load_dataset
+from helpers.intake import (
+    Dataset,
+    IntakeError,
+    Mapping,
+    expressions,
+    load_dataset,
+    mapping,
+    parsing,
+)
 from helpers.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "intake"
@@ -314,14 +322,14 @@ def test_all_formats_read_to_the_same_orders(tmp_path, taobao):
 
 def test_clean_text_strips_wrappers_and_tabs():
     s = pd.Series(['="123456789012345"', "\t987", "  x  ", "", "null", np.nan], dtype=object)
-    out = intake._clean_text(s, ("null",))
+    out = parsing._clean_text(s, ("null",))
     assert out.tolist()[:3] == ["123456789012345", "987", "x"]
     assert out.iloc[3:].isna().all()
 
 
 def test_numbers_with_currency_signs():
     s = pd.Series(["¥1,299.00", "12元", "3", "x", None], dtype="str")
-    values, bad = intake._parse_number(s)
+    values, bad = parsing._parse_number(s)
     assert values.tolist()[:3] == [1299.0, 12.0, 3.0]
     assert bad.tolist() == [False, False, False, True, False]
 
@@ -595,7 +603,9 @@ def test_cache_hit_skips_parsing(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("parsed although cached")
 
-    monkeypatch.setattr(intake, "_read_raw", boom)
+    # _read_raw is looked up in the two modules that read data files
+    monkeypatch.setattr("helpers.intake.load._read_raw", boom)
+    monkeypatch.setattr("helpers.intake.apply._read_raw", boom)
     second = load_dataset(d, S, cache_dir=cache)
     assert second.from_cache and second.fingerprint == first.fingerprint
     for name in first.tables:
@@ -651,20 +661,20 @@ def test_expr_coalesce_and_backticks():
     idx = df.index
 
     def resolve(name):
-        v, bad = intake._parse_number(df[name])
+        v, bad = parsing._parse_number(df[name])
         return v, bad
 
-    values, bad = intake._eval_expr("coalesce(`a b`, 10) / c", resolve, idx)
+    values, bad = expressions._eval_expr("coalesce(`a b`, 10) / c", resolve, idx)
     assert values.tolist()[:2] == [4 / 2, 10 / 2]
     assert bad.tolist() == [False, False, True]  # 'x' is unparseable: the row is rejected
-    zero, _ = intake._eval_expr("c / 0", resolve, idx)
+    zero, _ = expressions._eval_expr("c / 0", resolve, idx)
     assert zero.isna().all()  # division by zero -> empty
 
 
 def test_every_mapping_key_is_documented():
     doc = Mapping.__doc__ or ""
     header = (intake.BUILTIN_MAPPINGS_DIR / "taobao_orders.yaml").read_text(encoding="utf-8")
-    keys = sorted(intake._SPEC_KEYS) + ["detect", "null_values", "date_format", "personal"]
+    keys = sorted(mapping._SPEC_KEYS) + ["detect", "null_values", "date_format", "personal"]
     for key in keys:
         assert f"{key}" in doc, key
         assert f"{key}" in header, key

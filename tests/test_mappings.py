@@ -14,7 +14,15 @@ import pandas as pd
 import pytest
 
 from helpers import intake
-from helpers.intake import Dataset, IntakeError, Mapping, load_dataset
+from helpers.intake import (
+    Dataset,
+    IntakeError,
+    Mapping,
+    aggregate,
+    expressions,
+    load_dataset,
+    mapping,
+)
 from helpers.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mappings"
@@ -362,7 +370,7 @@ def test_rows_no_table_reads_are_quarantined(tmp_path):
 def test_aggregations(how, expected):
     values = pd.Series(["a", "b", "b", "c"], dtype="object")
     gid = pd.factorize(pd.Series(["g", "g", "g", "h"]))[0]
-    out, _ = intake._aggregate(values, gid, 2, how, dtype="str", fmt=None, timezone="UTC")
+    out, _ = aggregate._aggregate(values, gid, 2, how, dtype="str", fmt=None, timezone="UTC")
     got = [None if pd.isna(v) else v for v in out.tolist()]
     assert got == expected
 
@@ -374,8 +382,8 @@ def test_conditions():
     idx = df.index
 
     def ev(raw):
-        cond = intake._parse_condition(raw, "t")
-        return intake._eval_condition(cond, lambda n: df[n], idx).tolist()
+        cond = expressions._parse_condition(raw, "t")
+        return expressions._eval_condition(cond, lambda n: df[n], idx).tolist()
 
     assert ev({"column": "a", "startswith": "C"}) == [True, False, False, False]
     assert ev({"column": "a", "not_startswith": ["C", "2"]}) == [False, False, True, True]
@@ -438,7 +446,7 @@ def test_builtin_mappings_documented():
     names = {m.name for m in intake.builtin_mappings()}
     assert {"olist", "uci_online_retail", "taobao_orders"} <= names
     doc = Mapping.__doc__ or ""
-    for key in [*intake._BLOCK_KEYS, *intake._ROLE_KEYS, *intake.AGGREGATIONS, "files"]:
+    for key in [*mapping._BLOCK_KEYS, *mapping._ROLE_KEYS, *intake.AGGREGATIONS, "files"]:
         assert key in doc, key
     for name in ("uci_online_retail", "olist"):
         text = (intake.BUILTIN_MAPPINGS_DIR / f"{name}.yaml").read_text(encoding="utf-8")

@@ -1,0 +1,98 @@
+"""The fingerprint of the inputs and the Parquet cache of validated data sets
+(``cache_dir/<fingerprint>/``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.contract import TABLES
+from helpers.intake.dataset import Dataset, _canon_quarantine, _canon_sources
+from helpers.intake.parsing import _canonical_dtypes
+from helpers.settings import Settings
+
+#: Bump when intake output for the same input changes (invalidates every cache entry).
+INTAKE_VERSION = "2"
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/ecom-playbook``, else ``~/.cache/ecom-playbook``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ecom-playbook"
+
+
+def fingerprint_inputs(files: Iterable[Path], mapping_texts: Iterable[str], settings: Settings):
+    """sha256 over sorted (file name, bytes), the mapping texts, the salt, the timezone and
+    :data:`INTAKE_VERSION`."""
+    h = hashlib.sha256()
+    h.update(f"intake-version={INTAKE_VERSION}\0".encode())
+    for p in sorted(files, key=lambda x: x.name):
+        h.update(b"file\0" + p.name.encode("utf-8") + b"\0")
+        with open(p, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        h.update(b"\0")
+    for text in mapping_texts:
+        h.update(b"mapping\0" + text.encode("utf-8") + b"\0")
+    h.update(b"salt\0" + settings.pii_salt.encode("utf-8") + b"\0")
+    h.update(b"tz\0" + settings.timezone.encode("utf-8"))
+    return h.hexdigest()
+
+
+_MANIFEST = "manifest.json"
+
+
+def _write_cache(root: Path, ds: Dataset) -> None:
+    final = root / ds.fingerprint
+    if (final / _MANIFEST).is_file():
+        return
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{ds.fingerprint[:12]}-", dir=root))
+        tmp.chmod(0o755)  # mkdtemp makes it private; the cache is shared like ~/.cache
+    except OSError:
+        return
+    try:
+        (tmp / "tables").mkdir()
+        for name, df in ds.tables.items():
+            df.to_parquet(tmp / "tables" / f"{name}.parquet", index=False)
+        ds.quarantine.to_parquet(tmp / "quarantine.parquet", index=False)
+        ds.sources.to_parquet(tmp / "sources.parquet", index=False)
+        manifest = {
+            "intake_version": INTAKE_VERSION,
+            "tables": sorted(ds.tables),
+            "settings_hints": ds.settings_hints,
+        }
+        (tmp / _MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+        try:
+            os.rename(tmp, final)
+        except OSError:  # another process won the race; its copy is identical
+            shutil.rmtree(tmp, ignore_errors=True)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is not an error
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _read_cache(root: Path, fingerprint: str) -> Dataset | None:
+    d = root / fingerprint
+    manifest = d / _MANIFEST
+    if not manifest.is_file():
+        return None
+    try:
+        meta = json.loads(manifest.read_text(encoding="utf-8"))
+        tables = {
+            name: _canonical_dtypes(pd.read_parquet(d / "tables" / f"{name}.parquet"), TABLES[name])
+            for name in meta["tables"]
+        }
+        quarantine = _canon_quarantine(pd.read_parquet(d / "quarantine.parquet"))
+        sources = _canon_sources(pd.read_parquet(d / "sources.parquet"))
+    except Exception:  # noqa: BLE001 - a broken cache entry is simply re-built
+        return None
+    hints = {str(k): str(v) for k, v in (meta.get("settings_hints") or {}).items()}
+    return Dataset(tables, quarantine, sources, fingerprint, from_cache=True, settings_hints=hints)

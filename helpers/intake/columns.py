@@ -1,0 +1,254 @@
+"""Column specs evaluated on a platform export: copying headers, constants, value maps,
+pseudonymising hashes, province extraction, ``expr``, ``template`` and ``number_within``."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from helpers.intake.dataset import IntakeError
+from helpers.intake.expressions import Condition, _eval_condition, _eval_expr
+from helpers.intake.mapping import ColumnSpec, Mapping
+from helpers.intake.parsing import _parse_number, _show
+from helpers.intake.validate import MASK
+from helpers.settings import Settings
+
+# Short province names (省级行政区) used by ``province_from``; longest alternatives first.
+_PROVINCE_NAMES = """
+黑龙江 内蒙古 北京 天津 上海 重庆 河北 山西 辽宁 吉林 江苏 浙江 安徽 福建 江西 山东 河南
+湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 广西 西藏 宁夏 新疆 香港 澳门
+"""
+PROVINCES: tuple[str, ...] = tuple(_PROVINCE_NAMES.split())
+_PROVINCE_RE = r"^\s*(" + "|".join(PROVINCES) + ")"
+
+
+def _hash_values(values: pd.Series, *, salt: str, prefix: str, length: int) -> pd.Series:
+    """prefix + sha256(salt + value)[:length] for every non-empty value (computed per
+    distinct value)."""
+    present = values.dropna().astype("str")
+    uniques = pd.unique(present)
+    digests = {
+        u: prefix + hashlib.sha256((salt + u).encode("utf-8")).hexdigest()[:length] for u in uniques
+    }
+    return values.astype("object").where(values.isna(), values.map(digests))
+
+
+class _MappedBuilder:
+    """Builds the contract columns of one table from a cleaned export frame."""
+
+    def __init__(self, df: pd.DataFrame, mapping: Mapping, settings: Settings, file: str):
+        self.df = df
+        self.mapping = mapping
+        self.settings = settings
+        self.file = file
+
+    def header(self, h: str) -> pd.Series | None:
+        return self.df[h] if h in self.df.columns else None
+
+    def first_filled(self, headers: tuple[str, ...]) -> pd.Series | None:
+        found = [self.df[h] for h in headers if h in self.df.columns]
+        if not found:
+            return None
+        out = found[0]
+        for s in found[1:]:
+            out = out.fillna(s)
+        return out
+
+    def missing_error(self, table: str, column: str, headers: Iterable[str]) -> IntakeError:
+        expected = " or ".join(repr(h) for h in headers)
+        return IntakeError(
+            f"{self.file}: table {table!r} needs column {column!r}, which mapping "
+            f"{self.mapping.name!r} reads from header {expected}, but the file has no such "
+            f"header. Export the file with that column, or copy the mapping and point "
+            f"{column!r} to the right header."
+        )
+
+    def value(self, name: str, built: dict[str, pd.Series], table: str, column: str):
+        """A contract column defined above in the table, else a header (else an error)."""
+        if name in built:
+            return built[name]
+        s = self.header(name)
+        if s is None:
+            raise self.missing_error(table, column, (name,))
+        return s
+
+    def condition(
+        self, cond: Condition, built: dict[str, pd.Series], table: str, column: str
+    ) -> pd.Series:
+        return _eval_condition(cond, lambda n: self.value(n, built, table, column), self.df.index)
+
+    def spec_values(
+        self,
+        table: str,
+        column: str,
+        spec: ColumnSpec,
+        built: dict[str, pd.Series],
+        pre_bad: dict[str, tuple[pd.Series, pd.Series, pd.Series]],
+        skip_missing: dict[str, pd.Series],
+    ) -> pd.Series:
+        n = len(self.df)
+        index = self.df.index
+        s: pd.Series | None
+        if spec.empty:
+            s = None
+        elif spec.const is not None:
+            s = pd.Series(str(spec.const), index=index, dtype="object")
+        elif spec.hash:
+            src = self.first_filled(spec.hash)
+            if src is None and not spec.optional and spec.fallback is None:
+                raise self.missing_error(table, column, spec.hash)
+            s = (
+                _hash_values(
+                    src,
+                    salt=self.settings.pii_salt if spec.salt else "",
+                    prefix=spec.prefix,
+                    length=spec.length,
+                )
+                if src is not None
+                else None
+            )
+        elif spec.province_from:
+            src = self.header(spec.province_from)
+            if src is None and not spec.optional and spec.fallback is None:
+                raise self.missing_error(table, column, (spec.province_from,))
+            s = src.str.extract(_PROVINCE_RE, expand=False) if src is not None else None
+        elif spec.expr:
+            s = self.expr_values(table, column, spec.expr, built, pre_bad, skip_missing)
+        elif spec.template:
+            s = self.template_values(table, column, spec.template, built)
+        elif spec.number_within:
+            keys = pd.DataFrame(
+                {
+                    i: self.value(h, built, table, column).to_numpy()
+                    for i, h in enumerate(spec.number_within)
+                },
+                index=index,
+            )
+            s = keys.groupby(list(keys.columns), sort=False, dropna=False).cumcount() + 1
+        else:
+            s = self.first_filled(spec.source)
+            if s is None and not spec.optional and spec.fallback is None:
+                raise self.missing_error(table, column, spec.source)
+        if s is None:
+            s = pd.Series(np.nan, index=index, dtype="object")
+        if spec.whole_number:
+            s = _whole_number_text(s)
+        if spec.values or spec.when_filled:
+            text = s.astype("object")
+            mapped = text.map(spec.values) if spec.values else pd.Series(np.nan, index=index)
+            out = mapped.where(mapped.notna(), text)
+            for h, m in spec.when_filled.items():
+                cond = self.header(h)
+                if cond is None:
+                    continue
+                alt = text.map(m)
+                use = cond.notna() & alt.notna()
+                out = out.where(~use, alt)
+            s = out
+        if spec.where is not None:
+            keep = self.condition(spec.where, built, table, column)
+            s = s.where(keep)
+            if column in pre_bad:
+                m, what, why = pre_bad[column]
+                pre_bad[column] = (m & keep, what, why)
+            if column in skip_missing:
+                skip_missing[column] = skip_missing[column] & keep
+        if spec.fallback is not None:
+            fb = self.spec_values(table, column, spec.fallback, built, pre_bad, skip_missing)
+            s = s.where(s.notna(), fb)
+        if spec.default is not None:
+            s = s.where(s.notna(), str(spec.default))
+        assert len(s) == n
+        return s
+
+    def template_values(
+        self, table: str, column: str, template: str, built: dict[str, pd.Series]
+    ) -> pd.Series:
+        import string
+
+        index = self.df.index
+        out = pd.Series("", index=index, dtype="object")
+        missing = pd.Series(False, index=index)
+        for literal, name, _, _ in string.Formatter().parse(template):
+            out = out + literal
+            if name is None:
+                continue
+            v = _as_text(self.value(name, built, table, column))
+            missing = missing | v.isna()
+            out = out + v.fillna("")
+        return out.mask(missing)
+
+    def expr_values(
+        self,
+        table: str,
+        column: str,
+        expr: str,
+        built: dict[str, pd.Series],
+        pre_bad: dict[str, tuple[pd.Series, pd.Series, pd.Series]],
+        skip_missing: dict[str, pd.Series],
+    ) -> pd.Series:
+        header_bad: list[tuple[str, pd.Series, pd.Series]] = []
+        index = self.df.index
+
+        def resolve(name: str) -> tuple[pd.Series, pd.Series]:
+            if name in built:
+                v, bad = _parse_number(built[name])
+                return v, bad  # reported by that column's own validation
+            src = self.header(name)
+            if src is None:
+                return pd.Series(np.nan, index=index), pd.Series(False, index=index)
+            v, bad = _parse_number(src)
+            header_bad.append((name, bad, src))
+            return v, bad
+
+        values, bad = _eval_expr(expr, resolve, index)
+        if header_bad:
+            personal = set(self.mapping.personal)
+            mask = pd.Series(False, index=index)
+            shown = pd.Series("", index=index, dtype="object")
+            why = pd.Series("", index=index, dtype="object")
+            for name, b, src in header_bad:
+                new = b & ~mask
+                if not new.any():
+                    continue
+                text = src[new].astype(str)
+                if name in personal:
+                    text = pd.Series(MASK, index=text.index)
+                shown.loc[new] = text
+                why.loc[new] = [
+                    f"unparseable number in {name} (for {column}): {_show(t)!r}" for t in text
+                ]
+                mask = mask | new
+            if mask.any():
+                pre_bad[column] = (mask, shown, why)
+        skip_missing[column] = bad
+        return values
+
+
+def _as_text(s: pd.Series) -> pd.Series:
+    """Values as text; whole floats without decimals (5.0 -> "5")."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        v = s.astype("float64")
+        whole = v.notna() & (v == v.round())
+        out = v.astype("object").where(v.notna())
+        out = out.where(~v.notna(), v.astype("str"))
+        if whole.any():
+            out.loc[whole] = v[whole].astype("int64").astype("str")
+        return out
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s.dt.strftime("%Y-%m-%d %H:%M:%S").astype("object").where(s.notna())
+    return s.astype("object").where(s.notna()).map(str, na_action="ignore")
+
+
+def _whole_number_text(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        return _as_text(s)
+    text = s.astype("object")
+    present = text.notna()
+    if not present.any():
+        return text
+    fixed = text[present].astype("str").str.replace(r"^(-?\d+)\.0*$", r"\1", regex=True)
+    return text.where(~present, fixed.astype("object"))

@@ -1,0 +1,106 @@
+"""What intake returns: :class:`Dataset` (the contract tables, the quarantine, the sources) and
+:class:`IntakeError`, plus the columns and canonical dtypes of the quarantine and sources
+frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from helpers.contract import TABLES
+
+#: Columns of the quarantine and sources frames.
+QUARANTINE_COLUMNS: tuple[str, ...] = ("table", "file", "row", "column", "value", "reason")
+SOURCES_COLUMNS: tuple[str, ...] = (
+    "table",
+    "file",
+    "mapping",
+    "rows_read",
+    "rows_accepted",
+    "rows_quarantined",
+    "dropped_columns",
+    "note",
+)
+
+
+class IntakeError(ValueError):
+    """A file (or the folder) cannot be used; the message names the file, what is wrong and
+    what to change."""
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """The contract tables of one data folder, plus what could not be accepted.
+
+    Attributes
+    ----------
+    tables : dict of contract table name -> DataFrame with canonical dtypes (str columns as
+        pandas ``str`` with NaN for missing, datetimes ``datetime64[ns]`` naive local time,
+        dates the same at midnight, floats ``float64``, ints nullable ``Int64``, bools
+        ``boolean``). Only tables that were present are included.
+    quarantine : DataFrame with ``table, file, row, column, value, reason``: one record per
+        rejected input row and table (several problems of a row are joined with ``"; "``).
+        ``row`` is the spreadsheet row number (header = 1). Values from personal columns are
+        masked.
+    sources : DataFrame with ``table, file, mapping, rows_read, rows_accepted,
+        rows_quarantined, dropped_columns, note``; ``mapping`` is ``contract`` for files named
+        after a table, the mapping name for platform exports, ``ignored`` for files intake
+        did not recognise. ``rows_read == rows_accepted + rows_quarantined`` on every row.
+    fingerprint : sha256 of the inputs (data files, mapping text, salt, timezone, intake
+        version); the cache key.
+    from_cache : True when the tables were read from the intake cache.
+    settings_hints : settings suggested by the mapping(s) that read the data - any of
+        ``currency``, ``timezone``, ``shop_name`` (e.g. ``{"currency": "GBP", "timezone":
+        "Europe/London"}`` for the UCI Online Retail mapping). Empty when only contract
+        files were read. When several mappings were used, the first one (in mapping order)
+        that sets a key wins. Intended for a data folder without ``playbook.yaml``: the
+        caller applies them to :class:`~helpers.settings.Settings` (values given in
+        ``playbook.yaml`` take precedence). Intake itself does not use them.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    quarantine: pd.DataFrame
+    sources: pd.DataFrame
+    fingerprint: str
+    from_cache: bool = False
+    settings_hints: dict[str, str] = field(default_factory=dict)
+
+    def has(self, name: str) -> bool:
+        """Whether contract table ``name`` is present."""
+        return name in self.tables
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise KeyError(
+                f"table {name!r} is not in this data set; available: "
+                f"{', '.join(self.available) or 'none'}"
+            ) from None
+
+    @property
+    def available(self) -> list[str]:
+        """Present tables, in contract order."""
+        return [t for t in TABLES if t in self.tables]
+
+
+def _empty_quarantine() -> pd.DataFrame:
+    return _canon_quarantine(pd.DataFrame({c: [] for c in QUARANTINE_COLUMNS}))
+
+
+def _canon_quarantine(q: pd.DataFrame) -> pd.DataFrame:
+    q = q.loc[:, list(QUARANTINE_COLUMNS)].copy()
+    for c in ("table", "file", "column", "value", "reason"):
+        q[c] = q[c].astype("str")
+    q["row"] = pd.to_numeric(q["row"]).astype("Int64")
+    return q.reset_index(drop=True)
+
+
+def _canon_sources(s: pd.DataFrame) -> pd.DataFrame:
+    s = s.loc[:, list(SOURCES_COLUMNS)].copy()
+    for c in ("table", "file", "mapping", "dropped_columns", "note"):
+        s[c] = s[c].astype("object").where(s[c].notna()).astype("str")
+    for c in ("rows_read", "rows_accepted", "rows_quarantined"):
+        s[c] = pd.to_numeric(s[c]).astype("int64")
+    return s.reset_index(drop=True)

@@ -1,0 +1,676 @@
+"""The mapping file format ("mappings without code"): :class:`Mapping` and its parts
+(:class:`ColumnSpec`, :class:`FileRole`, :class:`Join`, :class:`Reject`, :class:`Block`),
+loading and checking mapping YAML, and the built-in mappings in ``helpers/mappings/``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpers.contract import TABLES
+from helpers.intake.dataset import IntakeError
+from helpers.intake.expressions import Condition, _expr_names, _parse_condition, _template_names
+
+#: Folder of the built-in mappings shipped with the package.
+BUILTIN_MAPPINGS_DIR = Path(__file__).parent.with_name("mappings")
+
+_SPEC_KEYS = {
+    "from",
+    "optional",
+    "const",
+    "default",
+    "values",
+    "when_filled",
+    "hash",
+    "prefix",
+    "salt",
+    "length",
+    "fallback",
+    "expr",
+    "format",
+    "province_from",
+    "template",
+    "number_within",
+    "whole_number",
+    "where",
+    "agg",
+}
+
+#: Keys of a table entry in the long form (``columns:`` plus options).
+_BLOCK_KEYS = {"table", "file", "where", "join", "group_by", "reject", "columns"}
+
+#: Keys of an input file role (``files:``).
+_ROLE_KEYS = {"headers", "pattern", "optional", "ignore", "unused_rows"}
+
+#: Top-level mapping keys.
+_MAPPING_KEYS = {
+    "name",
+    "description",
+    "detect",
+    "files",
+    "null_values",
+    "date_format",
+    "personal",
+    "tables",
+    "currency",
+    "timezone",
+    "shop_name",
+    "platform_calendar",
+}
+
+#: Settings a mapping may suggest (see :attr:`Dataset.settings_hints`).
+SETTINGS_HINT_KEYS: tuple[str, ...] = ("currency", "timezone", "shop_name", "platform_calendar")
+
+#: Aggregations of a ``group_by`` table (and of ``join: aggregate:``).
+AGGREGATIONS: tuple[str, ...] = (
+    "first",
+    "last",
+    "sum",
+    "min",
+    "max",
+    "count",
+    "count_distinct",
+    "mode",
+    "single",
+)
+
+#: Role name of the only input file of a one-file mapping (``detect: headers:``).
+MAIN_ROLE = "main"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """How one contract column is produced from a platform export (see :class:`Mapping`)."""
+
+    source: tuple[str, ...] = ()
+    optional: bool = False
+    const: Any = None
+    default: Any = None
+    values: dict[str, str] = field(default_factory=dict)
+    when_filled: dict[str, dict[str, str]] = field(default_factory=dict)
+    hash: tuple[str, ...] = ()
+    prefix: str = "u_"
+    salt: bool = True
+    length: int = 16
+    fallback: ColumnSpec | None = None
+    expr: str | None = None
+    format: str | None = None
+    province_from: str | None = None
+    template: str | None = None
+    number_within: tuple[str, ...] = ()
+    whole_number: bool = False
+    where: Condition | None = None
+    agg: str | None = None
+    empty: bool = False  # ``const: null`` / ``const: ""``: deliberately empty
+
+    def headers(self) -> set[str]:
+        """Every source header (or column) this spec reads (for masking and detection)."""
+        out = set(self.source) | set(self.hash) | set(self.when_filled)
+        if self.province_from:
+            out.add(self.province_from)
+        if self.fallback is not None:
+            out |= self.fallback.headers()
+        if self.expr:
+            out |= set(_expr_names(self.expr))
+        if self.template:
+            out |= set(_template_names(self.template))
+        out |= set(self.number_within)
+        if self.where is not None:
+            out |= set(self.where.names())
+        return out
+
+
+@dataclass(frozen=True)
+class FileRole:
+    """One input file of a mapping: how it is recognised and what happens to it."""
+
+    name: str
+    headers: tuple[str, ...] = ()
+    pattern: str | None = None
+    optional: bool = False
+    ignore: str | None = None
+    unused_rows: str | None = None
+
+    def matches(self, path: Path | None, headers: Iterable[str]) -> bool:
+        have = set(headers)
+        if any(h not in have for h in self.headers):
+            return False
+        if self.pattern:
+            if path is None:
+                return False
+            import fnmatch
+
+            return fnmatch.fnmatch(path.name.lower(), self.pattern.lower())
+        return True
+
+
+@dataclass(frozen=True)
+class Join:
+    """``join:`` entry of a table: a left join of another input file on key columns."""
+
+    role: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    aggregate: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reject:
+    """``reject:`` entry: rows (or groups) matching ``where`` go to the quarantine."""
+
+    where: Condition
+    reason: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """One output of a mapping: a contract table built from one input file role."""
+
+    name: str
+    table: str
+    role: str
+    columns: dict[str, ColumnSpec]
+    where: Condition | None = None
+    joins: tuple[Join, ...] = ()
+    group_by: tuple[str, ...] = ()
+    reject: tuple[Reject, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A "mapping without code": how a platform export becomes contract tables.
+
+    A mapping is a YAML file. Every key (``*`` = required)::
+
+        name*: taobao_orders            # shown in Dataset.sources["mapping"]
+        description: free text
+        detect:                         # a file is read with this mapping when its header
+          headers*: [订单编号, 订单状态]   #   row holds ALL these headers (after trimming)
+        files:                          # instead of detect: several input files (below)
+        null_values: ["null", "NULL"]   # cell texts meaning "empty" (besides empty cells)
+        date_format: "%Y-%m-%d %H:%M:%S" # default strptime format of datetime/date columns;
+                                        #   leave out for flexible parsing (ISO 8601 first,
+                                        #   then anything pandas understands)
+        personal: [买家会员名, 收货地址]  # personal headers: never copied to a table, masked in
+                                        #   the quarantine, dropped after hashing/extraction
+        currency: GBP                   # settings hints: currency, timezone, shop_name,
+        timezone: Europe/London         #   platform_calendar (cn / none) of the data; they
+        shop_name: UK gift retailer     #   reach Dataset.settings_hints and fill the settings
+        platform_calendar: none         #   playbook.yaml leaves at their defaults
+        tables:                         # one entry per output; short form: contract table ->
+          orders:                       #   column specs, every input row gives one row
+            order_id: 订单编号           # shorthand: copy this header
+            status:                     # or a column spec (keys below)
+              from: 订单状态
+              values: {交易成功: completed}
+            ...
+
+    **Long form of a table entry** (an entry with a ``columns:`` key; the entry name is free
+    when ``table`` is given, so one contract table can be fed from several files)::
+
+        credit_notes:
+          table: after_sales            # contract table (default: the entry name)
+          file: orders                  # input file role (see files:); default: the only one
+          where: {column: InvoiceNo, startswith: C}   # only these rows feed this table
+          join:                         # left joins of other input files (multi-file)
+            - file: customers
+              on: customer_id           # same header both sides, or {left: a, right: b};
+                                        #   a list of headers for a composite key
+              aggregate: {payment_value: sum}  # many rows per key: aggregate them first
+          group_by: order_id            # one output row per distinct value(s) of these
+                                        #   contract columns (defined in columns:)
+          reject:                       # rows (groups, with group_by) to quarantine
+            - where: {column: UnitPrice, equals: 0}
+              reason: stock adjustment, not a sale
+          columns:
+            order_id: InvoiceNo
+            refund_amount: {expr: -(Quantity * UnitPrice), agg: sum}
+
+    ``where`` selects the input rows a table reads: the same file's rows can be routed to
+    different tables (invoices -> orders, credit notes -> after_sales). In ``sources``,
+    ``rows_read`` of a (table, file) counts the rows its ``where`` selected. Every row of a
+    file must be read by at least one table: rows no table reads are quarantined (in the
+    first table reading that file, reason "not read by any table of mapping ...") unless the
+    file role declares ``unused_rows`` (then they are counted in a ``sources`` note).
+
+    ``reject`` quarantines the rows matching a condition with the given reason (the first
+    matching rule wins). Its conditions may name headers or contract columns defined in
+    ``columns``; in a ``group_by`` table they name the aggregated contract columns.
+
+    ``group_by`` (aggregation): column specs are first evaluated on every input row (so
+    ``expr`` works per row, e.g. ``Quantity * UnitPrice``), then rows are grouped by the
+    listed contract columns (in order of first appearance; a row with an empty key is a
+    group of its own and is quarantined as missing) and each column is reduced with its
+    ``agg``. In ``sources``, ``rows_read`` of an aggregated table counts groups, and the
+    quarantine ``row`` is the first input row of the group. A group with an unparseable
+    value on any of its rows is quarantined (the reason names the row).
+
+    **Conditions** (``where``, ``reject``, column spec ``where``): a mapping ``{column: X,
+    <test>: ...}`` (several tests: all must hold), a list of conditions (all must hold), or
+    ``{any: [cond, ...]}`` / ``{all: [...]}``. ``column`` is a header, a joined column
+    (``file.header``) or a contract column defined above. Tests: ``equals`` /
+    ``not_equals`` / ``in`` / ``not_in`` (a value or a list; numbers compare as numbers,
+    so ``equals: 0`` matches ``0.0``), ``startswith`` / ``not_startswith`` (a prefix or a
+    list; an empty cell starts with nothing), ``empty: true|false``, ``less_than`` /
+    ``greater_than`` (numbers; empty or unparseable cells never match).
+
+    **Multi-file mappings** (``files:`` instead of ``detect:``)::
+
+        files:
+          orders: {headers: [order_id, order_status]}        # a role: the file whose
+          payments: {headers: [order_id, payment_value]}      #   header row holds these
+          reviews: {headers: [review_id, review_score], optional: true,
+                    unused_rows: reviews of 3-5 stars are not after-sales cases}
+          sellers: {headers: [seller_id, seller_zip_code_prefix], optional: true,
+                    ignore: seller master data has no contract table}
+
+    Role keys: ``headers`` (all must be present) and/or ``pattern`` (a file-name glob such
+    as ``*payments*.csv``, case-insensitive); ``optional: true`` (the mapping applies
+    without it; otherwise the mapping is used only when every required role has a file);
+    ``ignore: note`` (the file is recognised and listed in ``sources`` with the note, not
+    mapped); ``unused_rows: note`` (see ``where``). A file takes the first role it matches,
+    in the order listed. Every file of a role a table reads gives its own (table, file)
+    part; files of a joined role are concatenated. Joined columns are named
+    ``<role>.<header>`` (quote them in ``expr`` with backticks). A join keeps every row of
+    the table's file (left join); without ``aggregate`` the first row per key of the joined
+    file is used, with it the joined file is reduced per key first (aggregations as below).
+    Files used only through joins are listed in ``sources`` (table empty) with the number
+    of their rows that matched no key.
+
+    Column spec keys (all optional; exactly one of ``from`` / ``const`` / ``hash`` /
+    ``expr`` / ``province_from`` / ``template`` / ``number_within`` says where the value
+    comes from):
+
+    ``from``
+        A header, or a list of headers: the first non-empty one in each row wins (headers
+        absent from the file are skipped).
+    ``optional``
+        ``true``: the headers may be absent from the file; the column is then empty (or takes
+        ``fallback`` / ``default``). Otherwise a missing header fails the file with an
+        :class:`IntakeError` naming the expected header.
+    ``const``
+        The same value on every row (e.g. ``line_no: {const: 1}``). ``const: null`` (or
+        ``""``) leaves the column empty on purpose (e.g. ``after_sales.order_id`` of a credit
+        note that names no order).
+    ``default``
+        Value for rows left empty by every other rule (in a ``group_by`` table also for
+        groups left empty by the aggregation, e.g. ``single`` with several values).
+    ``values``
+        Value map applied to the text after trimming (e.g. status words). Unmapped values are
+        kept as they are, so validation reports them.
+    ``when_filled``
+        ``{header: {value: replacement}}`` - a second value map used on rows where ``header``
+        is not empty (e.g. 交易关闭 -> ``refunded`` when the order has a payment time,
+        ``cancelled`` otherwise).
+    ``hash``
+        Header(s) to pseudonymise: ``prefix`` + the first ``length`` hex digits of
+        SHA-256(``Settings.pii_salt`` + value). With several headers, the first non-empty one
+        is hashed. ``prefix`` defaults to ``u_``, ``length`` to 16; ``salt: false`` makes the
+        hash independent of the salt (for ids that are not personal, e.g. a title).
+    ``fallback``
+        A nested column spec used on rows where this one is empty (e.g. ``sku_id`` from
+        商家编码, else a hash of the title).
+    ``expr``
+        Arithmetic on numbers: ``+ - * /``, parentheses, numeric literals, ``coalesce(a, b,
+        ...)`` (first non-empty) and names. A name is a contract column already defined above
+        in the same table, else a source header; quote a header that is not a plain word with
+        backticks (`` `渠道/来源` ``). Unparseable operands quarantine the row; division by
+        zero gives an empty value.
+    ``template``
+        Text built from names in braces, e.g. ``"{review_id}-{order_id}"`` (headers or
+        contract columns defined above; whole numbers are written without decimals). Empty
+        when any name is empty.
+    ``number_within``
+        A header/column (or a list): the running number 1, 2, ... of the row among the rows
+        with the same value(s), in file order (e.g. ``line_no: {number_within: InvoiceNo}``).
+    ``whole_number``
+        ``true``: numbers written with a zero fraction lose it (``17850.0`` -> ``17850``),
+        for ids a spreadsheet stored as numbers.
+    ``where``
+        A condition (see above): the spec gives a value only on matching rows; other rows
+        take ``fallback`` / ``default`` or stay empty.
+    ``agg``
+        Only in a ``group_by`` table: how the column is reduced per group - ``first`` (the
+        default: first non-empty value in file order), ``last``, ``sum``, ``min``, ``max``
+        (datetimes compare as times, numbers as numbers), ``count`` (non-empty values),
+        ``count_distinct``, ``mode`` (most frequent non-empty value, ties: first seen),
+        ``single`` (the value when the group has exactly one distinct non-empty value, else
+        empty).
+    ``format``
+        strptime format for this datetime/date column (overrides ``date_format``).
+    ``province_from``
+        An address header: the leading province name (浙江, 内蒙古 ...) is kept, the rest is
+        dropped.
+
+    Contract columns not listed are left empty; required contract columns must be listed.
+    """
+
+    name: str
+    detect_headers: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    files: dict[str, FileRole] = field(default_factory=dict)
+    description: str = ""
+    personal: tuple[str, ...] = ()
+    null_values: tuple[str, ...] = ()
+    date_format: str | None = None
+    text: str = ""
+    settings_hints: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tables(self) -> dict[str, dict[str, ColumnSpec]]:
+        """Contract table -> column specs (of its first output), for a quick look."""
+        out: dict[str, dict[str, ColumnSpec]] = {}
+        for b in self.blocks:
+            out.setdefault(b.table, b.columns)
+        return out
+
+    @property
+    def multi_file(self) -> bool:
+        return list(self.files) != [MAIN_ROLE]
+
+    @classmethod
+    def from_text(cls, text: str, *, where: str = "mapping") -> Mapping:
+        """Parse and check a mapping from YAML text (``where`` names it in errors)."""
+        try:
+            raw = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise IntakeError(f"{where}: not valid YAML ({exc})") from None
+        if not isinstance(raw, dict):
+            raise IntakeError(f"{where}: expected a mapping with keys name, detect, tables")
+        unknown = sorted(set(raw) - _MAPPING_KEYS)
+        if unknown:
+            raise IntakeError(f"{where}: unknown key(s) {', '.join(unknown)}")
+        name = raw.get("name")
+        if not name:
+            raise IntakeError(f"{where}: 'name' is required")
+        roles = _parse_roles(raw, where)
+        detect_headers = (
+            roles[MAIN_ROLE].headers
+            if MAIN_ROLE in roles and len(roles) == 1
+            else tuple(dict.fromkeys(h for r in roles.values() for h in r.headers))
+        )
+        tables_raw = raw.get("tables")
+        if not isinstance(tables_raw, dict) or not tables_raw:
+            raise IntakeError(f"{where}: 'tables' must map contract tables to column specs")
+        blocks = [
+            _parse_block(bname, body, roles, f"{where}: {bname}")
+            for bname, body in tables_raw.items()
+        ]
+        seen: set[tuple[str, str]] = set()
+        for b in blocks:
+            if (b.table, b.role) in seen:
+                raise IntakeError(
+                    f"{where}: two outputs build table {b.table!r} from the same file "
+                    f"{b.role!r}; combine them into one (use a column 'where' / fallback)"
+                )
+            seen.add((b.table, b.role))
+        hints = {k: str(raw[k]) for k in SETTINGS_HINT_KEYS if raw.get(k) not in (None, "")}
+        return cls(
+            name=str(name),
+            description=str(raw.get("description") or ""),
+            detect_headers=detect_headers,
+            blocks=tuple(blocks),
+            files=roles,
+            personal=_as_tuple(raw.get("personal")),
+            null_values=_as_tuple(raw.get("null_values")),
+            date_format=raw.get("date_format"),
+            text=text,
+            settings_hints=hints,
+        )
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Mapping:
+        """Read a mapping YAML file."""
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise IntakeError(f"mapping file {p.name}: cannot be read ({exc})") from None
+        return cls.from_text(text, where=f"mapping file {p.name}")
+
+    def role_for(self, path: Path | None, headers: Iterable[str]) -> str | None:
+        """The first file role whose headers (and pattern) a file matches, else None."""
+        headers = list(headers)
+        for role in self.files.values():
+            if role.matches(path, headers):
+                return role.name
+        return None
+
+    def missing_headers(self, headers: Iterable[str]) -> list[str]:
+        """Detection headers absent from ``headers`` (of the closest file role)."""
+        have = set(headers)
+        best: list[str] | None = None
+        for role in self.files.values():
+            miss = [h for h in role.headers if h not in have]
+            if best is None or len(miss) < len(best):
+                best = miss
+        return best or []
+
+    def matches(self, headers: Iterable[str], path: Path | None = None) -> bool:
+        return self.role_for(path, headers) is not None
+
+
+def _parse_roles(raw: dict[str, Any], where: str) -> dict[str, FileRole]:
+    files = raw.get("files")
+    detect = raw.get("detect")
+    if files is not None and detect is not None:
+        raise IntakeError(f"{where}: give either 'detect' (one file) or 'files' (several)")
+    if files is None:
+        headers = _as_tuple(detect.get("headers") if isinstance(detect, dict) else None)
+        if not headers:
+            raise IntakeError(
+                f"{where}: 'detect: headers:' must list at least one header (or give 'files:')"
+            )
+        return {MAIN_ROLE: FileRole(MAIN_ROLE, headers=headers)}
+    if not isinstance(files, dict) or not files:
+        raise IntakeError(f"{where}: 'files' must map role names to {{headers: [...]}}")
+    roles: dict[str, FileRole] = {}
+    for rname, body in files.items():
+        if not isinstance(body, dict):
+            raise IntakeError(f"{where}: files.{rname} must be a mapping with 'headers'")
+        unknown = sorted(set(body) - _ROLE_KEYS)
+        if unknown:
+            raise IntakeError(f"{where}: files.{rname}: unknown key(s) {', '.join(unknown)}")
+        headers = _as_tuple(body.get("headers"))
+        pattern = body.get("pattern")
+        if not headers and not pattern:
+            raise IntakeError(f"{where}: files.{rname} needs 'headers' and/or 'pattern'")
+        roles[str(rname)] = FileRole(
+            name=str(rname),
+            headers=headers,
+            pattern=str(pattern) if pattern else None,
+            optional=bool(body.get("optional", False)),
+            ignore=str(body["ignore"]) if body.get("ignore") else None,
+            unused_rows=str(body["unused_rows"]) if body.get("unused_rows") else None,
+        )
+    if all(r.optional for r in roles.values()):
+        raise IntakeError(f"{where}: at least one of 'files' must not be optional")
+    return roles
+
+
+def _parse_block(bname: str, body: Any, roles: dict[str, FileRole], where: str) -> Block:
+    if not isinstance(body, dict):
+        raise IntakeError(f"{where}: must map columns to specs")
+    long_form = "columns" in body
+    if long_form:
+        unknown = sorted(set(body) - _BLOCK_KEYS)
+        if unknown:
+            raise IntakeError(
+                f"{where}: unknown key(s) {', '.join(unknown)}; a table entry with "
+                f"'columns' takes {', '.join(sorted(_BLOCK_KEYS))}"
+            )
+        cols = body["columns"]
+        tname = str(body.get("table") or bname)
+    else:
+        cols, tname = body, bname
+    if tname not in TABLES:
+        raise IntakeError(f"{where}: unknown contract table {tname!r}; known: {', '.join(TABLES)}")
+    if not isinstance(cols, dict):
+        raise IntakeError(f"{where}: table {tname!r} must map columns to specs")
+    contract = TABLES[tname]
+    mapped = [r for r in roles.values() if not r.ignore]
+    role = body.get("file") if long_form else None
+    if role is None:
+        if len(mapped) != 1:
+            raise IntakeError(
+                f"{where}: say which input file builds it ('file: <role>', one of "
+                f"{', '.join(r.name for r in mapped)})"
+            )
+        role = mapped[0].name
+    role = str(role)
+    if role not in roles or roles[role].ignore:
+        raise IntakeError(f"{where}: 'file: {role}' is not a mapped file role")
+    specs: dict[str, ColumnSpec] = {}
+    for cname, spec in cols.items():
+        if cname not in contract.column_names:
+            raise IntakeError(
+                f"{where}: table {tname!r} has no column {cname!r}; "
+                f"columns: {', '.join(contract.column_names)}"
+            )
+        specs[cname] = _parse_spec(spec, f"{where}: {tname}.{cname}")
+    missing = [c for c in contract.required_columns if c not in specs]
+    if missing:
+        raise IntakeError(
+            f"{where}: table {tname!r} must define required column(s) {', '.join(missing)}"
+        )
+    group_by = _as_tuple(body.get("group_by")) if long_form else ()
+    for g in group_by:
+        if g not in specs:
+            raise IntakeError(f"{where}: group_by {g!r} is not a column defined in 'columns'")
+    for cname, spec in specs.items():
+        if spec.agg is not None and not group_by:
+            raise IntakeError(f"{where}: {tname}.{cname}: 'agg' needs 'group_by' on the table")
+    joins: list[Join] = []
+    for j in (body.get("join") or []) if long_form else []:
+        joins.append(_parse_join(j, roles, where))
+    rejects: list[Reject] = []
+    for r in (body.get("reject") or []) if long_form else []:
+        if not isinstance(r, dict) or set(r) != {"where", "reason"}:
+            raise IntakeError(f"{where}: each 'reject' entry needs exactly 'where' and 'reason'")
+        rejects.append(Reject(_parse_condition(r["where"], f"{where} reject"), str(r["reason"])))
+    cond = body.get("where") if long_form else None
+    return Block(
+        name=str(bname),
+        table=tname,
+        role=role,
+        columns=specs,
+        where=_parse_condition(cond, f"{where} where") if cond is not None else None,
+        joins=tuple(joins),
+        group_by=group_by,
+        reject=tuple(rejects),
+    )
+
+
+def _parse_join(j: Any, roles: dict[str, FileRole], where: str) -> Join:
+    if isinstance(j, dict) and True in j and "on" not in j:  # YAML 1.1 reads `on:` as true
+        j = {("on" if k is True else k): v for k, v in j.items()}
+    if not isinstance(j, dict) or "file" not in j or "on" not in j:
+        raise IntakeError(f"{where}: each 'join' entry needs 'file' and 'on'")
+    unknown = sorted(set(j) - {"file", "on", "aggregate"})
+    if unknown:
+        raise IntakeError(f"{where}: join: unknown key(s) {', '.join(unknown)}")
+    role = str(j["file"])
+    if role not in roles or roles[role].ignore:
+        raise IntakeError(f"{where}: join file {role!r} is not a mapped file role")
+    on = j["on"]
+    if isinstance(on, dict):
+        left, right = _as_tuple(on.get("left")), _as_tuple(on.get("right"))
+    else:
+        left = right = _as_tuple(on)
+    if not left or len(left) != len(right):
+        raise IntakeError(f"{where}: join on: give a header, a list, or {{left: a, right: b}}")
+    agg = {str(k): str(v) for k, v in (j.get("aggregate") or {}).items()}
+    bad = sorted(v for v in agg.values() if v not in AGGREGATIONS)
+    if bad:
+        raise IntakeError(
+            f"{where}: join aggregate {', '.join(bad)} unknown; use {', '.join(AGGREGATIONS)}"
+        )
+    return Join(role=role, left=left, right=right, aggregate=agg)
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str | int | float):
+        return (str(value),)
+    return tuple(str(v) for v in value)
+
+
+_SOURCE_KEYS = ("from", "const", "hash", "expr", "province_from", "template", "number_within")
+
+
+def _parse_spec(spec: Any, where: str) -> ColumnSpec:
+    if isinstance(spec, str):
+        return ColumnSpec(source=(spec,))
+    if isinstance(spec, list):
+        return ColumnSpec(source=_as_tuple(spec))
+    if not isinstance(spec, dict):
+        raise IntakeError(f"{where}: expected a header name or a column spec, got {spec!r}")
+    unknown = sorted(set(spec) - _SPEC_KEYS)
+    if unknown:
+        raise IntakeError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    sources = [k for k in _SOURCE_KEYS if k in spec]
+    if len(sources) != 1:
+        raise IntakeError(f"{where}: give exactly one of {' / '.join(_SOURCE_KEYS)}")
+    fallback = spec.get("fallback")
+    expr = spec.get("expr")
+    if expr is not None:
+        _expr_names(str(expr), where=where)  # syntax check
+    template = spec.get("template")
+    if template is not None:
+        _template_names(str(template), where=where)
+    agg = spec.get("agg")
+    if agg is not None and agg not in AGGREGATIONS:
+        raise IntakeError(f"{where}: agg {agg!r} unknown; use {', '.join(AGGREGATIONS)}")
+    const = spec.get("const")
+    cond = spec.get("where")
+    return ColumnSpec(
+        source=_as_tuple(spec.get("from")),
+        optional=bool(spec.get("optional", False)),
+        const=const if const != "" else None,
+        empty="const" in spec and const in (None, ""),
+        default=spec.get("default"),
+        values={str(k): str(v) for k, v in (spec.get("values") or {}).items()},
+        when_filled={
+            str(h): {str(k): str(v) for k, v in m.items()}
+            for h, m in (spec.get("when_filled") or {}).items()
+        },
+        hash=_as_tuple(spec.get("hash")),
+        prefix=str(spec.get("prefix", "u_")),
+        salt=bool(spec.get("salt", True)),
+        length=int(spec.get("length", 16)),
+        fallback=_parse_spec(fallback, f"{where} fallback") if fallback is not None else None,
+        expr=str(expr) if expr is not None else None,
+        format=spec.get("format"),
+        province_from=spec.get("province_from"),
+        template=str(template) if template is not None else None,
+        number_within=_as_tuple(spec.get("number_within")),
+        whole_number=bool(spec.get("whole_number", False)),
+        where=_parse_condition(cond, f"{where} where") if cond is not None else None,
+        agg=str(agg) if agg is not None else None,
+    )
+
+
+def builtin_mappings() -> list[Mapping]:
+    """The mappings shipped in ``helpers/mappings/`` (sorted by file name)."""
+    return [Mapping.from_file(p) for p in sorted(BUILTIN_MAPPINGS_DIR.glob("*.yaml"))]
+
+
+def load_mapping(mapping: str | Path | Mapping) -> Mapping:
+    """A mapping from a YAML path, a built-in mapping name (``"taobao_orders"``) or as is."""
+    if isinstance(mapping, Mapping):
+        return mapping
+    p = Path(mapping)
+    if p.is_file():
+        return Mapping.from_file(p)
+    builtin = BUILTIN_MAPPINGS_DIR / f"{mapping}.yaml"
+    if builtin.is_file():
+        return Mapping.from_file(builtin)
+    raise IntakeError(
+        f"mapping {p.name!r} not found: give a YAML file or one of the built-in mappings "
+        f"({', '.join(m.stem for m in sorted(BUILTIN_MAPPINGS_DIR.glob('*.yaml')))})"
+    )

@@ -1,0 +1,278 @@
+"""Row validation against the contract and the quarantine records: every column of a
+(table, file) part is parsed and checked (types, allowed values, minimums, missing required
+values), then the parts of a table are combined and duplicate keys and references to parents
+that were not accepted are quarantined."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from helpers.contract import TABLES, Table
+from helpers.intake.dataset import _canon_quarantine, _empty_quarantine
+from helpers.intake.parsing import (
+    _cast,
+    _empty_typed,
+    _isin,
+    _parse_bool,
+    _parse_datetime,
+    _parse_number,
+    _show,
+)
+from helpers.settings import Settings
+
+# --------------------------------------------------------------------------------------------
+# Row validation
+# --------------------------------------------------------------------------------------------
+
+
+#: Shown in the quarantine instead of a value that came from a personal column.
+MASK = "<personal data removed>"
+
+_SEP = "; "
+_ROW = "__row__"
+
+
+@dataclass
+class _Issues:
+    """Per-row problems of one (table, file) part, collected column by column."""
+
+    n: int
+    records: list[pd.DataFrame] = field(default_factory=list)
+
+    def add(
+        self,
+        mask: pd.Series,
+        column: str,
+        raw: pd.Series,
+        reason: Callable[[str], str] | pd.Series,
+    ) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        values = [_show(v) for v in raw[mask]]
+        reasons = (
+            [str(r) for r in reason[mask]]
+            if isinstance(reason, pd.Series)
+            else [reason(v) for v in values]
+        )
+        self.records.append(
+            pd.DataFrame(
+                {
+                    "pos": mask[mask].index.to_numpy(),
+                    "column": column,
+                    "value": values,
+                    "reason": reasons,
+                }
+            )
+        )
+
+    def bad(self) -> pd.Series:
+        out = np.zeros(self.n, dtype=bool)
+        for r in self.records:
+            out[r["pos"].to_numpy()] = True
+        return pd.Series(out)
+
+
+@dataclass
+class _Part:
+    """One (table, file) piece after row validation, before cross-file checks."""
+
+    table: str
+    file: str
+    mapping: str
+    rows_read: int
+    frame: pd.DataFrame  # accepted rows, canonical dtypes, plus _ROW
+    quarantine: pd.DataFrame
+    dropped: list[str]
+    note: str = ""
+
+
+def _validate(
+    table: Table,
+    cols: dict[str, pd.Series],
+    rows: pd.Series,
+    *,
+    file: str,
+    settings: Settings,
+    formats: dict[str, str | None],
+    masked: set[str],
+    pre_bad: dict[str, tuple[pd.Series, pd.Series, pd.Series]] | None = None,
+    skip_missing: dict[str, pd.Series] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse and check every column of one part.
+
+    Returns (accepted rows with canonical dtypes and the row number column, quarantine).
+    """
+    n = len(rows)
+    issues = _Issues(n)
+    typed: dict[str, pd.Series] = {}
+    for col in table.columns:
+        raw = cols.get(col.name)
+        if raw is None:
+            typed[col.name] = _empty_typed(col, n)
+            continue
+        raw = raw.reset_index(drop=True)
+        shown = pd.Series(MASK, index=raw.index) if col.name in masked else raw
+        bad = pd.Series(False, index=raw.index)
+        if pre_bad and col.name in pre_bad:
+            m, what, why = pre_bad[col.name]
+            issues.add(m, col.name, what, why)
+            bad = bad | m
+        if col.dtype in ("datetime", "date"):
+            values, unparseable = _parse_datetime(
+                raw, fmt=formats.get(col.name), timezone=settings.timezone
+            )
+            if col.dtype == "date":
+                values = values.dt.normalize()
+            kind = "datetime" if col.dtype == "datetime" else "date"
+            issues.add(
+                unparseable,
+                col.name,
+                shown,
+                lambda v, c=col.name, k=kind: f"unparseable {k} in {c}: {v!r}",
+            )
+        elif col.dtype in ("float", "int"):
+            values, unparseable = _parse_number(raw)
+            issues.add(
+                unparseable,
+                col.name,
+                shown,
+                lambda v, c=col.name: f"unparseable number in {c}: {v!r}",
+            )
+            if col.dtype == "int":
+                frac = values.notna() & (values != values.round())
+                issues.add(
+                    frac, col.name, shown, lambda v, c=col.name: f"not a whole number in {c}: {v!r}"
+                )
+                unparseable = unparseable | frac
+            if col.min_value is not None:
+                low = values.notna() & (values < col.min_value)
+                mv = col.min_value
+                mv_text = f"{mv:g}" if isinstance(mv, float) else str(mv)
+                issues.add(
+                    low,
+                    col.name,
+                    shown,
+                    lambda v, c=col.name, m=mv_text: f"{c} below minimum {m}: {v!r}",
+                )
+        elif col.dtype == "bool":
+            values, unparseable = _parse_bool(raw)
+            issues.add(
+                unparseable,
+                col.name,
+                shown,
+                lambda v, c=col.name: f"not a yes/no value in {c}: {v!r}",
+            )
+        else:
+            values = raw.astype("object").where(raw.notna())
+            values = values.where(values.isna(), values.astype("str"))
+            unparseable = pd.Series(False, index=raw.index)
+            if col.allowed is not None:
+                outside = values.notna() & ~_isin(values, col.allowed)
+                issues.add(
+                    outside,
+                    col.name,
+                    shown,
+                    lambda v, c=col.name, a=col.allowed: f"{c} not one of {', '.join(a)}: {v!r}",
+                )
+        if not col.nullable:
+            missing = values.isna() & ~unparseable & ~bad
+            if skip_missing and col.name in skip_missing:
+                missing = missing & ~skip_missing[col.name].reset_index(drop=True)
+            issues.add(missing, col.name, shown, lambda v, c=col.name: f"missing {c}")
+        typed[col.name] = values
+    frame = pd.DataFrame({c.name: _cast(typed[c.name], c.dtype) for c in table.columns})
+    frame[_ROW] = rows.to_numpy()
+    bad_rows = issues.bad()
+    q = _collapse(issues.records, table.name, file, rows)
+    return frame.loc[~bad_rows.to_numpy()].reset_index(drop=True), q
+
+
+def _collapse(records: list[pd.DataFrame], table: str, file: str, rows: pd.Series) -> pd.DataFrame:
+    """One quarantine record per row: columns, values and reasons joined with '; '."""
+    if not records:
+        return _empty_quarantine()
+    allr = pd.concat(records, ignore_index=True).sort_values("pos", kind="stable")
+    g = allr.groupby("pos", sort=True)
+    out = pd.DataFrame(
+        {
+            "column": g["column"].agg(lambda x: _SEP.join(dict.fromkeys(x))),
+            "value": g["value"].agg(_SEP.join),
+            "reason": g["reason"].agg(_SEP.join),
+        }
+    )
+    out.insert(0, "row", rows.to_numpy()[out.index.to_numpy()])
+    out.insert(0, "file", file)
+    out.insert(0, "table", table)
+    return _canon_quarantine(out.reset_index(drop=True))
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-file checks: duplicate keys and references
+# --------------------------------------------------------------------------------------------
+
+
+def _quarantine_rows(
+    frame: pd.DataFrame, mask: pd.Series, table: str, columns: list[str], reasons: list[str]
+) -> pd.DataFrame:
+    sub = frame.loc[mask]
+    values = [", ".join(_show(x) for x in t) for t in sub[columns].to_numpy(dtype=object)]
+    return _canon_quarantine(
+        pd.DataFrame(
+            {
+                "table": table,
+                "file": sub["__file__"].to_numpy(),
+                "row": sub[_ROW].to_numpy(),
+                "column": ", ".join(columns),
+                "value": values,
+                "reason": reasons,
+            }
+        )
+    )
+
+
+def _combine(parts: list[_Part]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
+    """Concatenate parts per table (file order), then quarantine duplicate keys (the first
+    occurrence wins) and rows referring to parents that were not accepted."""
+    tables: dict[str, pd.DataFrame] = {}
+    extra: list[pd.DataFrame] = []
+    order = [t for t in TABLES if any(p.table == t for p in parts)]
+    order.sort(key=lambda t: len(TABLES[t].references))  # parents before children
+    for tname in order:
+        table = TABLES[tname]
+        frames = []
+        for p in parts:
+            if p.table == tname:
+                f = p.frame.copy()
+                f["__file__"] = p.file
+                frames.append(f)
+        frame = pd.concat(frames, ignore_index=True)
+        if table.key and len(frame):
+            key = list(table.key)
+            dup = frame.duplicated(subset=key, keep="first")
+            if dup.any():
+                first = frame.loc[~dup, [*key, _ROW, "__file__"]]
+                later = frame.loc[dup, key].merge(first, on=key, how="left")
+                reasons = []
+                for rec in later.to_numpy(dtype=object):
+                    shown = ", ".join(f"{c}={_show(v)!r}" for c, v in zip(key, rec, strict=False))
+                    reasons.append(f"duplicate key {shown} (first seen in {rec[-1]} row {rec[-2]})")
+                extra.append(_quarantine_rows(frame, dup, tname, key, reasons))
+                frame = frame.loc[~dup].reset_index(drop=True)
+        for col, parent, pcol in table.references:
+            if parent not in tables or not len(frame):
+                continue
+            orphan = frame[col].notna() & ~_isin(frame[col], tables[parent][pcol])
+            if orphan.any():
+                reasons = [
+                    f"{col} {_show(v)!r} not found in accepted {parent}"
+                    for v in frame.loc[orphan, col]
+                ]
+                extra.append(_quarantine_rows(frame, orphan, tname, [col], reasons))
+                frame = frame.loc[~orphan].reset_index(drop=True)
+        tables[tname] = frame
+    return tables, extra
