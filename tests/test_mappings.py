@@ -217,7 +217,7 @@ def test_olist_orders(olist):
         "o02": "shipped",
         "o03": "refunded",  # canceled after approval
         "o04": "cancelled",  # canceled, never approved
-        "o05": "cancelled",  # unavailable
+        "o05": "refunded",  # unavailable after approval: the buyer had paid
         "o06": "paid",
         "o07": "paid",
         "o08": "pending",
@@ -266,9 +266,10 @@ def test_olist_after_sales_signals(olist):
     assert complaints.loc["r3-o03", "reason"] == "low review score (2 stars)"
     assert complaints.loc["r2-o02", "requested_at"] == pd.Timestamp("2018-01-23")
     refunds = a[a["type"] == "refund_only"]
-    assert list(refunds.index) == ["cancel-o03"]
+    assert list(refunds.index) == ["cancel-o03", "cancel-o05"]  # canceled, unavailable
     assert refunds.loc["cancel-o03", "refund_amount"] == 135.0
-    assert refunds.loc["cancel-o03", "reason"] == "order canceled after payment"
+    assert refunds.loc["cancel-o05", "refund_amount"] == 43.0  # its payments
+    assert refunds.loc["cancel-o03", "reason"] == "order cancelled after payment"
 
 
 def test_olist_sources_list_lookups_ignored_and_unused(olist):
