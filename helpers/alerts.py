@@ -54,6 +54,9 @@ RULES: dict[str, tuple[str, str]] = {
 }
 RULE_RANK: dict[str, int] = {r: i for i, r in enumerate(RULES)}
 
+#: Unshipped orders older than this (hours) are reported apart as probably stale records.
+STALE_ORDER_HOURS = 7 * 24
+
 #: Display names of the metrics alerts refer to (zh, en).
 METRIC_NAMES: dict[str, tuple[str, str]] = {
     "gmv": ("GMV", "GMV"),
@@ -481,10 +484,26 @@ def _rule_unshipped_sla(ctx: _Ctx) -> list[Alert]:
         parts_en = ", ".join(f"{c} {k}" for c, k in by.items())
     else:
         parts_zh = parts_en = ""
+    # Orders waiting for weeks are rarely a picking backlog: usually they were closed or
+    # shipped without the export saying so. Name them apart so the warehouse works on the
+    # recent ones and someone checks the stale ones' status.
+    stale = int((late["hours_waiting"] > STALE_ORDER_HOURS).sum())
+    recent = n - stale
+    stale_zh = (
+        f"；其中 {stale} 单已等待超过 {STALE_ORDER_HOURS // 24} 天，多半是状态未更新，请核对订单状态"
+        if stale
+        else ""
+    )
+    stale_en = (
+        f"; {stale} of them have waited more than {STALE_ORDER_HOURS // 24} days, most likely "
+        "a status never updated: check those orders' status"
+        if stale
+        else ""
+    )
     return [
         ctx.alert(
             rule="unshipped_sla",
-            severity="high" if n >= 10 else "medium",
+            severity="high" if recent >= 10 else "medium",
             metric="unshipped_orders",
             scope="order",
             subject="",
@@ -492,9 +511,10 @@ def _rule_unshipped_sla(ctx: _Ctx) -> list[Alert]:
             reference=sla,
             message_zh=f"{n} 单付款超过 {_num(sla)} 小时仍未发货（最久 {oldest:.0f} 小时"
             + (f"；{parts_zh}" if parts_zh else "")
+            + stale_zh
             + "）",
             message_en=f"{n} paid orders not shipped within {_num(sla)} h (oldest waiting "
-            f"{oldest:.0f} h" + (f"; by channel: {parts_en}" if parts_en else "") + ")",
+            f"{oldest:.0f} h" + (f"; by channel: {parts_en}" if parts_en else "") + stale_en + ")",
         )
     ]
 

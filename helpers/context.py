@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.intake import default_cache_dir
+from helpers.intake import default_cache_dir, source_digest
 from helpers.settings import Settings, load_settings
 
 
@@ -52,9 +52,15 @@ class RunContext:
 def _facts_dir(
     cache_dir: Path, fingerprint: str, run_date: pd.Timestamp, settings: Settings
 ) -> Path:
-    """Facts depend on the data, the date and the settings (e.g. the shipping SLA)."""
+    """Facts depend on the data, the date, the settings (e.g. the shipping SLA) and the code
+    that builds them."""
+    import helpers.contract
+    import helpers.facts
+    import helpers.festivals
+
     knobs = json.dumps(settings.replace(language="zh").to_dict(), sort_keys=True, default=str)
-    tag = hashlib.sha256(knobs.encode("utf-8")).hexdigest()[:12]
+    code = source_digest(helpers.facts, helpers.festivals, helpers.contract)
+    tag = hashlib.sha256((knobs + code).encode("utf-8")).hexdigest()[:12]
     return cache_dir / fingerprint / f"facts-{run_date:%Y-%m-%d}-{tag}"
 
 

@@ -140,6 +140,17 @@ def test_unshipped_sla_counts_late_orders_by_channel():
     assert (sk["rule"] == "unshipped_sla").any()
 
 
+def test_unshipped_sla_names_stale_orders_apart():
+    # 3 orders waiting 30 h (recent) and 12 waiting 400 h (> 7 days = 168 h: stale records)
+    oo = pd.DataFrame({"order_id": [f"o{i}" for i in range(15)], "channel": "搜索"})
+    oo["hours_waiting"] = [30.0] * 3 + [400.0] * 12
+    (a,) = by_rule(rule_alerts(mk_facts(open_orders=oo), Settings()), "unshipped_sla")
+    assert a.value == 15
+    assert a.severity == "medium"  # only 3 recent ones: not a warehouse emergency
+    assert "其中 12 单已等待超过 7 天" in a.message_zh
+    assert "12 of them have waited more than 7 days" in a.message_en
+
+
 # ------------------------------------------------------------------ 4 ad_swing
 
 

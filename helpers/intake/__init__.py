@@ -57,7 +57,12 @@ Modules, each depending only on the ones above it:
 from __future__ import annotations
 
 from helpers.contract import TABLES as TABLES
-from helpers.intake.cache import INTAKE_VERSION, default_cache_dir, fingerprint_inputs
+from helpers.intake.cache import (
+    INTAKE_VERSION,
+    default_cache_dir,
+    fingerprint_inputs,
+    source_digest,
+)
 from helpers.intake.columns import PROVINCES
 from helpers.intake.dataset import QUARANTINE_COLUMNS, SOURCES_COLUMNS, Dataset, IntakeError
 from helpers.intake.expressions import Condition
@@ -104,4 +109,5 @@ __all__ = [
     "fingerprint_inputs",
     "load_dataset",
     "load_mapping",
+    "source_digest",
 ]

@@ -19,7 +19,23 @@ from helpers.intake.parsing import _canonical_dtypes
 from helpers.settings import Settings
 
 #: Bump when intake output for the same input changes (invalidates every cache entry).
+#: The cache key also holds a digest of the intake code itself (:func:`source_digest`), so
+#: an upgraded or edited intake never serves tables validated by an older one.
 INTAKE_VERSION = "2"
+
+
+def source_digest(*modules: object) -> str:
+    """sha256 of the source files of ``modules`` (a package counts with all its ``.py``).
+
+    Part of every cache key: results computed by other code are never read back.
+    """
+    h = hashlib.sha256()
+    for mod in modules:
+        path = Path(mod.__file__)
+        files = sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]
+        for f in files:
+            h.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
 
 
 def default_cache_dir() -> Path:
@@ -29,10 +45,14 @@ def default_cache_dir() -> Path:
 
 
 def fingerprint_inputs(files: Iterable[Path], mapping_texts: Iterable[str], settings: Settings):
-    """sha256 over sorted (file name, bytes), the mapping texts, the salt, the timezone and
-    :data:`INTAKE_VERSION`."""
+    """sha256 over sorted (file name, bytes), the mapping texts, the salt, the timezone,
+    :data:`INTAKE_VERSION` and the digest of the intake code."""
+    import helpers.contract
+    import helpers.intake
+
     h = hashlib.sha256()
     h.update(f"intake-version={INTAKE_VERSION}\0".encode())
+    h.update(f"code={source_digest(helpers.intake, helpers.contract)}\0".encode())
     for p in sorted(files, key=lambda x: x.name):
         h.update(b"file\0" + p.name.encode("utf-8") + b"\0")
         with open(p, "rb") as fh:
