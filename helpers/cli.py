@@ -58,7 +58,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="playbook",
-        description="E-commerce operations playbook: run the notebooks, make sample data.",
+        description="E-commerce operations playbook: check a data folder, run the notebooks into daily reports, make sample data.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
