@@ -234,10 +234,19 @@ def _empty(columns: list[str], dates: tuple[str, ...] = ("date",)) -> pd.DataFra
 def last_complete_day(orders: pd.DataFrame) -> pd.Timestamp:
     """The last calendar day the order data fully covers.
 
-    Rule: take the latest ``created_at`` / ``paid_at`` timestamp ``t``. If ``t`` is at or
-    after 23:00, its day is considered complete (a shop with any evening trade has an
-    order in the last hour); otherwise the export was cut during the day and the complete
-    day is the day before.
+    Rule, in two steps:
+
+    1. Take the latest ``created_at`` / ``paid_at`` timestamp ``t``. If ``t`` is at or after
+       23:00, its day is considered complete (a shop with any evening trade has an order in
+       the last hour); otherwise the export was cut during the day and the candidate is the
+       day before.
+    2. Step back over a *thin tail*: trailing days whose paid orders fall below
+       :data:`THIN_TAIL_SHARE` (20 %) of the usual level - the highest 28-day median daily
+       order count of the 120 days before them - are not complete days of trade (an export
+       that fades out, a sample whose last weeks hold a handful of orders). The walk goes
+       back at most 84 days and needs 56 days of history; otherwise the candidate of step 1
+       stands. A shop whose trade really fell below a fifth of its recent level should pass
+       the run date explicitly.
 
     Parameters
     ----------
@@ -254,7 +263,41 @@ def last_complete_day(orders: pd.DataFrame) -> pd.Timestamp:
     if pd.isna(latest):
         raise ValueError("orders has no created_at/paid_at timestamps to find the last day")
     day = latest.normalize()
-    return day if latest.hour >= COMPLETE_DAY_HOUR else day - ONE_DAY
+    day = day if latest.hour >= COMPLETE_DAY_HOUR else day - ONE_DAY
+    paid = stamps[-1] if "paid_at" in orders.columns else stamps[0]  # the day GMV counts on
+    return _before_thin_tail(paid.dropna().dt.normalize(), day)
+
+
+#: A trailing day with fewer orders than this share of the usual level is a thin tail.
+THIN_TAIL_SHARE = 0.2
+#: Days whose median daily order count is "the usual level".
+THIN_TAIL_LOOKBACK = 28
+#: How far back the usual level is looked for (days).
+THIN_TAIL_HORIZON = 120
+
+
+def _before_thin_tail(days: pd.Series, candidate: pd.Timestamp) -> pd.Timestamp:
+    """The latest day at or before ``candidate`` that is not part of a thin tail.
+
+    The usual level of a day is the highest 28-day median daily order count reached in the
+    ``THIN_TAIL_HORIZON`` days before it, so a tail longer than the lookback still stands out.
+    """
+    if days.empty:
+        return candidate
+    start = days.min()
+    if (candidate - start).days < 2 * THIN_TAIL_LOOKBACK:
+        return candidate
+    calendar = pd.date_range(start, candidate, freq="D")
+    counts = days.value_counts().reindex(calendar, fill_value=0).astype(float)
+    medians = counts.rolling(THIN_TAIL_LOOKBACK, min_periods=THIN_TAIL_LOOKBACK).median()
+    usual = medians.rolling(THIN_TAIL_HORIZON, min_periods=1).max().shift(1)
+    for back in range(3 * THIN_TAIL_LOOKBACK):
+        d = candidate - pd.Timedelta(days=back)
+        if d not in usual.index or pd.isna(usual[d]):
+            break
+        if counts[d] >= THIN_TAIL_SHARE * usual[d]:
+            return d
+    return candidate
 
 
 def as_of(tables: Mapping[str, pd.DataFrame], run_date: Any) -> dict[str, pd.DataFrame]:

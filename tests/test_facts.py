@@ -444,3 +444,23 @@ def test_shipped_status_without_a_shipping_time_is_a_gap_not_a_backlog():
     d = f.daily.set_index("date")
     # 03-02: paid 03-01 = o1 (time unknown: left out) and o2 (27 h 50, late) -> 1 due, 0 on time
     assert (d.loc["2026-03-02", "ship_due"], d.loc["2026-03-02", "ship_on_time"]) == (1, 0)
+
+
+def test_last_complete_day_steps_back_over_a_thin_tail():
+    # 60 days of 20 orders a day (08:00), then 10 days with 1 order a day at 23:30
+    busy = pd.date_range("2026-01-01", periods=60, freq="D").repeat(20) + pd.Timedelta(hours=8)
+    thin = pd.date_range("2026-03-02", periods=10, freq="D") + pd.Timedelta(hours=23, minutes=30)
+    orders = pd.DataFrame({"created_at": busy.append(thin)})
+    orders["paid_at"] = orders["created_at"]
+    # step 1: the last order is at 23:30 on 03-11 -> candidate 03-11; step 2: 1 order is below
+    # 20 % of the usual 20 (= 4) for every tail day -> back to 03-01, the last busy day
+    assert last_complete_day(orders) == T("2026-03-01")
+    # a normal last day stays: 21 orders on 03-02 >= 4
+    normal = pd.concat(
+        [orders.iloc[: 60 * 20], pd.DataFrame({"created_at": [T("2026-03-02 23:30")] * 21})]
+    )
+    normal["paid_at"] = normal["created_at"]
+    assert last_complete_day(normal) == T("2026-03-02")
+    # too little history (under 56 days) to judge a tail: step 1 alone
+    short = orders.loc[orders["created_at"] >= "2026-02-01"]
+    assert last_complete_day(short) == T("2026-03-11")
