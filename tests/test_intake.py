@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from intake_checks import S, check_balance, load
 
 from helpers import intake
 from helpers.intake import (
@@ -27,11 +28,9 @@ from helpers.intake import (
     mapping,
     parsing,
 )
-from helpers.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "intake"
 TAOBAO_GBK = FIXTURES / "taobao_orders_gbk.csv"
-S = Settings()
 
 T1 = "山茶花 纯棉四件套 1.8m床 简约北欧风"
 T2 = "山茶花 乳胶枕头 成人护颈 一对装"
@@ -62,21 +61,6 @@ def folder_with(tmp_path: Path, *files: Path) -> Path:
     for f in files:
         shutil.copy(f, d / f.name)
     return d
-
-
-def load(d: Path, **kw) -> Dataset:
-    kw.setdefault("cache_dir", False)
-    return load_dataset(d, kw.pop("settings", S), **kw)
-
-
-def check_balance(ds: Dataset) -> None:
-    s = ds.sources
-    assert (s["rows_read"] == s["rows_accepted"] + s["rows_quarantined"]).all()
-    for rec in s.itertuples():
-        if rec.mapping == "ignored":
-            continue
-        q = ds.quarantine
-        assert ((q["table"] == rec.table) & (q["file"] == rec.file)).sum() == rec.rows_quarantined
 
 
 # --------------------------------------------------------------------------------------------

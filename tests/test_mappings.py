@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from intake_checks import S, check_balance, load
 
 from helpers import intake
 from helpers.intake import (
@@ -23,30 +24,10 @@ from helpers.intake import (
     load_dataset,
     mapping,
 )
-from helpers.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mappings"
 RETAIL = FIXTURES / "online_retail"
 OLIST = FIXTURES / "olist"
-S = Settings()
-
-
-def load(d: Path, **kw) -> Dataset:
-    kw.setdefault("cache_dir", False)
-    return load_dataset(d, kw.pop("settings", S), **kw)
-
-
-def check_balance(ds: Dataset) -> None:
-    s = ds.sources
-    assert (s["rows_read"] == s["rows_accepted"] + s["rows_quarantined"]).all()
-    for rec in s.itertuples():
-        q = ds.quarantine
-        n = ((q["table"] == rec.table) & (q["file"] == rec.file)).sum()
-        assert n == rec.rows_quarantined, (rec.table, rec.file)
-        if rec.table:
-            got = len(ds[rec.table])  # one file per table in these fixtures
-            if (s["table"] == rec.table).sum() == 1:
-                assert got == rec.rows_accepted
 
 
 def copy_folder(src: Path, dst: Path) -> Path:
