@@ -24,9 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from helpers.daily_review.review import build_review
 from helpers.facts import build_facts, last_complete_day
 from helpers.intake import load_dataset
-from helpers.review import build_review
 from helpers.sample import generate_sample
 from helpers.settings import load_settings
 

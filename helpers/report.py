@@ -176,6 +176,7 @@ def publish(
     quarantined: int | None = None,
     skipped: Any = None,
     extra: Mapping[str, Any] | None = None,
+    exports: Any = None,
 ) -> Path | None:
     """Write this notebook's results for the batch runner.
 
@@ -200,6 +201,9 @@ def publish(
         Sections that could not run and why (e.g. a missing table).
     extra : mapping, optional
         Anything else worth keeping in the run summary.
+    exports : list of helpers.exports.Export, optional
+        Lists written beside the report (:func:`helpers.exports.export_table`); the index
+        page links them.
 
     Returns
     -------
@@ -216,6 +220,7 @@ def publish(
         "quarantined": None if quarantined is None else int(quarantined),
         "skipped": to_jsonable(skipped) if skipped is not None else [],
         "extra": to_jsonable(dict(extra)) if extra is not None else {},
+        "exports": [to_jsonable(e) for e in exports or [] if e is not None],
     }
     path = sidecar_path(output_dir, name)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -253,6 +258,8 @@ _TEXT = {
         "dates": "报告日期",
         "date": "日期",
         "no_report": "（无报告）",
+        "exports": "导出清单",
+        "rows": "行",
         "vs_prev_day": "较前一日",
         "vs_last_week": "较上周同日",
         "vs_same_weekday": "较上周同日",
@@ -285,6 +292,8 @@ _TEXT = {
         "dates": "Report dates",
         "date": "Date",
         "no_report": "(no report)",
+        "exports": "Lists to act on",
+        "rows": "rows",
         "vs_prev_day": "vs previous day",
         "vs_last_week": "vs same weekday last week",
         "vs_same_weekday": "vs same weekday last week",
@@ -422,6 +431,23 @@ def _severity(alert: Mapping[str, Any]) -> str:
     return sev if sev in ("high", "medium", "low") else "other"
 
 
+def _exports_html(exports: Mapping[str, Any], lang: str) -> list[str]:
+    """The "lists to act on" block of a run index: each export's title, rows and files."""
+    t = _t(lang)
+    items = []
+    for nb_name in sorted(exports):
+        for e in exports[nb_name] or []:
+            title = e.get("title") or [e.get("name"), e.get("name")]
+            caption = title[1] if lang == "en" else title[0]
+            links = " · ".join(
+                f'<a href="{_h(f)}">{_h(f.rsplit(".", 1)[-1].upper())}</a>'
+                for f in e.get("files") or []
+            )
+            rows = format_number(e.get("rows", 0))
+            items.append(f"<li>{_h(caption)} ({rows} {t['rows']}): {links}</li>")
+    return [f"<h2>{t['exports']}</h2><ul>{''.join(items)}</ul>"] if items else []
+
+
 def render_run_index(summary: Mapping[str, Any]) -> str:
     """The ``index.html`` of one run date (self-contained, all data text escaped)."""
     lang = summary.get("lang") or "zh"
@@ -454,6 +480,8 @@ def render_run_index(summary: Mapping[str, Any]) -> str:
         f"<table><thead><tr><th>{t['notebook']}</th><th></th><th>{t['status']}</th>"
         f"<th>{t['seconds']}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+    parts.extend(_exports_html(summary.get("exports") or {}, lang))
 
     kpis = summary.get("kpis") or {}
     if kpis:

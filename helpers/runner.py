@@ -460,6 +460,7 @@ def build_summary(
     kpis: dict[str, Any] = {}
     skipped: dict[str, Any] = {}
     extra: dict[str, Any] = {}
+    exports: dict[str, Any] = {}
     sidecar_quarantined: list[int] = []
     for res in results:
         side = sidecars.get(res.name) or {}
@@ -472,6 +473,8 @@ def build_summary(
             skipped[res.name] = side["skipped"]
         if side.get("extra"):
             extra[res.name] = side["extra"]
+        if side.get("exports"):
+            exports[res.name] = side["exports"]
         if isinstance(side.get("quarantined"), int):
             sidecar_quarantined.append(side["quarantined"])
     if quarantined_rows is None:
@@ -499,6 +502,7 @@ def build_summary(
             "quarantined_rows": int(quarantined_rows),
             "skipped": skipped,
             "extra": extra,
+            "exports": exports,
         }
     )
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from helpers.themes import settings_sections
+
 SETTINGS_FILE = "playbook.yaml"
 
 
@@ -91,6 +93,11 @@ class Thresholds:
     channel_min_visitors: int = 300
 
 
+def _default_sections() -> dict[str, Any]:
+    """Every theme's settings at their defaults."""
+    return {name: cls() for name, cls in settings_sections().items()}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a run can be configured with.
@@ -115,6 +122,10 @@ class Settings:
     platform_calendar : str
         ``cn``: without a ``promotions`` table, the Chinese platform festivals (618, 双11 ...)
         mark the promo days; ``none``: no festival calendar (a shop outside those platforms).
+    sections : dict
+        Theme name -> that theme's settings (its own section of ``playbook.yaml``, e.g.
+        ``retention:``), for every discovered theme that declares a settings class; read
+        them with :meth:`section`.
     """
 
     shop_name: str = "示例店铺"
@@ -125,6 +136,17 @@ class Settings:
     thresholds: Thresholds = field(default_factory=Thresholds)
     pii_salt: str = "playbook"
     platform_calendar: str = "cn"
+    sections: dict[str, Any] = field(default_factory=_default_sections)
+
+    def section(self, theme: str) -> Any:
+        """The settings of theme ``theme`` (its defaults when ``playbook.yaml`` has none).
+
+        Raises ``KeyError`` naming the themes with settings when ``theme`` declares none.
+        """
+        if theme not in self.sections:
+            known = ", ".join(sorted(self.sections)) or "(none)"
+            raise KeyError(f"no settings section {theme!r}; themes with settings: {known}")
+        return self.sections[theme]
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed."""
@@ -150,7 +172,12 @@ class Settings:
         return self.replace(**changes) if changes else self
 
 
+#: (dataclass, field) -> the dataclass of a nested mapping in ``playbook.yaml``
+_NESTED: dict[tuple[type, str], type] = {(Settings, "thresholds"): Thresholds}
+
+
 def _build(cls: type, values: dict[str, Any], where: str) -> Any:
+    """Instantiate the dataclass ``cls`` from a mapping; nested dataclass fields recursively."""
     names = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(values) - set(names))
     if unknown:
@@ -159,13 +186,27 @@ def _build(cls: type, values: dict[str, Any], where: str) -> Any:
         )
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
-        if key == "thresholds":
+        nested = _NESTED.get((cls, key))
+        if nested is not None:
             if not isinstance(value, dict):
-                raise ValueError(f"{where}: 'thresholds' must be a mapping")
-            kwargs[key] = _build(Thresholds, value, f"{where} thresholds")
+                raise ValueError(f"{where}: '{key}' must be a mapping")
+            kwargs[key] = _build(nested, value, f"{where} {key}")
         else:
             kwargs[key] = value
     return cls(**kwargs)
+
+
+def _split_sections(values: dict[str, Any], where: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split the top level of ``playbook.yaml`` into core settings and theme sections."""
+    classes = settings_sections()
+    core = {k: v for k, v in values.items() if k not in classes}
+    sections: dict[str, Any] = {}
+    for name, cls in classes.items():
+        raw = values.get(name) or {}
+        if not isinstance(raw, dict):
+            raise ValueError(f"{where}: '{name}' must be a mapping of settings")
+        sections[name] = _build(cls, raw, f"{where} {name}")
+    return core, sections
 
 
 def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
@@ -192,7 +233,8 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
             values.update(loaded)
         elif path is not None and not Path(path).is_dir():
             raise FileNotFoundError(f"settings file not found: {p}")
-    settings = _build(Settings, values, where)
+    core, sections = _split_sections(values, where)
+    settings = _build(Settings, core, where).replace(sections=sections)
     changes = {k: v for k, v in overrides.items() if v is not None}
     if changes:
         settings = settings.replace(**changes)

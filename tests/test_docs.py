@@ -46,7 +46,7 @@ def test_data_contract_doc_lists_every_table_and_column():
 
 
 def test_metric_glossary_names_every_headline_metric():
-    from helpers.kpis import HEADLINE
+    from helpers.metrics.kpis import HEADLINE
 
     text = (DOCS / "metrics.md").read_text(encoding="utf-8")
     for metric, _unit, _needs in HEADLINE:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from helpers import display, i18n
+from helpers import i18n, view
 
 
 def test_format_value_by_unit():
@@ -38,7 +38,7 @@ def test_every_metric_label_has_a_unit():
 
 
 def test_escape_neutralises_html_and_markdown():
-    out = display.escape("<script>alert(1)</script> **bold** [x](y) a|b")
+    out = view.escape("<script>alert(1)</script> **bold** [x](y) a|b")
     assert "<script>" not in out
     assert "&lt;script&gt;" in out
     assert "**" not in out

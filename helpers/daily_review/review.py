@@ -1,0 +1,452 @@
+"""The daily review (每日复盘): every result the review notebook shows, in one object.
+
+:func:`build_review` assembles the pieces computed by the metric modules (headline KPIs, the
+GMV split, trends, funnel, drill-down, ads, after-sales, alerts, next actions) and records,
+per section, which tables were missing so the notebook can say what it skipped.
+:func:`story` writes the three answers of a 复盘 - where did it change (哪里变了), why
+(为什么变), what next (下一步怎么改) - from those results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from helpers import i18n
+from helpers.alerts.actions import next_actions
+from helpers.alerts.anomaly import MIN_HISTORY_DAYS, baseline_for_chart
+from helpers.alerts.rules import AlertReport, collect_alerts
+from helpers.contract import NON_PRODUCT
+from helpers.daily_review.theme import THEME
+from helpers.facts import UNKNOWN_CHANNEL, Facts
+from helpers.metrics.decomposition import FACTORS, FACTORS_NO_TRAFFIC, gmv_change_split
+from helpers.metrics.drilldown import DrillDown, drill_down
+from helpers.metrics.funnel import channel_funnel
+from helpers.metrics.kpis import RATIOS as RATIO_METRICS
+from helpers.metrics.kpis import add_ratios, headline_kpis, trend, window_sums
+from helpers.report import escape_text
+from helpers.settings import Settings
+
+#: metric shown on the 28-day trend grid -> table it needs besides orders
+TREND_METRICS: dict[str, str | None] = {
+    "gmv": None,
+    "uv": "traffic",
+    "cvr": "traffic",
+    "arpu": None,
+    "orders": None,
+    "cart_rate": "traffic",
+}
+
+#: which direction of change is good news, for colouring (default: higher)
+BETTER: dict[str, str] = {"refund_rate": "lower", "ad_spend": "neutral"}
+
+#: label of after-sales cases whose reason or item the source does not state
+NOT_STATED = "—"
+
+#: review section -> tables it needs besides orders / order_items (declared in theme.py)
+SECTION_NEEDS: dict[str, tuple[str, ...]] = {s.id: s.needs for s in THEME.sections}
+
+
+@dataclass(frozen=True, eq=False)
+class DailyReview:
+    """Everything the daily review shows for one run date.
+
+    Attributes
+    ----------
+    run_date : the day under review.
+    kpis : headline KPIs (:func:`helpers.metrics.kpis.headline_kpis`).
+    split : LMDI split of the GMV change vs the previous day: UV x CVR x 客单价, or buyers x
+        客单价 without traffic (``skipped["split"]`` then names the missing table).
+    drill : trend -> channel -> item drill-down vs the previous day.
+    trends : metric -> 28-day trend frame (only metrics whose data exist).
+    funnel : channel funnel of the run date, or None without traffic.
+    ads : spend, attributed GMV and ROAS per ad channel on the run date with the trailing
+        7-day ROAS, or None without ad data.
+    refund_reasons : refund requests of the last 14 days by reason, or None.
+    refund_items : refund requests of the last 14 days by item, or None.
+    overdue : orders paid more than the SLA ago and not shipped, by channel, or None when
+        the orders carry no shipping times.
+    baselines : metric -> seasonal baseline frame of the last 28 days (statistical check).
+    alerts : rule and statistical alerts (:class:`helpers.alerts.AlertReport`).
+    actions : next actions (:func:`helpers.alerts.actions.next_actions`) in the report language.
+    items : the drill-down's items with their title and category (when products exist).
+    complaints : complaint cases (e.g. 1-2 star reviews) in the refund window, or None without
+        after-sales data.
+    skipped : section -> tables it lacked (sections that could not run, or ran in part).
+    quarantine : quarantined input rows by table and reason.
+    """
+
+    run_date: pd.Timestamp
+    kpis: pd.DataFrame
+    split: pd.DataFrame
+    drill: DrillDown
+    trends: dict[str, pd.DataFrame]
+    funnel: pd.DataFrame | None
+    ads: pd.DataFrame | None
+    refund_reasons: pd.DataFrame | None
+    refund_items: pd.DataFrame | None
+    overdue: pd.DataFrame | None
+    baselines: dict[str, pd.DataFrame]
+    alerts: AlertReport
+    actions: pd.DataFrame
+    items: pd.DataFrame = field(default_factory=pd.DataFrame)
+    complaints: int | None = None
+    skipped: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def has_channels(self) -> bool:
+        """Whether the orders carry a channel at all (not everything under 未知)."""
+        names = (
+            set(self.drill.channels["channel"].dropna()) if not self.drill.channels.empty else set()
+        )
+        return bool(names - {UNKNOWN_CHANNEL})
+
+    @property
+    def quarantined_rows(self) -> int:
+        return int(self.quarantine["rows"].sum()) if not self.quarantine.empty else 0
+
+
+def _ads(facts: Facts, day: pd.Timestamp) -> pd.DataFrame:
+    """Ad channels on the run date with the trailing 7-day (D-7..D-1) ROAS beside it."""
+    today = window_sums(facts, day, day, by="channel")
+    week = window_sums(facts, day - pd.Timedelta(days=7), day - pd.Timedelta(days=1), by="channel")
+    today = today.loc[today["ad_spend"].fillna(0) > 0, ["channel", "ad_spend", "ad_gmv", "roas"]]
+    week = week.loc[week["ad_spend"].fillna(0) > 0, ["channel", "ad_spend", "roas"]].rename(
+        columns={"ad_spend": "ad_spend_7d", "roas": "roas_7d"}
+    )
+    week["ad_spend_7d"] = week["ad_spend_7d"] / 7.0
+    out = today.merge(week, on="channel", how="outer")
+    return out.sort_values("ad_spend", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def _refunds_by(refunds: pd.DataFrame, day: pd.Timestamp, days: int, by: str) -> pd.DataFrame:
+    """Refund requests of the ``days`` days ending on ``day``, counted by ``by``."""
+    window = refunds.loc[
+        (refunds["date"] > day - pd.Timedelta(days=days)) & (refunds["date"] <= day)
+    ]
+    if window.empty or window[by].isna().all():
+        return pd.DataFrame(columns=[by, "cases", "refund_amount", "share"])
+    out = (
+        window.assign(**{by: window[by].fillna(NOT_STATED)})
+        .groupby(by, as_index=False)
+        .agg(cases=("case_id", "count"), refund_amount=("refund_amount", "sum"))
+        .sort_values(["cases", by], ascending=[False, True])
+    )
+    out["share"] = out["cases"] / out["cases"].sum()
+    if by == "sku_id":  # cases that name no item are counted in the shares, not listed
+        out = out.loc[out[by] != NOT_STATED]
+    return out.reset_index(drop=True)
+
+
+def _overdue(facts: Facts, sla_hours: float) -> pd.DataFrame:
+    late = facts.open_orders.loc[facts.open_orders["hours_waiting"] > sla_hours]
+    return (
+        late.groupby("channel", as_index=False)
+        .agg(orders=("order_id", "count"), max_hours=("hours_waiting", "max"))
+        .sort_values(["orders", "channel"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
+
+
+def quarantine_summary(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Quarantined rows by table and reason (the reason's first clause), largest first."""
+    if quarantine is None or quarantine.empty:
+        return pd.DataFrame(columns=["table", "reason", "rows"])
+    reason = quarantine["reason"].astype(str).str.split(";").str[0].str.split(":").str[0]
+    return (
+        quarantine.assign(reason=reason)
+        .groupby(["table", "reason"], as_index=False)
+        .size()
+        .rename(columns={"size": "rows"})
+        .sort_values(["rows", "table", "reason"], ascending=[False, True, True])
+        .reset_index(drop=True)
+    )
+
+
+def build_review(
+    facts: Facts,
+    settings: Settings,
+    *,
+    market: pd.DataFrame | None = None,
+    quarantine: pd.DataFrame | None = None,
+    products: pd.DataFrame | None = None,
+    has_shipping_times: bool = True,
+) -> DailyReview:
+    """Compute every result of the daily review for ``facts.run_date``.
+
+    Parameters
+    ----------
+    facts : the run's facts (already cut at the run date).
+    settings : thresholds and language.
+    market : the ``market`` table when present (industry CVR benchmark).
+    quarantine : the intake quarantine (shown as a count and by reason).
+    products : the ``products`` table when present (item titles and categories).
+    has_shipping_times : whether the orders carry ``shipped_at`` at all; without it the
+        shipping section is skipped rather than reporting every order as unshipped.
+    """
+    day = facts.run_date
+    have = set(facts.available)
+    skipped: dict[str, tuple[str, ...]] = {}
+    for section, needs in SECTION_NEEDS.items():
+        missing = tuple(t for t in needs if t not in have)
+        if missing:
+            skipped[section] = missing
+    if not has_shipping_times:
+        skipped["shipping"] = ("orders.shipped_at",)
+
+    trends = {
+        m: trend(facts, metric=m, days=28)
+        for m, need in TREND_METRICS.items()
+        if need is None or need in have
+    }
+    if "traffic" not in have:
+        skipped["trends"] = ("traffic",)
+
+    th = settings.thresholds
+    report = collect_alerts(facts, settings, market=market)
+    if not has_shipping_times and not report.alerts.empty:
+        report = AlertReport(
+            alerts=report.alerts.loc[report.alerts["rule"] != "unshipped_sla"].reset_index(
+                drop=True
+            ),
+            skipped=report.skipped,
+        )
+    # the statistical check's view: GMV and CVR always, plus every metric it flagged
+    flagged = report.alerts.loc[report.alerts["rule"] == "anomaly", "metric"].tolist()
+    baselines = {}
+    for m in dict.fromkeys(["gmv", "cvr", *flagged]):
+        frame = baseline_for_chart(facts, settings, m, days=28)
+        if frame is None or frame["value"].isna().all():
+            continue
+        baselines[m] = frame
+    if not baselines:
+        skipped["baselines"] = (f"{MIN_HISTORY_DAYS} days of history",)
+
+    drill = drill_down(facts, baseline="prev_day", top=10)
+    kpis = headline_kpis(facts)
+    if not has_shipping_times:  # no shipping times at all: a 0 % rate would be a false alarm
+        kpis.loc[kpis["metric"] == "ship_24h_rate", "available"] = False
+    return DailyReview(
+        run_date=day,
+        kpis=kpis,
+        split=gmv_change_split(
+            facts,
+            baseline="prev_day",
+            factor_names=FACTORS_NO_TRAFFIC if "split" in skipped else FACTORS,
+        ),
+        drill=drill,
+        trends=trends,
+        funnel=None if "funnel" in skipped else channel_funnel(facts),
+        ads=None if "ads" in skipped else _ads(facts, day),
+        refund_reasons=None
+        if "refunds" in skipped
+        else _refunds_by(facts.refunds, day, th.return_window_days, "reason"),
+        refund_items=None
+        if "refunds" in skipped
+        else with_titles(
+            _refunds_by(facts.refunds, day, th.return_window_days, "sku_id"), products
+        ),
+        overdue=None if "shipping" in skipped else _overdue(facts, th.ship_sla_hours),
+        baselines=baselines,
+        alerts=report,
+        actions=next_actions(report, lang=settings.language),
+        skipped=skipped,
+        items=with_titles(drill.items, products).head(5),
+        complaints=None
+        if "refunds" in skipped
+        else int(
+            facts.daily.loc[
+                facts.daily["date"] > day - pd.Timedelta(days=th.return_window_days),
+                "complaint_cases",
+            ].sum()
+        ),
+        quarantine=quarantine_summary(quarantine),
+    )
+
+
+def with_titles(items: pd.DataFrame, products: pd.DataFrame | None) -> pd.DataFrame:
+    """Add ``title`` and ``category`` from the products table (when there is one); an item
+    without a title is named by its category; non-product lines (postage, fees) are left
+    out."""
+    if products is None or items.empty:
+        return items.copy()
+    cols = [c for c in ("sku_id", "title", "category") if c in products]
+    out = items.merge(products[cols].drop_duplicates("sku_id"), on="sku_id", how="left")
+    if "category" in out:
+        # postage, fees and manual lines are money, not merchandise: not in item lists
+        out = out.loc[out["category"].ne(NON_PRODUCT)].reset_index(drop=True)
+        out["title"] = out["title"].fillna(out["category"]) if "title" in out else out["category"]
+    return out
+
+
+def review_for(ctx: Any) -> DailyReview:
+    """:func:`build_review` for a :class:`helpers.context.RunContext`."""
+    tables = ctx.dataset.tables
+    orders = tables["orders"]
+    has_ship = "shipped_at" in orders and bool(orders["shipped_at"].notna().any())
+    return build_review(
+        ctx.facts,
+        ctx.settings,
+        market=tables.get("market"),
+        quarantine=ctx.dataset.quarantine,
+        products=tables.get("products"),
+        has_shipping_times=has_ship,
+    )
+
+
+def channel_trend(
+    facts: Facts, *, metric: str, channel: str | None = None, days: int = 56
+) -> pd.DataFrame:
+    """Daily ``metric`` for the shop (``channel=None``) or one channel, last ``days`` days.
+
+    Returns ``date, value, avg_7d, phase`` like :func:`helpers.metrics.kpis.trend`; for a channel
+    the 7-day line is the ratio of rolling sums for ratios and the rolling mean otherwise.
+    """
+    if channel is None:
+        return trend(facts, metric=metric, days=days)
+    day = facts.run_date
+    frame = facts.daily_channel.loc[
+        (facts.daily_channel["channel"] == channel) & (facts.daily_channel["date"] <= day)
+    ].sort_values("date")
+    sums = frame.drop(columns=["channel"]).set_index("date")
+    rolled = sums.rolling(7, min_periods=7).sum().reset_index()
+    daily = add_ratios(sums.reset_index())
+    out = pd.DataFrame({"date": daily["date"], "value": daily[metric].to_numpy()})
+    weekly = add_ratios(rolled)[metric].to_numpy()
+    out["avg_7d"] = weekly if metric in RATIO_METRICS else weekly / 7.0
+    phases = facts.daily.set_index("date")["phase"] if "phase" in facts.daily else None
+    out["phase"] = out["date"].map(phases) if phases is not None else None
+    return out.loc[out["date"] > day - pd.Timedelta(days=days)].reset_index(drop=True)
+
+
+def _kpi(review: DailyReview, metric: str) -> pd.Series | None:
+    rows = review.kpis.loc[review.kpis["metric"] == metric]
+    if rows.empty or ("available" in rows and not bool(rows["available"].iloc[0])):
+        return None
+    return rows.iloc[0]
+
+
+def story(review: DailyReview, *, lang: str = "zh", currency: str = "CNY") -> dict[str, list[str]]:
+    """The three answers of the review as short Markdown-safe sentences.
+
+    Returns ``{"where": [...], "why": [...], "next": [...]}``. Data-derived names are
+    escaped; numbers come from the review's tables.
+    """
+    zh = lang == "zh"
+    money = lambda v: i18n.format_value(v, "currency", currency=currency)  # noqa: E731
+    where: list[str] = []
+    gmv = _kpi(review, "gmv")
+    if gmv is not None:
+        where.append(
+            (
+                f"GMV {money(gmv['value'])}，较前一日 {i18n.format_change(gmv['vs_prev_day'])}，"
+                f"较上周同日 {i18n.format_change(gmv['vs_last_week'])}，"
+                f"较近7日日均 {i18n.format_change(gmv['vs_avg_7d'])}。"
+            )
+            if zh
+            else (
+                f"GMV {money(gmv['value'])}: {i18n.format_change(gmv['vs_prev_day'])} vs the "
+                f"previous day, {i18n.format_change(gmv['vs_last_week'])} vs the same weekday "
+                f"last week, {i18n.format_change(gmv['vs_avg_7d'])} vs the 7-day average."
+            )
+        )
+    d = review.drill
+    ch = d.channels.set_index("channel") if review.has_channels else None
+    if d.worst_channel is not None and ch is not None:
+        c = escape_text(i18n.channel_label(d.worst_channel, lang))
+        delta = ch.loc[d.worst_channel, "gmv_change"]
+        where.append(
+            f"下降最多的渠道：**{c}**（{money(delta)}）。"
+            if zh
+            else f"Largest fall by channel: **{c}** ({money(delta)})."
+        )
+    if d.best_channel is not None and ch is not None:
+        c = escape_text(i18n.channel_label(d.best_channel, lang))
+        delta = ch.loc[d.best_channel, "gmv_change"]
+        where.append(
+            f"增长最多的渠道：{c}（+{money(delta)}）。"
+            if zh
+            else f"Largest rise by channel: {c} (+{money(delta)})."
+        )
+    if ch is None:
+        where.append(
+            "订单没有渠道信息，无法按渠道下钻。"
+            if zh
+            else "The orders carry no channel, so there is no drill-down by channel."
+        )
+    if not d.items.empty and d.worst_channel is not None and ch is not None:
+        names = ("、" if zh else ", ").join(escape_text(s) for s in d.items["sku_id"].head(3))
+        where.append(
+            f"该渠道下拖累最大的商品：{names}。"
+            if zh
+            else f"Items dragging that channel most: {names}."
+        )
+
+    why: list[str] = []
+    if "split" in review.skipped:
+        why.append(
+            "没有流量表：GMV 变化按 买家数 × 客单价 拆分（UV 与转化率需要流量数据）。"
+            if zh
+            else "No traffic table: the GMV change is split into buyers x revenue per buyer "
+            "(UV and CVR need traffic data)."
+        )
+    if review.split["contribution"].notna().all():
+        parts = []
+        for r in review.split.itertuples(index=False):
+            parts.append(f"{i18n.label(i18n.FACTORS, r.factor, lang)} {r.contribution:+,.0f}")
+        main = review.split.loc[review.split["contribution"].abs().idxmax()]
+        main_label = i18n.label(i18n.FACTORS, main["factor"], lang)
+        why.append(
+            f"GMV 变化拆解（对比前一日）：{'；'.join(parts)}。主要来自 **{main_label}**。"
+            if zh
+            else f"GMV change split (vs the previous day): {'; '.join(parts)}. Mostly **{main_label}**."
+        )
+
+    alerts = review.alerts.alerts
+    if not alerts.empty:
+        msg_col = "message_zh" if zh else "message_en"
+        for r in alerts.head(4).itertuples(index=False):
+            why.append(escape_text(getattr(r, msg_col)))
+    nxt = [escape_text(a) for a in review.actions["action"].head(5)]
+    return {"where": where, "why": why, "next": nxt}
+
+
+def kpi_payload(
+    review: DailyReview, *, lang: str = "zh", currency: str = "CNY"
+) -> dict[str, dict[str, Any]]:
+    """Headline KPIs in the shape the batch summary and index page expect."""
+    out: dict[str, dict[str, Any]] = {}
+    units = {"ratio": "%", "currency": currency, "count": "", "ratio_x": ""}
+    for order, r in enumerate(review.kpis.itertuples(index=False)):
+        if hasattr(r, "available") and not r.available:
+            continue
+        out[r.metric] = {
+            "order": order,
+            "better": BETTER.get(r.metric, "higher"),
+            "label": i18n.metric_label(r.metric, lang),
+            "value": r.value,
+            "unit": units.get(i18n.metric_unit(r.metric), ""),
+            "vs_prev_day": r.vs_prev_day,
+            "vs_last_week": r.vs_last_week,
+            "vs_avg_7d": r.vs_avg_7d,
+            "vs_last_year": r.vs_last_year,
+        }
+    return out
+
+
+def alerts_payload(review: DailyReview, *, lang: str = "zh") -> pd.DataFrame:
+    """The review's alerts for the batch summary: every field plus the rule's display name
+    and the message in the report language."""
+    from helpers.alerts.rules import RULES
+
+    alerts = review.alerts.alerts
+    if alerts.empty:
+        return alerts
+    pick = 0 if lang == "zh" else 1
+    return alerts.assign(
+        rule_name=alerts["rule"].map(lambda r: RULES.get(r, (r, r))[pick]),
+        message=alerts["message_zh" if lang == "zh" else "message_en"],
+    )

@@ -1,0 +1,101 @@
+"""Charts draw results, return their Axes, and render Chinese without empty boxes."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from helpers import charts
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _render(fig) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format="png")
+    return [str(w.message) for w in caught if "Glyph" in str(w.message)]
+
+
+def test_setup_finds_the_bundled_cjk_font_and_chinese_renders_without_missing_glyphs():
+    assert charts.find_cjk_font() is not None
+    assert charts.setup("zh") == "zh"
+    fig, ax = plt.subplots()
+    ax.set_title("支付金额 GMV 与 转化率 CVR：直播 渠道")
+    ax.set_xticks([0, 1], ["搜索", "私域"])
+    assert _render(fig) == []
+
+
+def test_setup_degrades_to_english_when_no_cjk_font(monkeypatch):
+    monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
+    assert charts.setup("zh") == "en"
+
+
+def _trend_frame():
+    dates = pd.date_range("2026-11-01", periods=14, freq="D")
+    values = [100.0 + i for i in range(14)]
+    phases = [None] * 10 + ["warmup", "burst", "afterglow", None]
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "value": values,
+            "avg_7d": pd.Series(values).rolling(7).mean(),
+            "phase": phases,
+        }
+    )
+
+
+def test_every_chart_takes_an_ax_and_returns_it():
+    charts.setup("zh")
+    fig, axes = plt.subplots(3, 3)
+    a = axes.flat
+    frame = _trend_frame()
+    assert charts.trend(frame, metric="gmv", ax=a[0], highlight=frame["date"].iloc[-1]) is a[0]
+    split = pd.DataFrame({"factor": ["uv", "cvr", "arpu"], "contribution": [100.0, -300.0, 50.0]})
+    assert charts.gmv_waterfall(split, gmv_before=1000.0, gmv_after=850.0, ax=a[1]) is a[1]
+    ch = pd.DataFrame({"channel": ["搜索", "直播"], "change": [120.0, -480.0]})
+    assert (
+        charts.change_bars(ch, label="channel", value="change", ax=a[2], translate_channels=True)
+        is a[2]
+    )
+    fun = pd.DataFrame(
+        {
+            "channel": ["搜索", "直播"],
+            "ctr": [0.05, 0.04],
+            "cart_rate": [0.1, 0.12],
+            "cvr": [0.03, 0.01],
+        }
+    )
+    assert charts.funnel_rates(fun, ax=a[3]) is a[3]
+    ads = pd.DataFrame(
+        {"channel": ["付费推广", "直播"], "ad_spend": [900.0, 300.0], "roas": [1.2, 3.4]}
+    )
+    assert charts.spend_and_roas(ads, ax=a[4]) is a[4]
+    reasons = pd.DataFrame({"reason": ["尺码不符", "质量问题"], "cases": [12, 3]})
+    assert charts.ranked_bars(reasons, label="reason", value="cases", ax=a[5]) is a[5]
+    base = frame.assign(expected=frame["value"], z=[0.0] * 13 + [5.0], is_promo=[False] * 14)
+    assert charts.baseline(base, metric="cvr", z_threshold=3.5, ax=a[6]) is a[6]
+    assert _render(fig) == []
+
+
+def test_waterfall_bars_end_at_the_after_level():
+    # before 1000, contributions +100 -300 +50 -> after 850
+    split = pd.DataFrame({"factor": ["uv", "cvr", "arpu"], "contribution": [100.0, -300.0, 50.0]})
+    ax = charts.gmv_waterfall(split, gmv_before=1000.0, gmv_after=850.0)
+    bars = ax.patches
+    tops = [b.get_y() + b.get_height() for b in bars]
+    # uv bar spans 1000..1100, cvr bar 800..1100, arpu bar 800..850, final bar 0..850
+    assert tops == pytest.approx([1000.0, 1100.0, 1100.0, 850.0, 850.0])
+    assert bars[2].get_y() == pytest.approx(800.0)

@@ -1,0 +1,61 @@
+"""Display helpers format results for reports; they never compute metrics."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from helpers import view as show
+
+
+def test_kpi_table_formats_values_and_leaves_out_unavailable_metrics():
+    kpis = pd.DataFrame(
+        [
+            ("gmv", 1234.5, 1000.0, 0.2345, 1100.0, 0.1223, 1200.0, 0.0288, math.nan, math.nan, True),
+            ("cvr", 0.031, 0.03, 0.0333, 0.029, 0.069, 0.03, 0.0333, 0.02, 0.55, True),
+            ("uv", math.nan, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan, False),
+        ],
+        columns=["metric", "value", "prev_day", "vs_prev_day", "same_weekday_last_week", "vs_last_week",
+                 "avg_7d", "vs_avg_7d", "last_year", "vs_last_year", "available"],
+    )  # fmt: skip
+    out = show.kpi_table(kpis, lang="zh")
+    assert list(out.index) == ["支付金额 GMV", "转化率 CVR"]  # uv unavailable: not shown
+    assert out.loc["支付金额 GMV", "当日"] == "¥1,234.50"
+    assert out.loc["支付金额 GMV", "较前一日"] == "+23.4%"  # 1234.5 / 1000 - 1
+    assert out.loc["转化率 CVR", "当日"] == "3.10%"
+    assert out.loc["支付金额 GMV", "去年同期"] == "–"
+
+
+def test_format_frame_translates_channels_for_english_and_keeps_data_text_raw():
+    frame = pd.DataFrame(
+        {"channel": ["直播", "<b>x</b>"], "uv": [1200, 30], "cvr": [0.0123, math.nan]}
+    )
+    out = show.funnel_table(frame.assign(gmv=[10.0, 0.0]), lang="en", currency="GBP")
+    assert list(out.index) == ["Live stream", "<b>x</b>"]  # pandas escapes it when rendering
+    assert "&lt;b&gt;" in out.to_html()
+    assert out.loc["Live stream", "Visitors (UV)"] == "1,200"
+    assert out.loc["<b>x</b>", "Conversion rate (CVR)"] == "–"
+
+
+def test_alerts_list_escapes_messages():
+    alerts = pd.DataFrame(
+        [
+            {
+                "rule": "item_return_rate",
+                "severity": "high",
+                "message_zh": "商品 <script>alert(1)</script> 退货率 40%",
+                "message_en": "Item x",
+            }
+        ]
+    )
+    text = show.alerts_list(alerts, lang="zh").data
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "[高] 商品退货率过高" in text
+
+
+def test_skip_note_and_skipped_list_name_the_missing_tables():
+    assert "`traffic` (流量)" in show.skip_note(("traffic",), "zh").data
+    assert "traffic" in show.skip_note(("traffic",), "en").data
+    text = show.skipped_list({"funnel": ("traffic",), "ads": ("ad_spend",)}, lang="en").data
+    assert "- funnel: traffic" in text and "- ads: ad spend" in text
