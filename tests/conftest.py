@@ -1,2 +1,69 @@
-"""Shared test setup: the ``tests/`` folder is importable (``tiny_shop``, ``locations``), so
-the hand-made fixtures are shared by every test package."""
+"""Shared test setup.
+
+The ``tests/`` folder is importable (``tiny_shop``, ``locations``, ``batch_runs`` ...), so the
+hand-made fixtures are shared by every test package. The batch runs below execute every
+notebook once per data set for the whole session; each theme's tests assert on them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from batch_runs import (
+    OLIST_DIR,
+    OLIST_RUN_DATE,
+    RETAIL_DIR,
+    BatchRun,
+    batch_run,
+    orders_only,
+)
+from locations import REALDATA, SAMPLE
+
+
+@pytest.fixture(scope="session")
+def run_cache(tmp_path_factory) -> Path:
+    """One validation/facts cache for the session's batch runs (never the user's cache)."""
+    return tmp_path_factory.mktemp("run-cache")
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory, run_cache) -> BatchRun:
+    """Every notebook on the sample shop, zh, default run date."""
+    return batch_run(tmp_path_factory.mktemp("sample-zh"), SAMPLE, cache=run_cache)
+
+
+@pytest.fixture(scope="session")
+def sample_run_en(tmp_path_factory, run_cache) -> BatchRun:
+    """Every notebook on the sample shop in English."""
+    return batch_run(tmp_path_factory.mktemp("sample-en"), SAMPLE, cache=run_cache, lang="en")
+
+
+@pytest.fixture(scope="session")
+def orders_only_run(tmp_path_factory, run_cache) -> BatchRun:
+    """Every notebook on the sample shop's orders and order lines alone."""
+    data = orders_only(tmp_path_factory.mktemp("orders-only-data"))
+    return batch_run(tmp_path_factory.mktemp("orders-only"), data, cache=run_cache)
+
+
+def _need_realdata() -> None:
+    if not REALDATA.is_dir():
+        pytest.skip(
+            "../shared/realdata not found: the public data sets are not beside the repository"
+        )
+
+
+@pytest.fixture(scope="session")
+def retail_run(tmp_path_factory, run_cache) -> BatchRun:
+    """Every notebook on UCI Online Retail, default run date."""
+    _need_realdata()
+    return batch_run(tmp_path_factory.mktemp("retail"), RETAIL_DIR, cache=run_cache)
+
+
+@pytest.fixture(scope="session")
+def olist_run(tmp_path_factory, run_cache) -> BatchRun:
+    """Every notebook on the Olist sample."""
+    _need_realdata()
+    return batch_run(
+        tmp_path_factory.mktemp("olist"), OLIST_DIR, cache=run_cache, run_date=OLIST_RUN_DATE
+    )

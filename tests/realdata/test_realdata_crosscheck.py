@@ -26,7 +26,6 @@ import pytest
 from golden_files import assert_facts_match, assert_summary_matches
 from locations import REALDATA
 
-from helpers import runner
 from helpers.context import prepare
 from helpers.settings import load_settings
 
@@ -304,26 +303,6 @@ def test_top10_products_by_revenue(shop):
 # --------------------------------------------------------------------------- 5. batch runner
 
 
-@pytest.fixture(scope="module")
-def retail_run(tmp_path_factory, cache):
-    out = tmp_path_factory.mktemp("retail-reports")
-    # run date left to the default (the last complete day)
-    result = runner.run(data_dir=RETAIL_DIR, out_dir=out, cache_dir=cache, progress=False)
-    return result
-
-
-@pytest.fixture(scope="module")
-def olist_run(tmp_path_factory, cache):
-    out = tmp_path_factory.mktemp("olist-reports")
-    return runner.run(
-        data_dir=OLIST_DIR,
-        out_dir=out,
-        cache_dir=cache,
-        run_date=OLIST_RUN_DATE,
-        progress=False,
-    )
-
-
 @pytest.mark.parametrize(
     ("run_name", "raw_name", "run_date", "currency"),
     [
@@ -332,7 +311,7 @@ def olist_run(tmp_path_factory, cache):
     ],
 )
 def test_batch_run(request, run_name, raw_name, run_date, currency):
-    result = request.getfixturevalue(run_name)
+    result = request.getfixturevalue(run_name).result
     raw = request.getfixturevalue(raw_name)
     assert result.exit_code == 0, [nb.error for nb in result.notebooks]
     assert result.run_date == run_date
@@ -358,7 +337,7 @@ def test_batch_run(request, run_name, raw_name, run_date, currency):
     ("run_name", "golden"), [("retail_run", "online_retail"), ("olist_run", "olist")]
 )
 def test_review_summary_matches_golden(request, run_name, golden):
-    result = request.getfixturevalue(run_name)
+    result = request.getfixturevalue(run_name).result
     assert_summary_matches(result.summary_path, golden)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from batch_runs import orders_only
 from golden_files import assert_summary_matches
 from locations import ROOT
 
@@ -47,15 +48,8 @@ def _without_seconds(summary: dict) -> dict:
     return clean
 
 
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory, cache):
-    out = tmp_path_factory.mktemp("reports")
-    result = run(data_dir=SAMPLE, out_dir=out, cache_dir=cache)
-    return out, result
-
-
 def test_sample_run_succeeds_and_defaults_to_the_last_complete_day(sample_run):
-    out, result = sample_run
+    out, result = sample_run.out, sample_run.result
     assert result.exit_code == 0
     assert result.run_date == RUN_DATE
     summary = _summary(out)
@@ -65,7 +59,7 @@ def test_sample_run_succeeds_and_defaults_to_the_last_complete_day(sample_run):
 
 
 def test_the_review_finds_every_planted_problem(sample_run):
-    out, _ = sample_run
+    out = sample_run.out
     found = {(a["rule"], a["subject"]) for a in _summary(out)["alerts"]}
     planted = planted_problems(RUN_DATE)
     expected = {
@@ -80,7 +74,7 @@ def test_the_review_finds_every_planted_problem(sample_run):
 
 
 def test_the_report_hides_code_and_shows_chinese(sample_run):
-    out, _ = sample_run
+    out = sample_run.out
     html = (out / RUN_DATE / "05_daily_review.html").read_text(encoding="utf-8")
     assert "每日复盘" in html
     assert "## 2. Headline KPIs" not in html and "Headline KPIs" not in html  # en cells removed
@@ -92,7 +86,7 @@ def test_the_report_hides_code_and_shows_chinese(sample_run):
 
 
 def test_summary_carries_headline_kpis_and_quarantine_count(sample_run):
-    out, _ = sample_run
+    out = sample_run.out
     summary = _summary(out)
     kpis = summary["kpis"]["05_daily_review"]
     assert {"gmv", "orders", "cvr", "arpu", "roas", "ship_24h_rate"} <= set(kpis)
@@ -105,46 +99,36 @@ def test_summary_carries_headline_kpis_and_quarantine_count(sample_run):
 
 
 def test_same_date_same_data_same_summary(sample_run, tmp_path, cache):
-    out, _ = sample_run
+    out = sample_run.out
     run(data_dir=SAMPLE, out_dir=tmp_path, run_date=RUN_DATE, cache_dir=cache)
     assert _without_seconds(_summary(tmp_path)) == _without_seconds(_summary(out))
 
 
-def test_english_report(tmp_path, cache):
-    result = run(data_dir=SAMPLE, out_dir=tmp_path, lang="en", cache_dir=cache)
-    assert result.exit_code == 0
-    html = (tmp_path / RUN_DATE / "05_daily_review.html").read_text(encoding="utf-8")
+def test_english_report(sample_run_en):
+    assert sample_run_en.result.exit_code == 0
+    html = sample_run_en.html("05_daily_review")
     assert "Daily review" in html and "Headline KPIs" in html
     assert "核心指标" not in html
     assert 'lang="en"' in html
 
 
-def _orders_only(target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("orders.csv.gz", "order_items.csv.gz"):
-        shutil.copy(SAMPLE / name, target / name)
-    return target
-
-
-def test_orders_only_data_runs_and_says_what_it_skipped(tmp_path, cache):
-    data = _orders_only(tmp_path / "data")
-    result = run(data_dir=data, out_dir=tmp_path / "out", cache_dir=cache)
-    assert result.exit_code == 0
-    summary = _summary(tmp_path / "out")
+def test_orders_only_data_runs_and_says_what_it_skipped(orders_only_run):
+    assert orders_only_run.result.exit_code == 0, orders_only_run.failures()
+    summary = orders_only_run.summary
     skipped = summary["skipped"]["05_daily_review"]
     assert skipped["split"] == ["traffic"]
     assert skipped["funnel"] == ["traffic"]
     assert skipped["ads"] == ["ad_spend"]
     assert skipped["refunds"] == ["after_sales"]
-    html = (tmp_path / "out" / RUN_DATE / "05_daily_review.html").read_text(encoding="utf-8")
+    html = orders_only_run.html("05_daily_review")
     assert "当前数据中没有，已跳过" in html
     # the overdue-shipping alert still works from the orders alone
     assert "unshipped_sla" in {a["rule"] for a in summary["alerts"]}
 
 
 def test_data_after_the_run_date_changes_nothing(tmp_path, cache):
-    base = _orders_only(tmp_path / "base")
-    future = _orders_only(tmp_path / "future")
+    base = orders_only(tmp_path / "base")
+    future = orders_only(tmp_path / "future")
     orders = pd.read_csv(base / "orders.csv.gz", dtype=str, keep_default_na=False)
     cut = "2026-11-10"
     later = orders["created_at"] >= "2026-11-11"
@@ -154,6 +138,7 @@ def test_data_after_the_run_date_changes_nothing(tmp_path, cache):
     )
     orders.loc[later, "status"] = "refunded"
     orders.to_csv(future / "orders.csv.gz", index=False)
+    # every notebook: no theme may let data after the run date reach a figure
     run(data_dir=base, out_dir=tmp_path / "a", run_date=cut, cache_dir=cache)
     run(data_dir=future, out_dir=tmp_path / "b", run_date=cut, cache_dir=cache)
     assert _without_seconds(_summary(tmp_path / "a", cut)) == _without_seconds(
@@ -201,5 +186,5 @@ def test_every_notebook_runs_top_to_bottom_with_its_own_defaults(tmp_path, monke
 
 
 def test_review_summary_matches_golden(sample_run):
-    out, _ = sample_run
+    out = sample_run.out
     assert_summary_matches(out / RUN_DATE / "summary.json", "sample")
