@@ -4,6 +4,7 @@ Sub-commands::
 
     playbook run    [--date YYYY-MM-DD] [--data DIR] [--out DIR] [--lang zh|en]
                     [--only NAME ...] [--config FILE] [--workers N] [--quiet]
+                    [--cell-timeout SECONDS] [--run-timeout SECONDS]
     playbook sample [--out DIR] [--seed N] [--scale X] [--days N] [--end YYYY-MM-DD]
                     [--format csv|parquet]
     playbook strip  [--check] PATH ...
@@ -22,6 +23,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+#: Defaults of ``--cell-timeout`` / ``--run-timeout`` (kept equal to the runner's).
+CELL_TIMEOUT_SECONDS = 600
+RUN_TIMEOUT_SECONDS = 3600
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -34,6 +39,16 @@ def _date(value: str) -> str:
         return parse_run_date(value)
     except RunError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _seconds(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, not {value!r}") from None
+    if not 0 < n < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, not {value!r}")
+    return n
 
 
 def _positive_int(value: str) -> int:
@@ -92,6 +107,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_run.add_argument(
         "--cache", default=None, metavar="DIR", help="validation cache (default: user cache)"
+    )
+    p_run.add_argument(
+        "--cell-timeout",
+        type=_seconds,
+        default=CELL_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help=f"a cell running longer fails its notebook (default: {CELL_TIMEOUT_SECONDS})",
+    )
+    p_run.add_argument(
+        "--run-timeout",
+        type=_seconds,
+        default=RUN_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help=f"time limit of all notebooks together (default: {RUN_TIMEOUT_SECONDS})",
     )
     p_run.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     p_run.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -160,6 +189,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         mapping=args.mapping,
         cache_dir=args.cache,
+        cell_timeout=args.cell_timeout,
+        run_timeout=args.run_timeout,
     )
     return result.exit_code
 

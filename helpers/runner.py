@@ -25,11 +25,13 @@ except the ``seconds`` values (wall-clock time of each notebook).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import functools
 import json
 import os
 import re
+import shutil
 import sys
 import threading
 import time
@@ -39,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from helpers import report
+from helpers import report, staging
 from helpers.settings import Settings, load_settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,6 +53,9 @@ INDEX_FILE = "index.html"
 #: A cell that runs longer than this fails the notebook (a hung cell must not stall the
 #: morning run); generous, since the heaviest cell of a review takes seconds.
 CELL_TIMEOUT_SECONDS = 600
+#: The whole run (every notebook) must finish within this; cells still running then fail
+#: with a timeout and notebooks not yet started are marked failed without running.
+RUN_TIMEOUT_SECONDS = 3600
 
 PARAMETER_NAMES = (
     "run_date",
@@ -81,6 +86,29 @@ _REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 
 class RunError(ValueError):
     """The run cannot start (missing data folder, bad date, unknown notebook name ...)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Time limits of a run, in seconds.
+
+    Attributes
+    ----------
+    cell_timeout : float
+        Longest a single notebook cell may run.
+    run_timeout : float
+        Longest the notebooks of the run may take together (from the first start).
+    """
+
+    cell_timeout: float = CELL_TIMEOUT_SECONDS
+    run_timeout: float = RUN_TIMEOUT_SECONDS
+
+    def __post_init__(self) -> None:
+        for name in ("cell_timeout", "run_timeout"):
+            value = getattr(self, name)
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not ok or not 0 < value < float("inf"):
+                raise RunError(f"{name} must be a positive number of seconds, not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -372,9 +400,18 @@ def _one_line(text: str, limit: int = 500) -> str:
 
 
 def _execute_one(
-    src: Path, report_dir: Path, parameters: dict[str, str], cwd: Path, lang: str
+    src: Path,
+    report_dir: Path,
+    parameters: dict[str, str],
+    cwd: Path,
+    lang: str,
+    timeout_for: Callable[[Any], float] | None = None,
 ) -> tuple[str, str | None, Path | None, str]:
-    """Execute and export one notebook -> (status, error, html path, title)."""
+    """Execute and export one notebook -> (status, error, html path, title).
+
+    ``timeout_for(cell)`` gives each cell's time limit in seconds (default
+    :data:`CELL_TIMEOUT_SECONDS`).
+    """
     import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -395,12 +432,13 @@ def _execute_one(
             progress_bar=False,
             log_output=False,
             execution_timeout=CELL_TIMEOUT_SECONDS,
+            timeout_func=timeout_for,
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         status = "failed"
         error = _one_line(f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})")
-    except Exception as exc:  # could not even start: bad JSON, missing kernel, ...
+    except Exception as exc:  # could not start (bad JSON, no kernel ...) or a cell timed out
         status = "failed"
         error = _one_line(f"{type(exc).__name__}: {exc}")
     if not executed.exists():
@@ -408,7 +446,8 @@ def _execute_one(
     try:
         nb = nbformat.read(executed, as_version=4)
         title = export_html(nb, html, lang=lang, run_date=parameters["run_date"])
-    except Exception as exc:
+    except Exception as exc:  # a full disk ...: no half-written page is published
+        html.unlink(missing_ok=True)
         return (
             "failed",
             error or _one_line(f"export failed: {type(exc).__name__}: {exc}"),
@@ -521,11 +560,82 @@ def write_root_index(out_dir: Path) -> Path:
                 summary = None
         entries.append((d.name, summary))
     path = out_dir / INDEX_FILE
-    path.write_text(report.render_root_index(entries), encoding="utf-8")
+    staging.atomic_write_text(path, report.render_root_index(entries))
     return path
 
 
 # --------------------------------------------------------------------------- run
+def _publish_run(
+    stage: Path,
+    report_dir: Path,
+    results: list[NotebookResult],
+    prepared: Prepared,
+    settings: Settings,
+) -> None:
+    """Write summary.json and the run index into ``stage``, then swap it in as
+    ``report_dir`` and refresh the root index, under the report root's lock."""
+    summary = build_summary(
+        results,
+        {r.name: _read_sidecar(stage, r.name) for r in results},
+        run_date=prepared.run_date,
+        settings=settings,
+        quarantined_rows=prepared.quarantined_rows,
+    )
+    (stage / SUMMARY_FILE).write_text(report.dumps(summary), encoding="utf-8")
+    (stage / INDEX_FILE).write_text(report.render_run_index(summary), encoding="utf-8")
+    with staging.root_lock(report_dir.parent):
+        staging.swap_in(stage, report_dir)
+        write_root_index(report_dir.parent)
+
+
+def _execute_all(
+    notebooks: Sequence[Path],
+    out: Path,
+    parameters: dict[str, str],
+    nb_dir: Path,
+    lang: str,
+    workers: int | None,
+    progress: bool,
+    limits: Limits,
+) -> list[NotebookResult]:
+    """Execute the notebooks in parallel into ``out`` within the time limits."""
+    n = len(notebooks)
+    lock = threading.Lock()
+    counters = {"started": 0, "done": 0}
+    deadline = time.monotonic() + limits.run_timeout
+
+    def say(msg: str) -> None:
+        if progress:
+            with lock:
+                print(msg, file=sys.stderr, flush=True)
+
+    def timeout_for(_cell: Any) -> float:
+        return max(1.0, min(limits.cell_timeout, deadline - time.monotonic()))
+
+    def task(src: Path) -> NotebookResult:
+        with lock:
+            counters["started"] += 1
+            k = counters["started"]
+        if time.monotonic() >= deadline:
+            error = f"not started: the run exceeded its time limit of {limits.run_timeout:g} s"
+            say(f"[{k}/{n}] {src.stem} failed: {error}")
+            return NotebookResult(src.stem, "failed", 0.0, None, error, src.stem)
+        say(f"[{k}/{n}] {src.stem} started")
+        t0 = time.perf_counter()
+        status, error, html, title = _execute_one(src, out, parameters, nb_dir, lang, timeout_for)
+        seconds = round(time.perf_counter() - t0, 2)
+        with lock:
+            counters["done"] += 1
+            k = counters["done"]
+        tail = f": {error}" if error else ""
+        say(f"[{k}/{n}] {src.stem} {status} {seconds:.1f}s{tail}")
+        return NotebookResult(src.stem, status, seconds, html, error, title)
+
+    n_workers = workers or min(n, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=max(1, n_workers)) as pool:
+        return list(pool.map(task, notebooks))
+
+
 def run(
     *,
     data_dir: str | os.PathLike[str],
@@ -540,6 +650,8 @@ def run(
     prepare: PrepareFn | None = None,
     mapping: str | os.PathLike[str] | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    cell_timeout: float = CELL_TIMEOUT_SECONDS,
+    run_timeout: float = RUN_TIMEOUT_SECONDS,
 ) -> RunResult:
     """Execute the notebooks for one date and publish the reports (see module docstring).
 
@@ -560,12 +672,20 @@ def run(
         intake recognise files by their headers.
     cache_dir : where validated tables and facts are cached; None = the user cache folder
         (the one ``playbook check`` fills, so a check before a run saves the parsing).
+    cell_timeout : seconds one notebook cell may run (default 600); a slower cell fails
+        its notebook.
+    run_timeout : seconds all notebooks together may run (default 3600); then running cells
+        fail and notebooks not yet started are marked failed.
+
+    The reports are written into a staging folder and swapped in at the end (see
+    :mod:`helpers.staging`): until then the previous report of the date stays complete.
 
     Raises
     ------
     RunError
         Missing data folder, bad date, unknown notebook name, no notebooks.
     """
+    Limits(cell_timeout, run_timeout)  # checked before any work
     data_path = Path(data_dir).resolve()
     if not data_path.is_dir():
         raise RunError(f"data folder not found: {data_dir}")
@@ -592,59 +712,31 @@ def run(
     )
     settings = settings.with_hints(prepared.settings_hints)
     report_dir = out_root / prepared.run_date
-    report_dir.mkdir(parents=True, exist_ok=True)
-    for p in notebooks:  # a sidecar from an earlier run must not leak into this one
-        for name in {p.stem, short_name(p.stem)}:
-            report.sidecar_path(report_dir, name).unlink(missing_ok=True)
-
-    parameters = {
-        "run_date": prepared.run_date,
-        "data_dir": str(data_path),
-        "lang": lang,
-        "cache_dir": str(cache_path),
-        "config": str(Path(config).resolve()) if config else "",
-        "mapping": str(mapping_arg or ""),
-        "output_dir": str(report_dir),
-    }
-    n = len(notebooks)
-    lock = threading.Lock()
-    counters = {"started": 0, "done": 0}
-
-    def say(msg: str) -> None:
-        if progress:
-            with lock:
-                print(msg, file=sys.stderr, flush=True)
-
-    def task(src: Path) -> NotebookResult:
-        with lock:
-            counters["started"] += 1
-            k = counters["started"]
-        say(f"[{k}/{n}] {src.stem} started")
-        t0 = time.perf_counter()
-        status, error, html, title = _execute_one(src, report_dir, parameters, nb_dir, lang)
-        seconds = round(time.perf_counter() - t0, 2)
-        with lock:
-            counters["done"] += 1
-            k = counters["done"]
-        tail = f": {error}" if error else ""
-        say(f"[{k}/{n}] {src.stem} {status} {seconds:.1f}s{tail}")
-        return NotebookResult(src.stem, status, seconds, html, error, title)
-
-    n_workers = workers or min(n, os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=max(1, n_workers)) as pool:
-        results = list(pool.map(task, notebooks))
-
-    sidecars = {r.name: _read_sidecar(report_dir, r.name) for r in results}
-    summary = build_summary(
-        results,
-        sidecars,
-        run_date=prepared.run_date,
-        settings=settings,
-        quarantined_rows=prepared.quarantined_rows,
-    )
-    (report_dir / SUMMARY_FILE).write_text(report.dumps(summary), encoding="utf-8")
-    (report_dir / INDEX_FILE).write_text(report.render_run_index(summary), encoding="utf-8")
-    write_root_index(out_root)
+    staging.remove_leftovers(out_root)
+    stage = staging.staging_dir(out_root, prepared.run_date)
+    try:
+        parameters = {
+            "run_date": prepared.run_date,
+            "data_dir": str(data_path),
+            "lang": lang,
+            "cache_dir": str(cache_path),
+            "config": str(Path(config).resolve()) if config else "",
+            "mapping": str(mapping_arg or ""),
+            "output_dir": str(stage),
+        }
+        limits = Limits(cell_timeout, run_timeout)
+        results = _execute_all(
+            notebooks, stage, parameters, nb_dir, lang, workers, progress, limits
+        )
+        _publish_run(stage, report_dir, results, prepared, settings)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    results = [
+        dataclasses.replace(r, report=report_dir / r.report.name if r.report else None)
+        for r in results
+    ]
     exit_code = 0 if all(r.status == "ok" for r in results) else 1
-    say(f"reports: {report_dir / INDEX_FILE}")
+    if progress:
+        print(f"reports: {report_dir / INDEX_FILE}", file=sys.stderr, flush=True)
     return RunResult(prepared.run_date, report_dir, results, exit_code)
