@@ -3,8 +3,8 @@
 :func:`build_review` assembles the pieces computed by the metric modules (headline KPIs, the
 GMV split, trends, funnel, drill-down, ads, after-sales, alerts, next actions) and records,
 per section, which tables were missing so the notebook can say what it skipped.
-:func:`story` writes the three answers of a 复盘 - where did it change (哪里变了), why
-(为什么变), what next (下一步怎么改) - from those results.
+:mod:`.story` writes the three answers from it, :mod:`.tables` formats its tables for display
+and :mod:`.page` shows each section of the notebook.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 import pandas as pd
 
-from helpers import i18n
 from helpers.alerts.actions import next_actions
 from helpers.alerts.anomaly import MIN_HISTORY_DAYS, baseline_for_chart
 from helpers.alerts.rules import AlertReport, collect_alerts
@@ -25,8 +24,7 @@ from helpers.metrics.decomposition import FACTORS, FACTORS_NO_TRAFFIC, gmv_chang
 from helpers.metrics.drilldown import DrillDown, drill_down
 from helpers.metrics.funnel import channel_funnel
 from helpers.metrics.kpis import RATIOS as RATIO_METRICS
-from helpers.metrics.kpis import add_ratios, headline_kpis, trend, window_sums
-from helpers.report import escape_text
+from helpers.metrics.kpis import add_ratios, daily_trend, headline_kpis, window_sums
 from helpers.settings import Settings
 
 #: metric shown on the 28-day trend grid -> table it needs besides orders
@@ -38,9 +36,6 @@ TREND_METRICS: dict[str, str | None] = {
     "orders": None,
     "cart_rate": "traffic",
 }
-
-#: which direction of change is good news, for colouring (default: higher)
-BETTER: dict[str, str] = {"refund_rate": "lower", "ad_spend": "neutral"}
 
 #: label of after-sales cases whose reason or item the source does not state
 NOT_STATED = "—"
@@ -166,6 +161,75 @@ def quarantine_summary(quarantine: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _skipped(facts: Facts, has_shipping_times: bool) -> dict[str, tuple[str, ...]]:
+    """Section -> the tables it lacks, from the theme's declaration; without any shipping
+    time the shipping section is skipped too (every order would look unshipped)."""
+    have = set(facts.available)
+    skipped = {}
+    for section, needs in SECTION_NEEDS.items():
+        missing = tuple(t for t in needs if t not in have)
+        if missing:
+            skipped[section] = missing
+    if not has_shipping_times:
+        skipped["shipping"] = ("orders.shipped_at",)
+    return skipped
+
+
+def _trends(facts: Facts) -> dict[str, pd.DataFrame]:
+    """Metric -> 28-day trend frame, for the trend metrics whose table is present."""
+    have = set(facts.available)
+    return {
+        m: daily_trend(facts, metric=m, days=28)
+        for m, need in TREND_METRICS.items()
+        if need is None or need in have
+    }
+
+
+def _alerts(
+    facts: Facts, settings: Settings, market: pd.DataFrame | None, has_shipping_times: bool
+) -> AlertReport:
+    """Rule and statistical alerts; without shipping times the unshipped rule says nothing."""
+    report = collect_alerts(facts, settings, market=market)
+    if has_shipping_times or report.alerts.empty:
+        return report
+    kept = report.alerts.loc[report.alerts["rule"] != "unshipped_sla"].reset_index(drop=True)
+    return AlertReport(alerts=kept, skipped=report.skipped)
+
+
+def _baselines(facts: Facts, settings: Settings, report: AlertReport) -> dict[str, pd.DataFrame]:
+    """The statistical check's view: GMV and CVR always, plus every metric it flagged."""
+    flagged = report.alerts.loc[report.alerts["rule"] == "anomaly", "metric"].tolist()
+    baselines = {}
+    for m in dict.fromkeys(["gmv", "cvr", *flagged]):
+        frame = baseline_for_chart(facts, settings, m, days=28)
+        if frame is None or frame["value"].isna().all():
+            continue
+        baselines[m] = frame
+    return baselines
+
+
+def _after_sales(
+    facts: Facts,
+    settings: Settings,
+    skipped: dict[str, tuple[str, ...]],
+    products: pd.DataFrame | None,
+) -> dict[str, Any]:
+    """Refund reasons, refund items, complaints and overdue orders (None when skipped)."""
+    day, th = facts.run_date, settings.thresholds
+    out: dict[str, Any] = dict.fromkeys(("refund_reasons", "refund_items", "complaints", "overdue"))
+    if "refunds" not in skipped:
+        window = th.return_window_days
+        out["refund_reasons"] = _refunds_by(facts.refunds, day, window, "reason")
+        out["refund_items"] = with_titles(
+            _refunds_by(facts.refunds, day, window, "sku_id"), products
+        )
+        recent = facts.daily["date"] > day - pd.Timedelta(days=window)
+        out["complaints"] = int(facts.daily.loc[recent, "complaint_cases"].sum())
+    if "shipping" not in skipped:
+        out["overdue"] = _overdue(facts, th.ship_sla_hours)
+    return out
+
+
 def build_review(
     facts: Facts,
     settings: Settings,
@@ -187,83 +251,33 @@ def build_review(
     has_shipping_times : whether the orders carry ``shipped_at`` at all; without it the
         shipping section is skipped rather than reporting every order as unshipped.
     """
-    day = facts.run_date
-    have = set(facts.available)
-    skipped: dict[str, tuple[str, ...]] = {}
-    for section, needs in SECTION_NEEDS.items():
-        missing = tuple(t for t in needs if t not in have)
-        if missing:
-            skipped[section] = missing
-    if not has_shipping_times:
-        skipped["shipping"] = ("orders.shipped_at",)
-
-    trends = {
-        m: trend(facts, metric=m, days=28)
-        for m, need in TREND_METRICS.items()
-        if need is None or need in have
-    }
-    if "traffic" not in have:
+    skipped = _skipped(facts, has_shipping_times)
+    if "traffic" not in facts.available:
         skipped["trends"] = ("traffic",)
-
-    th = settings.thresholds
-    report = collect_alerts(facts, settings, market=market)
-    if not has_shipping_times and not report.alerts.empty:
-        report = AlertReport(
-            alerts=report.alerts.loc[report.alerts["rule"] != "unshipped_sla"].reset_index(
-                drop=True
-            ),
-            skipped=report.skipped,
-        )
-    # the statistical check's view: GMV and CVR always, plus every metric it flagged
-    flagged = report.alerts.loc[report.alerts["rule"] == "anomaly", "metric"].tolist()
-    baselines = {}
-    for m in dict.fromkeys(["gmv", "cvr", *flagged]):
-        frame = baseline_for_chart(facts, settings, m, days=28)
-        if frame is None or frame["value"].isna().all():
-            continue
-        baselines[m] = frame
+    report = _alerts(facts, settings, market, has_shipping_times)
+    baselines = _baselines(facts, settings, report)
     if not baselines:
         skipped["baselines"] = (f"{MIN_HISTORY_DAYS} days of history",)
-
     drill = drill_down(facts, baseline="prev_day", top=10)
     kpis = headline_kpis(facts)
     if not has_shipping_times:  # no shipping times at all: a 0 % rate would be a false alarm
         kpis.loc[kpis["metric"] == "ship_24h_rate", "available"] = False
+    factors = FACTORS_NO_TRAFFIC if "split" in skipped else FACTORS
     return DailyReview(
-        run_date=day,
+        run_date=facts.run_date,
         kpis=kpis,
-        split=gmv_change_split(
-            facts,
-            baseline="prev_day",
-            factor_names=FACTORS_NO_TRAFFIC if "split" in skipped else FACTORS,
-        ),
+        split=gmv_change_split(facts, baseline="prev_day", factor_names=factors),
         drill=drill,
-        trends=trends,
+        trends=_trends(facts),
         funnel=None if "funnel" in skipped else channel_funnel(facts),
-        ads=None if "ads" in skipped else _ads(facts, day),
-        refund_reasons=None
-        if "refunds" in skipped
-        else _refunds_by(facts.refunds, day, th.return_window_days, "reason"),
-        refund_items=None
-        if "refunds" in skipped
-        else with_titles(
-            _refunds_by(facts.refunds, day, th.return_window_days, "sku_id"), products
-        ),
-        overdue=None if "shipping" in skipped else _overdue(facts, th.ship_sla_hours),
+        ads=None if "ads" in skipped else _ads(facts, facts.run_date),
         baselines=baselines,
         alerts=report,
         actions=next_actions(report, lang=settings.language),
         skipped=skipped,
         items=with_titles(drill.items, products).head(5),
-        complaints=None
-        if "refunds" in skipped
-        else int(
-            facts.daily.loc[
-                facts.daily["date"] > day - pd.Timedelta(days=th.return_window_days),
-                "complaint_cases",
-            ].sum()
-        ),
         quarantine=quarantine_summary(quarantine),
+        **_after_sales(facts, settings, skipped, products),
     )
 
 
@@ -302,11 +316,11 @@ def channel_trend(
 ) -> pd.DataFrame:
     """Daily ``metric`` for the shop (``channel=None``) or one channel, last ``days`` days.
 
-    Returns ``date, value, avg_7d, phase`` like :func:`helpers.metrics.kpis.trend`; for a channel
+    Returns ``date, value, avg_7d, phase`` like :func:`helpers.metrics.kpis.daily_trend`; for a channel
     the 7-day line is the ratio of rolling sums for ratios and the rolling mean otherwise.
     """
     if channel is None:
-        return trend(facts, metric=metric, days=days)
+        return daily_trend(facts, metric=metric, days=days)
     day = facts.run_date
     frame = facts.daily_channel.loc[
         (facts.daily_channel["channel"] == channel) & (facts.daily_channel["date"] <= day)
@@ -320,133 +334,3 @@ def channel_trend(
     phases = facts.daily.set_index("date")["phase"] if "phase" in facts.daily else None
     out["phase"] = out["date"].map(phases) if phases is not None else None
     return out.loc[out["date"] > day - pd.Timedelta(days=days)].reset_index(drop=True)
-
-
-def _kpi(review: DailyReview, metric: str) -> pd.Series | None:
-    rows = review.kpis.loc[review.kpis["metric"] == metric]
-    if rows.empty or ("available" in rows and not bool(rows["available"].iloc[0])):
-        return None
-    return rows.iloc[0]
-
-
-def story(review: DailyReview, *, lang: str = "zh", currency: str = "CNY") -> dict[str, list[str]]:
-    """The three answers of the review as short Markdown-safe sentences.
-
-    Returns ``{"where": [...], "why": [...], "next": [...]}``. Data-derived names are
-    escaped; numbers come from the review's tables.
-    """
-    zh = lang == "zh"
-    money = lambda v: i18n.format_value(v, "currency", currency=currency)  # noqa: E731
-    where: list[str] = []
-    gmv = _kpi(review, "gmv")
-    if gmv is not None:
-        where.append(
-            (
-                f"GMV {money(gmv['value'])}，较前一日 {i18n.format_change(gmv['vs_prev_day'])}，"
-                f"较上周同日 {i18n.format_change(gmv['vs_last_week'])}，"
-                f"较近7日日均 {i18n.format_change(gmv['vs_avg_7d'])}。"
-            )
-            if zh
-            else (
-                f"GMV {money(gmv['value'])}: {i18n.format_change(gmv['vs_prev_day'])} vs the "
-                f"previous day, {i18n.format_change(gmv['vs_last_week'])} vs the same weekday "
-                f"last week, {i18n.format_change(gmv['vs_avg_7d'])} vs the 7-day average."
-            )
-        )
-    d = review.drill
-    ch = d.channels.set_index("channel") if review.has_channels else None
-    if d.worst_channel is not None and ch is not None:
-        c = escape_text(i18n.channel_label(d.worst_channel, lang))
-        delta = ch.loc[d.worst_channel, "gmv_change"]
-        where.append(
-            f"下降最多的渠道：**{c}**（{money(delta)}）。"
-            if zh
-            else f"Largest fall by channel: **{c}** ({money(delta)})."
-        )
-    if d.best_channel is not None and ch is not None:
-        c = escape_text(i18n.channel_label(d.best_channel, lang))
-        delta = ch.loc[d.best_channel, "gmv_change"]
-        where.append(
-            f"增长最多的渠道：{c}（+{money(delta)}）。"
-            if zh
-            else f"Largest rise by channel: {c} (+{money(delta)})."
-        )
-    if ch is None:
-        where.append(
-            "订单没有渠道信息，无法按渠道下钻。"
-            if zh
-            else "The orders carry no channel, so there is no drill-down by channel."
-        )
-    if not d.items.empty and d.worst_channel is not None and ch is not None:
-        names = ("、" if zh else ", ").join(escape_text(s) for s in d.items["sku_id"].head(3))
-        where.append(
-            f"该渠道下拖累最大的商品：{names}。"
-            if zh
-            else f"Items dragging that channel most: {names}."
-        )
-
-    why: list[str] = []
-    if "split" in review.skipped:
-        why.append(
-            "没有流量表：GMV 变化按 买家数 × 客单价 拆分（UV 与转化率需要流量数据）。"
-            if zh
-            else "No traffic table: the GMV change is split into buyers x revenue per buyer "
-            "(UV and CVR need traffic data)."
-        )
-    if review.split["contribution"].notna().all():
-        parts = []
-        for r in review.split.itertuples(index=False):
-            parts.append(f"{i18n.label(i18n.FACTORS, r.factor, lang)} {r.contribution:+,.0f}")
-        main = review.split.loc[review.split["contribution"].abs().idxmax()]
-        main_label = i18n.label(i18n.FACTORS, main["factor"], lang)
-        why.append(
-            f"GMV 变化拆解（对比前一日）：{'；'.join(parts)}。主要来自 **{main_label}**。"
-            if zh
-            else f"GMV change split (vs the previous day): {'; '.join(parts)}. Mostly **{main_label}**."
-        )
-
-    alerts = review.alerts.alerts
-    if not alerts.empty:
-        msg_col = "message_zh" if zh else "message_en"
-        for r in alerts.head(4).itertuples(index=False):
-            why.append(escape_text(getattr(r, msg_col)))
-    nxt = [escape_text(a) for a in review.actions["action"].head(5)]
-    return {"where": where, "why": why, "next": nxt}
-
-
-def kpi_payload(
-    review: DailyReview, *, lang: str = "zh", currency: str = "CNY"
-) -> dict[str, dict[str, Any]]:
-    """Headline KPIs in the shape the batch summary and index page expect."""
-    out: dict[str, dict[str, Any]] = {}
-    units = {"ratio": "%", "currency": currency, "count": "", "ratio_x": ""}
-    for order, r in enumerate(review.kpis.itertuples(index=False)):
-        if hasattr(r, "available") and not r.available:
-            continue
-        out[r.metric] = {
-            "order": order,
-            "better": BETTER.get(r.metric, "higher"),
-            "label": i18n.metric_label(r.metric, lang),
-            "value": r.value,
-            "unit": units.get(i18n.metric_unit(r.metric), ""),
-            "vs_prev_day": r.vs_prev_day,
-            "vs_last_week": r.vs_last_week,
-            "vs_avg_7d": r.vs_avg_7d,
-            "vs_last_year": r.vs_last_year,
-        }
-    return out
-
-
-def alerts_payload(review: DailyReview, *, lang: str = "zh") -> pd.DataFrame:
-    """The review's alerts for the batch summary: every field plus the rule's display name
-    and the message in the report language."""
-    from helpers.alerts.rules import RULES
-
-    alerts = review.alerts.alerts
-    if alerts.empty:
-        return alerts
-    pick = 0 if lang == "zh" else 1
-    return alerts.assign(
-        rule_name=alerts["rule"].map(lambda r: RULES.get(r, (r, r))[pick]),
-        message=alerts["message_zh" if lang == "zh" else "message_en"],
-    )

@@ -238,7 +238,7 @@ def _check_day(facts: Facts, run_date: Any) -> pd.Timestamp:
     return day
 
 
-def trend(
+def daily_trend(
     facts: Facts,
     *,
     metric: str,

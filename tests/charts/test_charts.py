@@ -39,7 +39,7 @@ def test_setup_finds_the_bundled_cjk_font_and_chinese_renders_without_missing_gl
 
 
 def test_setup_degrades_to_english_when_no_cjk_font(monkeypatch):
-    monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(charts.base, "find_cjk_font", lambda: None)
     assert charts.setup("zh") == "en"
 
 
@@ -62,7 +62,9 @@ def test_every_chart_takes_an_ax_and_returns_it():
     fig, axes = plt.subplots(3, 3)
     a = axes.flat
     frame = _trend_frame()
-    assert charts.trend(frame, metric="gmv", ax=a[0], highlight=frame["date"].iloc[-1]) is a[0]
+    assert (
+        charts.trend_lines(frame, metric="gmv", ax=a[0], highlight=frame["date"].iloc[-1]) is a[0]
+    )
     split = pd.DataFrame({"factor": ["uv", "cvr", "arpu"], "contribution": [100.0, -300.0, 50.0]})
     assert charts.gmv_waterfall(split, gmv_before=1000.0, gmv_after=850.0, ax=a[1]) is a[1]
     ch = pd.DataFrame({"channel": ["搜索", "直播"], "change": [120.0, -480.0]})
@@ -86,7 +88,7 @@ def test_every_chart_takes_an_ax_and_returns_it():
     reasons = pd.DataFrame({"reason": ["尺码不符", "质量问题"], "cases": [12, 3]})
     assert charts.ranked_bars(reasons, label="reason", value="cases", ax=a[5]) is a[5]
     base = frame.assign(expected=frame["value"], z=[0.0] * 13 + [5.0], is_promo=[False] * 14)
-    assert charts.baseline(base, metric="cvr", z_threshold=3.5, ax=a[6]) is a[6]
+    assert charts.baseline_lines(base, metric="cvr", z_threshold=3.5, ax=a[6]) is a[6]
     assert _render(fig) == []
 
 
@@ -99,3 +101,25 @@ def test_waterfall_bars_end_at_the_after_level():
     # uv bar spans 1000..1100, cvr bar 800..1100, arpu bar 800..850, final bar 0..850
     assert tops == pytest.approx([1000.0, 1100.0, 1100.0, 850.0, 850.0])
     assert bars[2].get_y() == pytest.approx(800.0)
+
+
+def test_the_grids_draw_one_chart_per_metric_and_hide_spare_cells():
+    charts.setup("zh")
+    frame = _trend_frame()
+    fig = charts.trend_grid(
+        {"gmv": frame, "cvr": frame, "uv": frame}, highlight=frame["date"].iloc[-1]
+    )
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(fig.axes) == 4 and len(visible) == 3  # 2 x 2 grid, the fourth cell hidden
+    assert [ax.get_title() for ax in visible] == ["支付金额 GMV", "转化率 CVR", "访客数 UV"]
+    base = frame.assign(expected=frame["value"], z=[0.0] * 13 + [5.0], is_promo=[False] * 14)
+    fig = charts.baseline_grid({"gmv": base, "cvr": base}, z_threshold=3.5, lang="en")
+    assert [ax.get_title() for ax in fig.axes] == ["GMV (paid amount)", "Conversion rate (CVR)"]
+    # one point beyond |z| > 3.5 is marked on each chart
+    assert [len(ax.collections[-1].get_offsets()) for ax in fig.axes] == [1, 1]
+    assert _render(fig) == []
+
+
+def test_kwargs_reach_the_main_artist():
+    ax = charts.trend_lines(_trend_frame(), metric="gmv", color="#123456", lw=3)
+    assert ax.lines[0].get_color() == "#123456" and ax.lines[0].get_linewidth() == 3

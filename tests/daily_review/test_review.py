@@ -14,11 +14,11 @@ from helpers.daily_review.review import (
     _refunds_by,
     build_review,
     channel_trend,
-    kpi_payload,
     quarantine_summary,
-    story,
     with_titles,
 )
+from helpers.daily_review.story import story
+from helpers.daily_review.summary import kpi_payload
 from helpers.facts import build_facts
 from helpers.settings import Settings
 

@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 from tiny_shop import RUN, canonical_tables
 
 from helpers.facts import DAILY_COLUMNS, Facts, build_facts
-from helpers.metrics.kpis import HEADLINE, add_ratios, headline_kpis, safe_ratio, trend, window_sums
+from helpers.metrics.kpis import (
+    HEADLINE,
+    add_ratios,
+    daily_trend,
+    headline_kpis,
+    safe_ratio,
+    window_sums,
+)
 
 
 @pytest.fixture(scope="module")
@@ -222,23 +229,23 @@ def test_window_sums(facts):
 def test_trend_additive_and_ratio():
     run = pd.Timestamp("2026-03-03")
     f = synthetic_facts({run: {"gmv": 800.0, "buyers": 9.0}}, days=40)
-    t = trend(f, metric="gmv", days=10)
+    t = daily_trend(f, metric="gmv", days=10)
     assert list(t.columns) == ["date", "value", "avg_7d", "phase"]
     assert len(t) == 10 and t["date"].iloc[-1] == run
     assert t["value"].iloc[-1] == 800
     assert t["avg_7d"].iloc[-1] == pytest.approx((6 * 100 + 800) / 7)
     assert t["avg_7d"].iloc[-2] == pytest.approx(100)
-    c = trend(f, metric="cvr", days=5)
+    c = daily_trend(f, metric="cvr", days=5)
     assert c["value"].iloc[-1] == pytest.approx(9 / 1000)
     # ratio of 7-day sums: (6 x 2 + 9) / (7 x 1000)
     assert c["avg_7d"].iloc[-1] == pytest.approx((6 * 2 + 9) / 7000)
-    short = trend(f, metric="gmv", days=100)
+    short = daily_trend(f, metric="gmv", days=100)
     assert len(short) == 40 and short["avg_7d"].iloc[:6].isna().all()
     with pytest.raises(KeyError):
-        trend(f, metric="nonsense")
+        daily_trend(f, metric="nonsense")
 
 
 def test_trend_phase(facts):
-    t = trend(facts, metric="cart_rate")
+    t = daily_trend(facts, metric="cart_rate")
     assert list(t["phase"]) == ["warmup"] * 3
     assert t["value"].iloc[0] == pytest.approx(140 / 1500)

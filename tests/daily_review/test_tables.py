@@ -1,4 +1,4 @@
-"""Display helpers format results for reports; they never compute metrics."""
+"""The review's display tables format results for reports; they never compute metrics."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import math
 
 import pandas as pd
 
-from helpers import view as show
+from helpers import view
+from helpers.daily_review import tables as show
 
 
 def test_kpi_table_formats_values_and_leaves_out_unavailable_metrics():
@@ -55,7 +56,7 @@ def test_alerts_list_escapes_messages():
 
 
 def test_skip_note_and_skipped_list_name_the_missing_tables():
-    assert "`traffic` (流量)" in show.skip_note(("traffic",), "zh").data
-    assert "traffic" in show.skip_note(("traffic",), "en").data
+    assert "`traffic` (流量)" in view.skip_note(("traffic",), "zh").data
+    assert "traffic" in view.skip_note(("traffic",), "en").data
     text = show.skipped_list({"funnel": ("traffic",), "ads": ("ad_spend",)}, lang="en").data
     assert "- funnel: traffic" in text and "- ads: ad spend" in text

@@ -1,0 +1,133 @@
+"""What every chart shares: matplotlib setup with a CJK font, the colours, the axis formats.
+
+Call :func:`setup` once per notebook: it registers the CJK font that ships with the
+``mplfonts`` package and tells you which language chart labels can use (``"en"`` if no CJK
+font is available, so labels never turn into empty boxes).
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from helpers import i18n
+
+CJK_FAMILY = "Noto Sans CJK SC"
+CJK_FILES = ("NotoSansCJKsc-Regular.otf", "SimHei.ttf")
+
+#: colours: one hue per meaning, consistent across reports
+COLOR_UP = "#2a9d8f"
+COLOR_DOWN = "#e76f51"
+COLOR_MAIN = "#264653"
+COLOR_SOFT = "#8ab6d6"
+COLOR_ACCENT = "#e9c46a"
+PHASE_COLORS = {"warmup": "#fbf3e6", "burst": "#f6b89f", "afterglow": "#fadccf"}
+
+#: currency code -> the symbol the axis labels carry
+CURRENCY_SYMBOLS = {"CNY": "¥", "GBP": "£", "BRL": "R$", "USD": "$", "EUR": "€"}
+
+RC_PARAMS = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "figure.figsize": (9, 4),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.titleweight": "normal",
+    "axes.titlesize": 12,
+    "axes.unicode_minus": False,
+}
+
+
+def find_cjk_font() -> Path | None:
+    """Path of a CJK font file shipped with ``mplfonts``, or None when not installed."""
+    try:
+        root = importlib.resources.files("mplfonts") / "fonts"
+    except ModuleNotFoundError:
+        return None
+    for name in CJK_FILES:
+        candidate = Path(str(root / name))
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def setup(lang: str = "zh") -> str:
+    """Prepare matplotlib for report charts and return the label language to use.
+
+    Registers the bundled CJK font (no system font or download needed) and puts it in the
+    font fallback list after DejaVu Sans, so Latin text keeps its look and Chinese text gets
+    real glyphs. When ``lang == "zh"`` but no CJK font can be found, returns ``"en"``: the
+    charts then carry English labels instead of empty boxes.
+    """
+    i18n.check_lang(lang)
+    # The bundled font has one weight; matplotlib would log a line for every bold request.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    mpl.rcParams.update(RC_PARAMS)
+    font = find_cjk_font()
+    if font is not None:
+        font_manager.fontManager.addfont(str(font))
+        family = font_manager.FontProperties(fname=str(font)).get_name()
+        mpl.rcParams["font.family"] = ["DejaVu Sans", family]
+        return lang
+    return "en"
+
+
+def axes_or_new(ax: Axes | None, figsize: tuple[float, float] = (9, 4)) -> Axes:
+    """``ax``, or the Axes of a new figure of ``figsize`` inches."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def money_formatter(currency: str) -> FuncFormatter:
+    """Axis labels in money: ``¥12k``, ``¥1.2M``, ``-¥800``."""
+    symbol = CURRENCY_SYMBOLS.get(currency, "")
+
+    def fmt(x: float, _pos: int) -> str:
+        sign = "-" if x < 0 else ""
+        a = abs(x)
+        if a >= 1e6:
+            return f"{sign}{symbol}{a / 1e6:.1f}M"
+        if a >= 1e4:
+            return f"{sign}{symbol}{a / 1e3:.0f}k"
+        return f"{sign}{symbol}{a:,.0f}"
+
+    return FuncFormatter(fmt)
+
+
+def format_axis(axis, unit: str, currency: str = "CNY", *, decimals: int = 1) -> None:
+    """Label an axis (``ax.xaxis`` / ``ax.yaxis``) by unit: ratio as %, currency as money,
+    anything else as a plain number with thousands separators."""
+    if unit == "ratio":
+        axis.set_major_formatter(PercentFormatter(1.0, decimals=decimals))
+    elif unit == "currency":
+        axis.set_major_formatter(money_formatter(currency))
+    else:
+        axis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:,.0f}"))
+
+
+def shade_days(ax: Axes, days, color: str) -> None:
+    """Shade whole days (a day-wide band centred on each date) behind the data."""
+    for d in days:
+        ax.axvspan(
+            d - pd.Timedelta(hours=12), d + pd.Timedelta(hours=12), color=color, lw=0, zorder=0
+        )
+
+
+def shade_phases(ax: Axes, data: pd.DataFrame, *, date: str = "date", phase: str = "phase") -> Axes:
+    """Shade festival days (warm-up / burst / after-glow) behind a time series."""
+    if phase not in data or data[phase].isna().all():
+        return ax
+    for p, color in PHASE_COLORS.items():
+        shade_days(ax, data.loc[data[phase] == p, date], color)
+    return ax

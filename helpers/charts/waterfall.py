@@ -1,0 +1,77 @@
+"""The GMV change as a waterfall: the level before, each factor's contribution, the level after."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from helpers import i18n
+from helpers.charts.base import (
+    COLOR_DOWN,
+    COLOR_MAIN,
+    COLOR_SOFT,
+    COLOR_UP,
+    axes_or_new,
+    format_axis,
+)
+
+
+def _steps(data: pd.DataFrame, factor: str, value: str, before: float, lang: str):
+    """Labels, bar bottoms, heights and colours of the factor bars, from the level ``before``."""
+    labels, bottoms, heights, colors = [], [], [], []
+    level = before
+    for f, c in zip(data[factor], data[value], strict=True):
+        c = 0.0 if pd.isna(c) else float(c)
+        labels.append(i18n.label(i18n.FACTORS, f, lang))
+        bottoms.append(level if c >= 0 else level + c)
+        heights.append(abs(c))
+        colors.append(COLOR_UP if c >= 0 else COLOR_DOWN)
+        level += c
+    return labels, bottoms, heights, colors
+
+
+def gmv_waterfall(
+    data: pd.DataFrame,
+    *,
+    gmv_before: float,
+    gmv_after: float,
+    factor: str = "factor",
+    value: str = "contribution",
+    lang: str = "zh",
+    currency: str = "CNY",
+    before_label: str | None = None,
+    ax: Axes | None = None,
+    **kwargs,
+) -> Axes:
+    """Waterfall of the GMV change split into UV, CVR and 客单价 contributions.
+
+    Parameters
+    ----------
+    data : DataFrame with ``factor`` and ``value`` (contribution, currency), as returned by
+        :func:`helpers.metrics.decomposition.gmv_change_split`.
+    gmv_before, gmv_after : the two GMV levels the bars start and end at.
+    **kwargs : passed to ``Axes.bar``.
+    """
+    ax = axes_or_new(ax, (8, 4))
+    labels, bottoms, heights, colors = _steps(data, factor, value, gmv_before, lang)
+    labels = [before_label or i18n.t("before", lang), *labels, i18n.t("after", lang)]
+    bottoms = [0.0, *bottoms, 0.0]
+    heights = [gmv_before, *heights, gmv_after]
+    colors = [COLOR_SOFT, *colors, COLOR_MAIN]
+    x = np.arange(len(labels))
+    ax.bar(x, heights, bottom=bottoms, **({"color": colors, "width": 0.6} | kwargs))
+    for i, (b, h) in enumerate(zip(bottoms, heights, strict=True)):
+        if 0 < i < len(labels) - 1:
+            sign = 1 if colors[i] == COLOR_UP else -1
+            ax.annotate(f"{sign * h:+,.0f}", (i, b + h), ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(x, labels)
+    # Start the axis below the lowest level reached so the factor bars are readable; the two
+    # level bars are then cut at the bottom, as usual for a waterfall.
+    low = min([gmv_before, gmv_after] + bottoms[1:-1])
+    high = max(b + h for b, h in zip(bottoms, heights, strict=True))
+    span = max(high - low, 1e-9)
+    ax.set_ylim(bottom=max(0.0, low - 0.6 * span), top=high + 0.15 * span)
+    format_axis(ax.yaxis, "currency", currency)
+    ax.set_title(i18n.t("gmv_change", lang))
+    return ax

@@ -1,0 +1,305 @@
+"""What each section cell of the daily review notebook shows.
+
+A :class:`Page` holds one run's :class:`~helpers.daily_review.review.DailyReview` and the
+report language; ``page.section("funnel")`` is the whole body of a section cell. Each section
+is a :class:`helpers.sections.Shown` (skipped when a table it needs is missing, empty when
+there is nothing for the date, else its data) handed to :func:`helpers.view.present`, which
+prints the skip note, the empty note or calls the section's display function below. The
+fixed bilingual notes live in :data:`NOTES`, not in the notebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+from helpers import charts, i18n
+from helpers.daily_review.review import DailyReview, channel_trend
+from helpers.daily_review.story import story, story_block
+from helpers.daily_review.summary import summary
+from helpers.daily_review.tables import (
+    ads_table,
+    alerts_list,
+    funnel_table,
+    items_table,
+    kpi_table,
+    overdue_table,
+    quarantine_table,
+    refund_items_table,
+    run_header,
+    skipped_list,
+    split_table,
+)
+from helpers.daily_review.theme import THEME
+from helpers.sections import Shown, Text, pick
+from helpers.view import bullet_list, escape, md, numbered, present, skip_note
+
+#: Fixed notes of the review ``(zh, en)``; ``{fields}`` are filled with escaped values.
+NOTES: dict[str, Text] = {
+    "split_no_traffic": (
+        "没有流量表，无法拆出 UV 和转化率；下面按 GMV = 支付买家数 × 客单价 拆分。",
+        "No traffic table, so UV and CVR cannot be separated; the split below is "
+        "GMV = paying buyers x revenue per buyer.",
+    ),
+    "no_channels": (
+        "订单中没有渠道信息（全部为“未知”），这里只看整店的商品变化。",
+        "The orders carry no channel (all 'unknown'); only the shop-wide item changes are shown.",
+    ),
+    "items_dragging": ("**拖累最大的商品（{scope}）**", "**Items dragging most ({scope})**"),
+    "no_ads": ("复盘日没有推广花费。", "No ad spend on the run date."),
+    "no_refunds": ("近 14 天没有退款申请。", "No refund requests in the last 14 days."),
+    "refund_reasons": ("近14天退款原因（申请数）", "Refund reasons, last 14 days (requests)"),
+    "complaints": (
+        "近 14 天差评/投诉 {n} 件（不含退款，单独统计）。",
+        "{n} complaints (e.g. 1-2 star reviews) in the last 14 days, counted apart from refunds.",
+    ),
+    "no_overdue": (
+        "没有付款超过 24 小时仍未发货的订单。",
+        "No order paid more than 24 h ago is still unshipped.",
+    ),
+    "no_alerts": ("今天没有告警。", "No alerts today."),
+    "not_checked": ("**未检查**", "**Not checked**"),
+}
+
+#: The drill-down's scope when it is not one channel (a key of :data:`helpers.i18n.CHANNELS`).
+WHOLE_SHOP = "全店"
+
+#: Metrics offered by the interactive explorer.
+EXPLORE_METRICS = ("gmv", "orders", "uv", "cvr", "arpu", "cart_rate", "ad_spend", "roas")
+
+#: Review attribute each section shows, and what it says when that is empty.
+SECTION_DATA: dict[str, tuple[str, Text | None]] = {
+    "kpis": ("kpis", None),
+    "split": ("split", None),
+    "trends": ("trends", None),
+    "funnel": ("funnel", None),
+    "drilldown": ("drill", None),
+    "ads": ("ads", NOTES["no_ads"]),
+    "refunds": ("refund_reasons", NOTES["no_refunds"]),
+    "shipping": ("overdue", NOTES["no_overdue"]),
+    "alerts": ("alerts", NOTES["no_alerts"]),
+}
+
+#: Sections that run in part without their tables (they say so themselves, never skipped).
+RUNS_IN_PART = ("split", "trends")
+
+
+@dataclass(frozen=True)
+class Page:
+    """The daily review of one run, ready to show section by section.
+
+    Attributes
+    ----------
+    review : the computed review.
+    lang : report language of the text (``zh`` or ``en``).
+    labels : language of chart labels (``en`` when no CJK font could be found).
+    currency : currency code of money values.
+    shop_name : shown in the header line.
+    z_threshold : the statistical check's threshold, marked on the baseline charts.
+    """
+
+    review: DailyReview
+    lang: str = "zh"
+    labels: str = "zh"
+    currency: str = "CNY"
+    shop_name: str = ""
+    z_threshold: float = 3.0
+
+    def note(self, key: str, **fields: object) -> None:
+        """Display one of :data:`NOTES` as a quoted line (bold headings as they are)."""
+        text = pick(NOTES[key], self.lang).format(**fields)
+        display(md(text if text.startswith("**") else "> " + text))
+
+    def shown(self, section_id: str) -> Shown:
+        """Whether section ``section_id`` is skipped, empty or has data, and its data."""
+        attr, empty = SECTION_DATA[section_id]
+        data = getattr(self.review, attr)
+        if section_id == "alerts":
+            data = data.alerts
+        missing = () if section_id in RUNS_IN_PART else self.review.skipped.get(section_id, ())
+        return Shown(THEME.section(section_id), missing, data, empty)
+
+    def section(self, section_id: str) -> None:
+        """Display section ``section_id``: its skip note, empty note or charts and tables."""
+        show: Callable[[Any], None] = getattr(self, f"show_{section_id}")
+        present(self.shown(section_id), show, lang=self.lang)
+        after = getattr(self, f"after_{section_id}", None)
+        if after is not None and section_id not in self.review.skipped:
+            after()
+
+    def header(self) -> None:
+        """The shop, the day under review and the currency; the quarantine count if any."""
+        display(
+            run_header(
+                shop_name=self.shop_name,
+                run_date=self.review.run_date,
+                currency=self.currency,
+                lang=self.lang,
+            )
+        )
+        if self.review.quarantined_rows:
+            n = f"{self.review.quarantined_rows:,}"
+            display(md(i18n.t("quarantine_note", self.lang, n=n)))
+
+    def story(self) -> None:
+        """Section 1: the three answers (where, why, what next)."""
+        text = story(self.review, lang=self.lang, currency=self.currency)
+        display(story_block(text, lang=self.lang))
+
+    # ------------------------------------------------------------------ section bodies
+    def show_kpis(self, kpis) -> None:
+        display(kpi_table(kpis, lang=self.lang, currency=self.currency))
+
+    def show_split(self, split) -> None:
+        if "split" in self.review.skipped:
+            self.note("split_no_traffic")
+        if split["contribution"].isna().any():
+            display(md("> " + escape(split.attrs.get("note", ""))))
+            return
+        charts.gmv_waterfall(
+            split,
+            gmv_before=split.attrs["gmv_before"],
+            gmv_after=split.attrs["gmv_after"],
+            lang=self.labels,
+            currency=self.currency,
+        )
+        plt.show()
+        display(split_table(split, lang=self.lang, currency=self.currency))
+
+    def show_trends(self, trends) -> None:
+        if "trends" in self.review.skipped:
+            display(skip_note(self.review.skipped["trends"], self.lang))
+        charts.trend_grid(
+            trends, lang=self.labels, currency=self.currency, highlight=self.review.run_date
+        )
+        plt.show()
+
+    def show_funnel(self, funnel) -> None:
+        charts.funnel_rates(funnel[~funnel["is_total"]], lang=self.labels)
+        plt.show()
+        display(funnel_table(funnel, lang=self.lang, currency=self.currency))
+
+    def show_drilldown(self, drill) -> None:
+        if not self.review.has_channels:
+            self.note("no_channels")
+        else:
+            charts.change_bars(
+                drill.channels,
+                label="channel",
+                value="gmv_change",
+                lang=self.labels,
+                currency=self.currency,
+                title=i18n.t("gmv_change", self.labels),
+                translate_channels=True,
+            )
+            plt.show()
+        if not self.review.items.empty:
+            scope = escape(i18n.channel_label(drill.items_channel or WHOLE_SHOP, self.lang))
+            self.note("items_dragging", scope=scope)
+            display(items_table(self.review.items, lang=self.lang, currency=self.currency))
+
+    def show_ads(self, ads) -> None:
+        charts.spend_and_roas(ads, lang=self.labels, currency=self.currency)
+        plt.show()
+        display(ads_table(ads, lang=self.lang, currency=self.currency))
+
+    def show_refunds(self, reasons) -> None:
+        title = pick(NOTES["refund_reasons"], self.labels)
+        charts.ranked_bars(reasons, label="reason", value="cases", lang=self.labels, title=title)
+        plt.show()
+
+    def after_refunds(self) -> None:
+        """Complaints and the items with most refunds, shown even without refund reasons."""
+        if self.review.complaints:
+            self.note("complaints", n=f"{self.review.complaints:,}")
+        items = self.review.refund_items
+        if items is not None and not items.empty:
+            display(refund_items_table(items, lang=self.lang, currency=self.currency))
+
+    def show_shipping(self, overdue) -> None:
+        display(md("**" + i18n.t("orders_overdue", self.lang) + "**"))
+        display(overdue_table(overdue, lang=self.lang))
+
+    def show_alerts(self, alerts) -> None:
+        display(alerts_list(alerts, lang=self.lang))
+
+    def after_alerts(self) -> None:
+        """The rules not checked (and why), then each series against its seasonal baseline."""
+        not_checked = self.review.alerts.skipped
+        if not not_checked.empty:
+            self.note("not_checked")
+            display(
+                bullet_list(
+                    f"{escape(r.rule)}: {escape(r.reason)}" for r in not_checked.itertuples()
+                )
+            )
+        if self.review.baselines:
+            charts.baseline_grid(
+                self.review.baselines,
+                z_threshold=self.z_threshold,
+                lang=self.labels,
+                currency=self.currency,
+            )
+            plt.show()
+
+    # ------------------------------------------------------------------ closing parts
+    def next_actions(self) -> None:
+        """Section 10: the next actions in priority order."""
+        display(numbered(escape(a) for a in self.review.actions["action"]))
+
+    def data_quality(self) -> None:
+        """Quarantined rows by table and reason, then the sections skipped for lack of data."""
+        if self.review.quarantine.empty:
+            display(md(i18n.t("quarantine_none", self.lang)))
+        else:
+            display(quarantine_table(self.review.quarantine, lang=self.lang))
+        if self.review.skipped:
+            display(skipped_list(self.review.skipped, lang=self.lang))
+
+    def summary(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`helpers.report.publish` for this review."""
+        return summary(self.review, lang=self.lang, currency=self.currency)
+
+
+def page_for(ctx: Any, review: DailyReview) -> Page:
+    """The :class:`Page` of a run (a :class:`helpers.context.RunContext`): sets up the charts
+    and takes the language, currency, shop name and threshold from the run's settings."""
+    settings = ctx.settings
+    return Page(
+        review=review,
+        lang=ctx.lang,
+        labels=charts.setup(ctx.lang),
+        currency=settings.currency,
+        shop_name=settings.shop_name,
+        z_threshold=settings.thresholds.anomaly_z,
+    )
+
+
+def explore(ctx: Any, page: Page) -> None:
+    """Interactive widgets (JupyterLab only): a metric, a channel and a number of days, drawn
+    as the daily series with its 7-day line."""
+    import ipywidgets as widgets
+
+    lang = page.lang
+    channels = [None, *sorted(page.review.drill.channels["channel"].dropna().unique().tolist())]
+    metric_w = widgets.Dropdown(
+        options=[(i18n.metric_label(m, lang), m) for m in EXPLORE_METRICS], description="metric"
+    )
+    channel_w = widgets.Dropdown(
+        options=[(i18n.channel_label(c or WHOLE_SHOP, lang), c) for c in channels],
+        description="channel",
+    )
+    days_w = widgets.IntSlider(value=56, min=14, max=365, step=7, description="days")
+
+    def draw(metric: str, channel: str | None, days: int) -> None:
+        frame = channel_trend(ctx.facts, metric=metric, channel=channel, days=days)
+        charts.trend_lines(
+            frame, metric=metric, lang=page.labels, currency=page.currency, highlight=ctx.run_date
+        )
+        plt.show()
+
+    widgets.interact(draw, metric=metric_w, channel=channel_w, days=days_w)

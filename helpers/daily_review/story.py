@@ -1,0 +1,157 @@
+"""The three answers of a 复盘: where did it change (哪里变了), why (为什么变), what next
+(下一步怎么改), written from a :class:`~helpers.daily_review.review.DailyReview`.
+
+Every sentence is built from the review's tables; names that come from the data are escaped
+so that the sentences are safe in Markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+from IPython.display import Markdown
+
+from helpers import i18n
+from helpers.daily_review.review import DailyReview
+from helpers.report import escape_text
+from helpers.sections import Text, pick
+
+#: The three questions, in the order the answers are shown.
+STORY_HEADINGS: dict[str, Text] = {
+    "where": ("哪里变了", "Where did it change"),
+    "why": ("为什么变", "Why"),
+    "next": ("下一步怎么改", "What we change next"),
+}
+
+#: Sentence templates ``(zh, en)``; fields are filled with formatted, escaped values.
+SENTENCES: dict[str, Text] = {
+    "gmv": (
+        "GMV {value}，较前一日 {vs_prev_day}，较上周同日 {vs_last_week}，较近7日日均 {vs_avg_7d}。",
+        "GMV {value}: {vs_prev_day} vs the previous day, {vs_last_week} vs the same weekday "
+        "last week, {vs_avg_7d} vs the 7-day average.",
+    ),
+    "worst_channel": (
+        "下降最多的渠道：**{channel}**（{delta}）。",
+        "Largest fall by channel: **{channel}** ({delta}).",
+    ),
+    "best_channel": (
+        "增长最多的渠道：{channel}（+{delta}）。",
+        "Largest rise by channel: {channel} (+{delta}).",
+    ),
+    "no_channels": (
+        "订单没有渠道信息，无法按渠道下钻。",
+        "The orders carry no channel, so there is no drill-down by channel.",
+    ),
+    "items": ("该渠道下拖累最大的商品：{names}。", "Items dragging that channel most: {names}."),
+    "no_traffic": (
+        "没有流量表：GMV 变化按 买家数 × 客单价 拆分（UV 与转化率需要流量数据）。",
+        "No traffic table: the GMV change is split into buyers x revenue per buyer "
+        "(UV and CVR need traffic data).",
+    ),
+    "split": (
+        "GMV 变化拆解（对比前一日）：{parts}。主要来自 **{main}**。",
+        "GMV change split (vs the previous day): {parts}. Mostly **{main}**.",
+    ),
+}
+
+#: How many alerts and actions the story repeats (the sections below list them all).
+STORY_ALERTS = 4
+STORY_ACTIONS = 5
+
+
+def _say(key: str, lang: str, **fields: object) -> str:
+    return pick(SENTENCES[key], lang).format(**fields)
+
+
+def _kpi(review: DailyReview, metric: str) -> pd.Series | None:
+    """The headline KPI row of ``metric``, or None when it is absent or unavailable."""
+    rows = review.kpis.loc[review.kpis["metric"] == metric]
+    if rows.empty or ("available" in rows and not bool(rows["available"].iloc[0])):
+        return None
+    return rows.iloc[0]
+
+
+def _channel_lines(review: DailyReview, lang: str, money: Callable[[float], str]) -> list[str]:
+    """The channels (and items) that moved GMV most, or a note that there are no channels."""
+    d = review.drill
+    if not review.has_channels:
+        return [_say("no_channels", lang)]
+    ch = d.channels.set_index("channel")
+    lines = []
+    for key, name in (("worst_channel", d.worst_channel), ("best_channel", d.best_channel)):
+        if name is not None:
+            channel = escape_text(i18n.channel_label(name, lang))
+            lines.append(_say(key, lang, channel=channel, delta=money(ch.loc[name, "gmv_change"])))
+    if not d.items.empty and d.worst_channel is not None:
+        sep = "、" if lang == "zh" else ", "
+        names = sep.join(escape_text(s) for s in d.items["sku_id"].head(3))
+        lines.append(_say("items", lang, names=names))
+    return lines
+
+
+def where_lines(review: DailyReview, *, lang: str = "zh", currency: str = "CNY") -> list[str]:
+    """哪里变了: the shop's GMV against its baselines, then the channels and items that moved."""
+
+    def money(v: float) -> str:
+        return i18n.format_value(v, "currency", currency=currency)
+
+    lines: list[str] = []
+    gmv = _kpi(review, "gmv")
+    if gmv is not None:
+        changes = {k: i18n.format_change(gmv[k]) for k in ("vs_prev_day", "vs_last_week")}
+        lines.append(
+            _say(
+                "gmv",
+                lang,
+                value=money(gmv["value"]),
+                vs_avg_7d=i18n.format_change(gmv["vs_avg_7d"]),
+                **changes,
+            )
+        )
+    return lines + _channel_lines(review, lang, money)
+
+
+def why_lines(review: DailyReview, *, lang: str = "zh") -> list[str]:
+    """为什么变: the GMV split's contributions and its main factor, then the top alerts."""
+    lines: list[str] = []
+    if "split" in review.skipped:
+        lines.append(_say("no_traffic", lang))
+    split = review.split
+    if split["contribution"].notna().all():
+        parts = [
+            f"{i18n.label(i18n.FACTORS, r.factor, lang)} {r.contribution:+,.0f}"
+            for r in split.itertuples(index=False)
+        ]
+        main = split.loc[split["contribution"].abs().idxmax(), "factor"]
+        sep = "；" if lang == "zh" else "; "
+        lines.append(
+            _say("split", lang, parts=sep.join(parts), main=i18n.label(i18n.FACTORS, main, lang))
+        )
+    alerts = review.alerts.alerts
+    if not alerts.empty:
+        messages = alerts["message_zh" if lang == "zh" else "message_en"].head(STORY_ALERTS)
+        lines += [escape_text(m) for m in messages]
+    return lines
+
+
+def story(review: DailyReview, *, lang: str = "zh", currency: str = "CNY") -> dict[str, list[str]]:
+    """The three answers of the review as short Markdown-safe sentences.
+
+    Returns ``{"where": [...], "why": [...], "next": [...]}``. Data-derived names are
+    escaped; numbers come from the review's tables.
+    """
+    return {
+        "where": where_lines(review, lang=lang, currency=currency),
+        "why": why_lines(review, lang=lang),
+        "next": [escape_text(a) for a in review.actions["action"].head(STORY_ACTIONS)],
+    }
+
+
+def story_block(story: dict[str, list[str]], *, lang: str = "zh") -> Markdown:
+    """The three answers of the review as one Markdown block (lines already escaped)."""
+    parts = []
+    for key, heading in STORY_HEADINGS.items():
+        lines = story.get(key) or [i18n.t("none", lang)]
+        parts.append(f"**{pick(heading, lang)}**\n\n" + "\n".join(f"- {line}" for line in lines))
+    return Markdown("\n\n".join(parts))

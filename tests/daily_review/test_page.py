@@ -1,0 +1,127 @@
+"""The notebook's section cells: each shows its skip note, its empty note or its data.
+
+The review is the tiny shop's (``tiny_shop.py``, run date 2026-03-03); sections are forced
+into each state with :func:`dataclasses.replace` on the review.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from locations import ROOT
+from tiny_shop import RUN, canonical_tables
+
+from helpers import view
+from helpers.daily_review import NOTES, THEME, Page, build_review, page
+from helpers.facts import build_facts
+from helpers.settings import Settings
+
+NOTEBOOK = ROOT / "notebooks" / f"{THEME.notebook}.ipynb"
+
+
+@pytest.fixture(scope="module")
+def review():
+    tables = canonical_tables()
+    facts = build_facts(tables, RUN, Settings())
+    return build_review(facts, Settings(), products=tables["products"])
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Everything the page displays, as text (Markdown source or the frame's CSV)."""
+    out: list[str] = []
+
+    def record(obj):
+        out.append(obj.data if hasattr(obj, "data") else obj.to_csv())
+
+    monkeypatch.setattr(page, "display", record)
+    monkeypatch.setattr(view, "display", record)
+    monkeypatch.setattr(plt, "show", lambda: out.append(f"<figure {len(plt.get_fignums())}>"))
+    yield out
+    plt.close("all")
+
+
+def test_every_declared_section_has_its_data_and_display(review):
+    assert set(page.SECTION_DATA) == {s.id for s in THEME.sections}
+    for section in THEME.sections:
+        assert callable(getattr(Page, f"show_{section.id}")), section.id
+
+
+def test_a_section_without_its_table_says_which_table_and_shows_nothing_else(review, shown):
+    no_ads = replace(review, ads=None, skipped={**review.skipped, "ads": ("ad_spend",)})
+    Page(no_ads).section("ads")
+    assert len(shown) == 1 and "`ad_spend`" in shown[0] and "已跳过" in shown[0]
+
+
+def test_an_empty_section_says_so_in_the_report_language(review, shown):
+    Page(replace(review, ads=review.ads.iloc[0:0]), lang="en").section("ads")
+    assert shown == ["> " + NOTES["no_ads"][1]]
+
+
+def test_a_section_with_data_draws_its_chart_then_its_table(review, shown):
+    Page(review).section("ads")
+    # tiny shop 03-03: one ad channel with spend, shown with its spend formatted in yuan
+    assert shown[0].startswith("<figure") and len(shown) == 2
+    assert "付费推广" in shown[1] and "¥" in shown[1]
+
+
+def test_refunds_without_reasons_still_show_complaints_and_items(review, shown):
+    r = replace(review, refund_reasons=review.refund_reasons.iloc[0:0], complaints=3)
+    Page(r).section("refunds")
+    assert shown[0] == "> " + NOTES["no_refunds"][0]
+    assert shown[1] == "> " + NOTES["complaints"][0].format(n="3")
+    assert "C" in shown[2]  # r2 on item C is in the 14-day window
+
+
+def test_the_split_without_traffic_notes_the_two_factor_split_before_the_chart(review, shown):
+    Page(replace(review, skipped={"split": ("traffic",)})).section("split")
+    assert shown[0] == "> " + NOTES["split_no_traffic"][0]
+    assert shown[1].startswith("<figure")
+
+
+def test_no_alerts_is_said_and_the_rules_not_checked_are_listed(review, shown):
+    alerts = replace(
+        review.alerts,
+        alerts=review.alerts.alerts.iloc[0:0],
+        skipped=pd.DataFrame({"rule": ["ad_swing"], "reason": ["<8 days>"]}),
+    )
+    Page(replace(review, alerts=alerts, baselines={})).section("alerts")
+    assert shown == ["> 今天没有告警。", "**未检查**", "- ad&#95;swing: &lt;8 days&gt;"]
+
+
+def test_the_publish_arguments_carry_the_skipped_sections(review):
+    out = Page(review).summary()
+    assert set(out) == {"alerts", "kpis", "quarantined", "skipped"}
+    assert out["skipped"] == {k: list(v) for k, v in review.skipped.items()}
+    assert out["kpis"]["gmv"]["value"] == 180.0  # 03-03: o7 120 + o8 60
+
+
+def _code_cells() -> list[tuple[list[str], str]]:
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    return [
+        (c["metadata"].get("tags", []), "".join(c["source"]))
+        for c in cells
+        if c["cell_type"] == "code"
+    ]
+
+
+def test_the_notebook_is_thin_and_its_code_holds_no_chinese_text():
+    for tags, source in _code_cells():
+        if "parameters" in tags:
+            continue
+        code = [line for line in source.splitlines() if line.strip()]
+        assert len(code) <= 10, source
+        assert not re.search(r"[\u4e00-\u9fff]", source), source
+    sections = [s for t, s in _code_cells() if s.startswith("page.section(")]
+    shown_ids = re.findall(r'page\.section\("(\w+)"\)', "\n".join(sections))
+    assert shown_ids == [s.id for s in THEME.sections]  # every section, in declared order
+    assert all(len(s.splitlines()) <= 3 for s in sections)
