@@ -58,3 +58,67 @@ def test_data_contract_doc_is_generated_from_the_contract():
 
     text = (DOCS / "data_contract.md").read_text(encoding="utf-8")
     assert to_markdown() in text, "regenerate: python -m helpers.contract"
+
+
+def test_configuration_doc_is_generated_from_the_settings_classes():
+    from helpers.settings_doc import to_markdown, with_generated
+
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    assert with_generated(text) == text, "regenerate: python -m helpers.settings_doc"
+    assert "| `anomaly_z` | float | `3.5` |" in to_markdown()  # Thresholds default
+
+
+def test_every_setting_is_documented_in_its_class_docstring():
+    from helpers.settings import Settings, Thresholds
+    from helpers.settings_doc import undocumented
+    from helpers.themes import settings_sections
+
+    for cls in (Settings, Thresholds, *settings_sections().values()):
+        assert undocumented(cls) == [], cls.__name__
+
+
+def test_attribute_docs_reads_numpy_attributes_with_continuation_lines():
+    from dataclasses import dataclass
+
+    from helpers.settings_doc import attribute_docs, settings_table
+
+    @dataclass(frozen=True)
+    class Example:
+        """Example settings.
+
+        Attributes
+        ----------
+        window_days : int
+            Days in the window,
+            counted back from the run date.
+        label : str or None
+            Shown as ``label`` | plain.
+
+        Notes
+        -----
+        Not an attribute.
+        """
+
+        window_days: int = 7
+        label: str | None = None
+
+    docs = attribute_docs(Example)
+    assert docs == {
+        "window_days": ("int", "Days in the window, counted back from the run date."),
+        "label": ("str or None", "Shown as ``label`` | plain."),
+    }
+    assert settings_table(Example)[2:4] == [
+        "| `window_days` | int | `7` | Days in the window, counted back from the run date. |",
+        "| `label` | str or None | *(none)* | Shown as `label` \\| plain. |",
+    ]
+
+
+def test_the_example_playbook_yaml_in_the_configuration_doc_loads(tmp_path):
+    from helpers.settings import load_settings
+
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
+    (tmp_path / "playbook.yaml").write_text(example, encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert settings.shop_name == "山野生活旗舰店"
+    assert settings.thresholds.anomaly_z == 3.5
