@@ -40,6 +40,16 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "ctr": ("点击率 (访客/曝光)", "Click-through (UV / impressions)", "ratio"),
     "cart_users": ("加购人数", "Add-to-cart users", "count"),
     "fav_users": ("收藏人数", "Favourite users", "count"),
+    "customers": ("客户数", "Customers", "count"),
+    "repeat_rate": ("复购率", "Repeat-purchase rate", "ratio"),
+    "dormant_share": ("沉睡客户占比", "Dormant share", "ratio"),
+    "recency_days": ("最近一次购买距今天数 R", "Recency R (days)", "count"),
+    "frequency": ("购买次数 F", "Frequency F (orders)", "count"),
+    "monetary": ("累计实付金额 M", "Monetary M (net spend)", "currency"),
+    "historic_value": ("历史客户价值", "Historic customer value", "currency"),
+    "predicted_value": ("预测客户价值", "Predicted customer value", "currency"),
+    "p_alive": ("存活概率", "Probability alive", "ratio"),
+    "days_to_second": ("首购到复购天数", "Days to second purchase", "count"),
 }
 
 CHANNELS: dict[str, str] = {

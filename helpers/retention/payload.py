@@ -1,0 +1,166 @@
+"""What the retention notebook publishes: headline KPIs, alerts and the headline numbers
+(with the fitted model parameters and their time unit) for ``summary.json``."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from helpers import i18n
+from helpers.retention.clv import UNIT_DAYS
+from helpers.retention.snapshot import Retention
+
+
+def _finite(x: float) -> bool:
+    return x is not None and not (isinstance(x, float) and math.isnan(x))
+
+
+def _change(now: float, before: float) -> float | None:
+    """Relative change ``now / before - 1``, None when either side is unknown or zero."""
+    if not (_finite(now) and _finite(before)) or before == 0:
+        return None
+    return now / before - 1
+
+
+def predicted_total(r: Retention, horizon: int) -> float | None:
+    """Sum of the customers' predicted value over ``horizon`` days (None without a fit)."""
+    col = f"value_{horizon}d"
+    if not r.value.fitted or col not in r.value.customers:
+        return None
+    return float(r.value.customers[col].sum())
+
+
+def kpi_payload(r: Retention, *, lang: str = "zh", currency: str = "CNY") -> dict[str, Any]:
+    """Headline KPIs: customers, repeat rate, dormant share, predicted value (first horizon).
+
+    ``vs_last_year`` compares with the same window (or date) a year earlier.
+    """
+    h = r.settings.horizons_days[0] if r.settings.horizons_days else None
+    rows: list[tuple[str, Any, str, str, float | None]] = [
+        ("customers", len(r.rfm), "", "higher", None),
+        (
+            "repeat_rate",
+            r.repeat.rate,
+            "%",
+            "higher",
+            _change(r.repeat.rate, r.repeat_last_year.rate),
+        ),
+        (
+            "dormant_share",
+            r.dormant_share,
+            "%",
+            "lower",
+            _change(r.dormant_share, r.dormant_share_last_year),
+        ),
+    ]
+    if h is not None and predicted_total(r, h) is not None:
+        rows.append((f"predicted_value_{h}d", predicted_total(r, h), currency, "higher", None))
+    out = {}
+    for order, (metric, value, unit, better, vs_year) in enumerate(rows):
+        label = i18n.metric_label(metric, lang)
+        if metric.startswith("predicted_value_"):
+            label = i18n.metric_label("predicted_value", lang) + (
+                f"（{h} 天）" if lang == "zh" else f" ({h} days)"
+            )
+        out[metric] = {
+            "order": order,
+            "better": better,
+            "label": label,
+            "value": value,
+            "unit": unit,
+            "vs_last_year": vs_year,
+        }
+    return out
+
+
+def model_payload(r: Retention) -> dict[str, Any]:
+    """The value model for ``summary.json``: status, fitted parameters with their time unit,
+    customers fitted, fit seconds and the hold-out totals (never numbers of a failed fit)."""
+    v = r.value
+    out: dict[str, Any] = {"status": v.status, "seconds": round(v.seconds, 3)}
+    if not v.fitted:
+        out["reason"] = v.reason[1] if v.reason else None
+        return out
+    out["time_unit"] = v.purchases.unit
+    out["unit_days"] = UNIT_DAYS
+    out["bgnbd"] = {**v.purchases.params(), "customers": v.purchases.customers}
+    out["gamma_gamma"] = {**v.spend.params(), "customers": v.spend.customers}
+    if v.holdout is not None:
+        h = v.holdout
+        out["holdout"] = {
+            "days": r.settings.holdout_days,
+            "predicted_purchases": float((h["predicted"] * h["customers"]).sum()),
+            "actual_purchases": float((h["actual"] * h["customers"]).sum()),
+        }
+    return out
+
+
+def movement_payload(r: Retention) -> dict[str, Any]:
+    """Segment movement counts per window: moved, stayed, new, and in the simple view the
+    customers who fell dormant and those who came back."""
+    out = {}
+    for name, m in r.moves.items():
+        s = r.simple_moves[name].pairs
+        fell = s.loc[(s["from"] != "沉睡") & (s["from"] != "新客") & (s["to"] == "沉睡")]
+        back = s.loc[(s["from"] == "沉睡") & (s["to"] != "沉睡")]
+        out[name] = {
+            "since": m.since.strftime("%Y-%m-%d"),
+            "moved": m.moved,
+            "stayed": m.stayed,
+            "new": m.new,
+            "fell_dormant": int(fell["customers"].sum()),
+            "reactivated": int(back["customers"].sum()),
+        }
+    return out
+
+
+def headline(r: Retention) -> dict[str, Any]:
+    """The retention headline numbers for ``summary.json`` (``extra``)."""
+    out: dict[str, Any] = {
+        "customers": len(r.rfm),
+        "repeat_rate": r.repeat.rate,
+        "repeat_window_days": r.settings.repeat_window_days,
+        "repeat_rate_last_year": r.repeat_last_year.rate,
+        "dormant_share": r.dormant_share,
+        "dormant_share_last_year": r.dormant_share_last_year,
+        "dormant_days": r.settings.dormant_days,
+        "segment_movement": movement_payload(r),
+        "winback_customers": len(r.winback),
+        "model": model_payload(r),
+    }
+    for h in r.settings.horizons_days:
+        out[f"predicted_value_{h}d"] = predicted_total(r, h)
+    return out
+
+
+def alerts(r: Retention, *, lang: str = "zh") -> pd.DataFrame:
+    """Alerts: the dormant share up, or the repeat rate down, against a year earlier.
+
+    ``dormant_share_up``: dormant share - share a year ago >= ``dormant_share_rise``
+    (high at twice that). ``repeat_rate_down``: repeat rate / same window a year ago - 1 <=
+    -``repeat_rate_fall`` (high at twice that).
+    """
+    s = r.settings
+    records = []
+    rise = r.dormant_share - r.dormant_share_last_year
+    if _finite(rise) and rise >= s.dormant_share_rise:
+        zh = f"沉睡客户占比 {r.dormant_share:.1%}，比一年前（{r.dormant_share_last_year:.1%}）上升 {rise * 100:.1f} 个百分点：先看召回名单。"
+        en = f"Dormant share {r.dormant_share:.1%}, {rise * 100:.1f} points above a year ago ({r.dormant_share_last_year:.1%}): start with the win-back list."
+        sev = "high" if rise >= 2 * s.dormant_share_rise else "medium"
+        records.append(("dormant_share_up", sev, "dormant_share", r.dormant_share, zh, en))
+    change = _change(r.repeat.rate, r.repeat_last_year.rate)
+    if change is not None and change <= -s.repeat_rate_fall:
+        days = s.repeat_window_days
+        zh = f"近 {days} 天复购率 {r.repeat.rate:.1%}，比去年同期（{r.repeat_last_year.rate:.1%}）下降 {-change:.0%}：查新客首单体验和老客触达。"
+        en = f"Repeat rate over {days} days {r.repeat.rate:.1%}, {-change:.0%} below the same window a year ago ({r.repeat_last_year.rate:.1%}): check first-order experience and customer outreach."
+        sev = "high" if change <= -2 * s.repeat_rate_fall else "medium"
+        records.append(("repeat_rate_down", sev, "repeat_rate", r.repeat.rate, zh, en))
+    cols = ["rule", "severity", "metric", "value", "message_zh", "message_en"]
+    out = pd.DataFrame(records, columns=cols)
+    out["subject"] = i18n.channel_label("全店", lang)
+    out["message"] = out["message_zh" if lang == "zh" else "message_en"]
+    return out.loc[
+        :, ["severity", "rule", "subject", "message", "message_zh", "message_en", "metric", "value"]
+    ]
