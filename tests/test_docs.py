@@ -122,3 +122,24 @@ def test_the_example_playbook_yaml_in_the_configuration_doc_loads(tmp_path):
     settings = load_settings(tmp_path)
     assert settings.shop_name == "山野生活旗舰店"
     assert settings.thresholds.anomaly_z == 3.5
+
+
+def test_the_theme_declaration_in_adding_a_notebook_is_a_valid_theme(monkeypatch):
+    import sys
+    import types
+
+    from helpers.sections import Theme
+    from helpers.settings_doc import settings_table, undocumented
+
+    text = (DOCS / "adding_a_notebook.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(\"\"\"The retention theme.*?)```", text, re.S).group(1)
+    module = types.ModuleType("example_theme")
+    monkeypatch.setitem(sys.modules, module.__name__, module)  # dataclasses look it up
+    exec(compile(code, "adding_a_notebook.md", "exec"), module.__dict__)
+    theme = module.THEME
+    assert isinstance(theme, Theme) and theme.notebook.endswith("_" + theme.name)
+    assert undocumented(theme.settings) == []  # every key gets its line in configuration.md
+    assert "| `cohort_months` | int | `12` |" in "\n".join(settings_table(theme.settings))
+    # without the customers table the cohorts section is skipped and says which table
+    assert theme.skipped({"orders", "order_items"}) == {"cohorts": ("customers",)}
+    assert theme.show("repeat", {"orders"}, data=[1]).state == "data"

@@ -18,21 +18,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from locations import ROOT
-from tiny_shop import RUN, canonical_tables
 
 from helpers import view
-from helpers.daily_review import NOTES, THEME, Page, build_review, page
-from helpers.facts import build_facts
-from helpers.settings import Settings
+from helpers.daily_review import NOTES, THEME, Page, page
 
 NOTEBOOK = ROOT / "notebooks" / f"{THEME.notebook}.ipynb"
-
-
-@pytest.fixture(scope="module")
-def review():
-    tables = canonical_tables()
-    facts = build_facts(tables, RUN, Settings())
-    return build_review(facts, Settings(), products=tables["products"])
 
 
 @pytest.fixture

@@ -23,17 +23,6 @@ from helpers.facts import build_facts
 from helpers.settings import Settings
 
 
-@pytest.fixture(scope="module")
-def facts():
-    return build_facts(canonical_tables(), RUN, Settings())
-
-
-@pytest.fixture(scope="module")
-def review(facts):
-    t = canonical_tables()
-    return build_review(facts, Settings(), products=t["products"])
-
-
 def test_refund_reasons_over_the_window(facts):
     # requests up to 03-03: r1 质量问题 (03-02, 50), r2 不想要了 (03-03, 40); r3 is 03-04
     out = _refunds_by(facts.refunds, RUN, 14, "reason").set_index("reason")
