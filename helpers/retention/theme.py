@@ -40,11 +40,15 @@ class RetentionSettings:
     min_repeat_buyers : int
         The value model is fitted only when at least this many customers bought again;
         with fewer the report shows historic value only.
-    recency_cutoffs, frequency_cutoffs, monetary_cutoffs : tuple of float
-        Configured score cut-offs (ascending) replacing the quantile scores of that
-        dimension; empty (default) = quantile scores. Recency in days (score 1 +
-        #cut-offs >= recency), frequency in orders and monetary in the shop currency
-        (score 1 + #cut-offs <= value).
+    recency_cutoffs : tuple of float
+        Configured recency score cut-offs in days, ascending (score = 1 + number of
+        cut-offs >= the recency); empty (default) = quantile scores.
+    frequency_cutoffs : tuple of float
+        Configured frequency score cut-offs in orders, ascending (score = 1 + number of
+        cut-offs <= the frequency); empty (default) = quantile scores.
+    monetary_cutoffs : tuple of float
+        Configured monetary score cut-offs in the shop currency, ascending (score = 1 +
+        number of cut-offs <= the net spend); empty (default) = quantile scores.
     dormant_share_rise : float
         Alert when the share of dormant customers is this many percentage points (as a
         fraction: 0.05 = 5 points) above the share a year earlier.
