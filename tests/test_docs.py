@@ -93,6 +93,8 @@ def test_attribute_docs_reads_numpy_attributes_with_continuation_lines():
             counted back from the run date.
         label : str or None
             Shown as ``label`` | plain.
+        low, high : float
+            Bounds.
 
         Notes
         -----
@@ -101,11 +103,15 @@ def test_attribute_docs_reads_numpy_attributes_with_continuation_lines():
 
         window_days: int = 7
         label: str | None = None
+        low: float = 0.0
+        high: float = 1.0
 
     docs = attribute_docs(Example)
     assert docs == {
         "window_days": ("int", "Days in the window, counted back from the run date."),
         "label": ("str or None", "Shown as ``label`` | plain."),
+        "low": ("float", "Bounds."),
+        "high": ("float", "Bounds."),
     }
     assert settings_table(Example)[2:4] == [
         "| `window_days` | int | `7` | Days in the window, counted back from the run date. |",
