@@ -4,20 +4,68 @@ Nothing in the package reads global state: every function that needs a threshold
 :class:`Settings` (or the single value) as an argument. A data folder may carry a
 ``playbook.yaml``; keys it leaves out keep the defaults below. ``docs/configuration.md``
 lists every key.
+
+Every value is checked on load (type, allowed range, known timezone ...): a bad file gives one
+:class:`SettingsError` naming the key, the value and what is allowed, never a traceback. The
+file is read without YAML alias expansion (:mod:`helpers.safe_yaml`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import math
+import re
+import types
+import typing
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from helpers.safe_yaml import YamlError, load_yaml_file
 from helpers.themes import settings_sections
 
 SETTINGS_FILE = "playbook.yaml"
+
+
+class SettingsError(ValueError):
+    """A settings file or value that cannot be used; the message says which key and why."""
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The range a numeric setting must fall in.
+
+    Attributes
+    ----------
+    low, high : float or None
+        Bounds (None = unbounded on that side).
+    low_open : bool
+        The low bound itself is excluded (``0 < x``).
+    """
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+
+    def text(self) -> str:
+        lo = "" if self.low is None else f"{self.low:g}{' (excluded)' if self.low_open else ''}"
+        if self.high is None:
+            return f"at least {lo}" if not self.low_open else f"more than {self.low:g}"
+        return f"from {lo} to {self.high:g}"
+
+    def contains(self, value: float) -> bool:
+        if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
+            return False
+        return self.high is None or value <= self.high
+
+
+SHARE = Allowed(0, 1, low_open=True)  # a fraction: 0.15 = 15 %
+SHARE_OR_ZERO = Allowed(0, 1)
+POSITIVE = Allowed(0, 1e6, low_open=True)
+DAYS = Allowed(1, 3650)
+COUNT = Allowed(1, 1e9)
 
 
 @dataclass(frozen=True)
@@ -91,6 +139,30 @@ class Thresholds:
     anomaly_history_days: int = 84
     channel_cvr_drop: float = 0.35
     channel_min_visitors: int = 300
+
+
+#: The allowed range of every threshold (checked on load).
+THRESHOLD_RANGES: dict[str, Allowed] = {
+    "cvr_below_industry": SHARE_OR_ZERO,
+    "refund_rate_max": SHARE,
+    "ship_sla_hours": Allowed(0, 24 * 90, low_open=True),
+    "consecutive_decline_days": Allowed(2, 365),
+    "consecutive_decline_min_drop": SHARE_OR_ZERO,
+    "ad_swing_z": POSITIVE,
+    "ad_lookback_days": Allowed(7, 3650),
+    "return_concentration_share": SHARE,
+    "return_concentration_min_cases": COUNT,
+    "return_window_days": DAYS,
+    "item_return_rate_max": SHARE,
+    "item_min_units": COUNT,
+    "cart_high_pay_low_cart_rate": SHARE,
+    "cart_high_pay_low_cvr_ratio": SHARE,
+    "cart_min_visitors": COUNT,
+    "anomaly_z": POSITIVE,
+    "anomaly_history_days": Allowed(14, 3650),
+    "channel_cvr_drop": SHARE,
+    "channel_min_visitors": COUNT,
+}
 
 
 def _default_sections() -> dict[str, Any]:
@@ -169,31 +241,148 @@ class Settings:
             for k, v in (hints or {}).items()
             if k in known and v not in (None, "") and getattr(self, k) == getattr(default, k)
         }
-        return self.replace(**changes) if changes else self
+        return validate(self.replace(**changes), "data source settings") if changes else self
 
 
 #: (dataclass, field) -> the dataclass of a nested mapping in ``playbook.yaml``
 _NESTED: dict[tuple[type, str], type] = {(Settings, "thresholds"): Thresholds}
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+#: Longest shop name accepted (it is shown in every title).
+MAX_NAME_LENGTH = 100
+_CHOICES = {"language": ("zh", "en"), "platform_calendar": ("cn", "none")}
 
 
-def _build(cls: type, values: dict[str, Any], where: str) -> Any:
-    """Instantiate the dataclass ``cls`` from a mapping; nested dataclass fields recursively."""
+def _show(value: Any) -> str:
+    """``repr`` of a bad value, cut to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:56] + "...'"
+
+
+def _bad(where: str, key: str, value: Any, expected: str) -> SettingsError:
+    return SettingsError(f"{where}: {key} = {_show(value)} is not allowed: expected {expected}")
+
+
+def _field_types(annotation: Any) -> tuple[Any, ...]:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return typing.get_args(annotation)
+    return (annotation,)
+
+
+def _coerce(value: Any, annotation: Any, where: str, key: str) -> Any:
+    """``value`` checked against a field's type: numbers finite, whole numbers for ``int``
+    fields (``3.0`` is accepted as 3), text for ``str`` fields; other types pass."""
+    allowed = _field_types(annotation)
+    if value is None and type(None) in allowed:
+        return None
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if float in allowed:
+        if not is_number or not math.isfinite(value):
+            raise _bad(where, key, value, "a number")
+        return float(value)
+    if int in allowed:
+        if not is_number or not math.isfinite(value) or value != int(value):
+            raise _bad(where, key, value, "a whole number")
+        return int(value)
+    if str in allowed and not isinstance(value, str):
+        raise _bad(where, key, value, "text (put it in quotes)")
+    if bool in allowed and not isinstance(value, bool):
+        raise _bad(where, key, value, "true or false")
+    return value
+
+
+def _type_hints(cls: type) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:  # noqa: BLE001 - a theme class with unresolvable hints: no type check
+        return {}
+
+
+def _unknown(where: str, prefix: str, unknown: list[str], known: list[str]) -> SettingsError:
+    """An unknown key, with the closest known ones (the list of all is in the docs)."""
+    key = unknown[0][:60]
+    close = difflib.get_close_matches(key, known, n=3)
+    hint = f" (did you mean {' or '.join(prefix + c for c in close)}?)" if close else ""
+    more = f" and {len(unknown) - 1} more" if len(unknown) > 1 else ""
+    return SettingsError(
+        f"{where}: unknown setting {prefix}{key}{more}{hint}; docs/configuration.md lists every key"
+    )
+
+
+def _build(cls: type, values: dict[str, Any], where: str, prefix: str = "") -> Any:
+    """Instantiate the dataclass ``cls`` from a mapping; nested dataclass fields recursively.
+
+    Every value is checked against its field's type; the error names ``prefix + key``.
+    """
     names = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(values) - set(names))
+    unknown = sorted(str(k) for k in set(values) - set(names))
     if unknown:
-        raise ValueError(
-            f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(names)}"
-        )
+        raise _unknown(where, prefix, unknown, list(names))
+    hints = _type_hints(cls)
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
         nested = _NESTED.get((cls, key))
         if nested is not None:
             if not isinstance(value, dict):
-                raise ValueError(f"{where}: '{key}' must be a mapping")
-            kwargs[key] = _build(nested, value, f"{where} {key}")
+                raise _bad(where, prefix + key, value, "a mapping of settings (key: value lines)")
+            kwargs[key] = _build(nested, value, where, f"{prefix}{key}.")
         else:
-            kwargs[key] = value
-    return cls(**kwargs)
+            kwargs[key] = _coerce(value, hints.get(key, Any), where, prefix + key)
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:  # a theme's own __post_init__ checks
+        raise SettingsError(f"{where}: {prefix.rstrip('.') or 'settings'}: {exc}") from None
+
+
+def _check_thresholds(thresholds: Thresholds, where: str) -> None:
+    for key, allowed in THRESHOLD_RANGES.items():
+        value = getattr(thresholds, key)
+        if not allowed.contains(value):
+            raise _bad(where, f"thresholds.{key}", value, f"a number {allowed.text()}")
+
+
+def _check_text(settings: Settings, where: str) -> None:
+    name = settings.shop_name
+    if not name.strip() or len(name) > MAX_NAME_LENGTH or _CONTROL_RE.search(name):
+        raise _bad(
+            where,
+            "shop_name",
+            name,
+            f"one line of 1 to {MAX_NAME_LENGTH} characters",
+        )
+    if not _CURRENCY_RE.match(settings.currency):
+        raise _bad(
+            where, "currency", settings.currency, "a 3-letter ISO code such as CNY, GBP, BRL"
+        )
+    for key, choices in _CHOICES.items():
+        if getattr(settings, key) not in choices:
+            raise _bad(where, key, getattr(settings, key), " or ".join(repr(c) for c in choices))
+    try:
+        zoneinfo.ZoneInfo(settings.timezone)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise _bad(
+            where, "timezone", settings.timezone, "an IANA zone such as Asia/Shanghai"
+        ) from None
+
+
+def validate(settings: Settings, where: str = "settings") -> Settings:
+    """Check every value of ``settings`` (types, ranges, known timezone); return it unchanged.
+
+    Raises
+    ------
+    SettingsError
+        Naming the first bad key, its value and what is allowed.
+    """
+    hints = _type_hints(Settings)
+    for f in dataclasses.fields(Settings):
+        if f.name not in ("thresholds", "sections"):
+            _coerce(getattr(settings, f.name), hints[f.name], where, f.name)
+    _check_text(settings, where)
+    cvr = settings.industry_cvr
+    if cvr is not None and not SHARE.contains(cvr):
+        raise _bad(where, "industry_cvr", cvr, f"empty or a number {SHARE.text()}")
+    _check_thresholds(settings.thresholds, where)
+    return settings
 
 
 def _split_sections(values: dict[str, Any], where: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -204,13 +393,35 @@ def _split_sections(values: dict[str, Any], where: str) -> tuple[dict[str, Any],
     for name, cls in classes.items():
         raw = values.get(name) or {}
         if not isinstance(raw, dict):
-            raise ValueError(f"{where}: '{name}' must be a mapping of settings")
-        sections[name] = _build(cls, raw, f"{where} {name}")
+            raise _bad(where, name, raw, "a mapping of settings (key: value lines)")
+        sections[name] = _build(cls, raw, where, f"{name}.")
     return core, sections
 
 
+def _read_file(path: str | Path | None) -> tuple[dict[str, Any], str]:
+    """The mapping in the settings file (``{}`` when there is none) and its name."""
+    if path is None:
+        return {}, "defaults"
+    p = Path(path)
+    if p.is_dir():
+        p = p / SETTINGS_FILE
+        if not p.is_file():
+            return {}, "defaults"
+    if not p.is_file():
+        raise FileNotFoundError(f"settings file not found: {p}")
+    try:
+        loaded = load_yaml_file(p)
+    except YamlError as exc:
+        raise SettingsError(str(exc)) from None
+    if loaded is None:
+        return {}, p.name
+    if not isinstance(loaded, dict) or not all(isinstance(k, str) for k in loaded):
+        raise SettingsError(f"{p.name}: expected a mapping of settings (key: value lines)")
+    return loaded, p.name
+
+
 def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
-    """Load settings from a YAML file (missing keys keep their defaults).
+    """Load settings from a YAML file (missing keys keep their defaults) and check them.
 
     Parameters
     ----------
@@ -218,30 +429,18 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
         A folder without the file also gives defaults.
     **overrides : top-level fields to set after loading (e.g. ``language="en"``); None values
         are ignored so command-line options can be passed straight through.
+
+    Raises
+    ------
+    SettingsError
+        Unreadable YAML (syntax, aliases, unknown tags), unknown keys, or a value of the
+        wrong type or out of its range; the message names the key, the value and what is
+        allowed.
     """
-    values: dict[str, Any] = {}
-    where = "defaults"
-    if path is not None:
-        p = Path(path)
-        if p.is_dir():
-            p = p / SETTINGS_FILE
-        if p.is_file():
-            where = str(p.name)
-            loaded = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-            if not isinstance(loaded, dict):
-                raise ValueError(f"{p.name}: expected a mapping of settings at the top level")
-            values.update(loaded)
-        elif path is not None and not Path(path).is_dir():
-            raise FileNotFoundError(f"settings file not found: {p}")
+    values, where = _read_file(path)
     core, sections = _split_sections(values, where)
     settings = _build(Settings, core, where).replace(sections=sections)
     changes = {k: v for k, v in overrides.items() if v is not None}
     if changes:
         settings = settings.replace(**changes)
-    if settings.platform_calendar not in ("cn", "none"):
-        raise ValueError(
-            f"{where}: platform_calendar must be 'cn' or 'none', not {settings.platform_calendar!r}"
-        )
-    if settings.language not in ("zh", "en"):
-        raise ValueError(f"{where}: language must be 'zh' or 'en', not {settings.language!r}")
-    return settings
+    return validate(settings, where)

@@ -1,0 +1,75 @@
+"""Reading small YAML files written by users (``playbook.yaml``, mappings) safely.
+
+``yaml.safe_load`` still expands aliases: a few hundred bytes of nested ``&a [*b, *b, ...]``
+anchors grow into gigabytes ("billion laughs"). The loader here refuses aliases outright
+(settings and mappings never need them), refuses files above :data:`MAX_BYTES`, and turns
+every YAML problem (syntax, unknown tag, bad encoding, absurd nesting) into one
+:class:`YamlError` naming the file and line, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+#: Settings and mapping files are a few kilobytes; anything bigger is a mistake.
+MAX_BYTES = 256 * 1024
+
+
+class YamlError(ValueError):
+    """A YAML file that cannot be read: the message names the file, line and reason."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (``*name``) instead of expanding them."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            line = event.start_mark.line + 1
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed (line {line})"
+            )
+        return super().compose_node(parent, index)
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    where = f"line {mark.line + 1}: " if mark is not None else ""
+    return " ".join(f"{where}{problem}".split())
+
+
+def load_yaml_text(text: str, where: str) -> Any:
+    """Parse ``text`` (the content of ``where``) without alias expansion.
+
+    Raises
+    ------
+    YamlError
+        Too big, bad syntax, an alias, an unknown tag (``!!python/object``) or nesting too
+        deep to parse.
+    """
+    if len(text.encode("utf-8", "replace")) > MAX_BYTES:
+        raise YamlError(f"{where}: file larger than {MAX_BYTES // 1024} KB; is it the right file?")
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise YamlError(f"{where}: not valid YAML: {_problem(exc)}") from None
+    except RecursionError:
+        raise YamlError(f"{where}: not valid YAML: nested too deeply") from None
+
+
+def load_yaml_file(path: str | Path) -> Any:
+    """Read and parse a YAML file (UTF-8) with :func:`load_yaml_text`."""
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_BYTES:
+            raise YamlError(
+                f"{p.name}: file larger than {MAX_BYTES // 1024} KB; is it the right file?"
+            )
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlError(f"{p.name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    return load_yaml_text(text, p.name)
