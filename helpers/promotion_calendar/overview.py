@@ -1,0 +1,207 @@
+"""Everything one run of the promotion calendar shows, computed once from the run context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers import festivals
+from helpers.promotion_calendar import economics as econ
+from helpers.promotion_calendar import live, mechanics, upcoming
+from helpers.promotion_calendar.alerts import promotion_alerts
+from helpers.promotion_calendar.evaluation import Evaluation, evaluate_events, ordinary_days
+from helpers.promotion_calendar.theme import THEME, PromotionCalendarSettings
+
+#: day categories of the calendar charts, strongest first
+DAY_CATEGORIES = ("burst", "warmup", "afterglow", "logistics", "holiday", "workday", "ordinary")
+
+
+def calendar_days(events: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """One row per day of ``[start, end]``: ``date, category`` (the strongest of
+    :data:`DAY_CATEGORIES`), ``label`` (event name on its first day of that category, else
+    empty)."""
+    days = pd.date_range(start, end, freq="D")
+    rank = np.full(len(days), len(DAY_CATEGORIES) - 1)
+    label = np.full(len(days), "", dtype=object)
+    promo = festivals.promo_days(events[events["source"].isin(("shop", "platform"))])
+    promo = promo[(promo["date"] >= days[0]) & (promo["date"] <= days[-1])]
+    spans = [(r.date, r.date, r.phase, r.name) for r in promo.itertuples()]
+    for e in events[~events["source"].isin(("shop", "platform"))].itertuples():
+        spans.append((e.start_date, e.end_date, e.source, e.name))
+    for a, b, c, name in spans:
+        sel = np.flatnonzero((days >= a) & (days <= b))
+        if not len(sel):
+            continue
+        r = DAY_CATEGORIES.index(c)
+        rank[sel] = np.minimum(rank[sel], r)
+        if label[sel[0]] == "" and (sel[0] == 0 or days[sel[0] - 1] < a):
+            label[sel[0]] = name
+    cat = np.array(DAY_CATEGORIES, dtype=object)[rank]
+    return pd.DataFrame({"date": days, "category": cat, "label": label})
+
+
+@dataclass(frozen=True)
+class PromotionCalendar:
+    """The results of one run (see the notebook for what each shows)."""
+
+    run_date: pd.Timestamp
+    country: str | None
+    events: pd.DataFrame
+    next_days: pd.DataFrame
+    past_days: pd.DataFrame
+    upcoming: pd.DataFrame
+    next_event: pd.Series | None
+    readiness: pd.DataFrame | None
+    checklist: pd.DataFrame | None
+    gmv: Evaluation
+    units: Evaluation
+    economics: pd.DataFrame
+    last_event: pd.Series | None
+    live: dict[str, Any] | None
+    mechanics: pd.DataFrame
+    elasticity: mechanics.Elasticity | None
+    what_if: pd.DataFrame
+    alerts: list[dict]
+    skipped: dict[str, tuple[str, ...]]
+
+
+def _settings(ctx) -> PromotionCalendarSettings:
+    try:
+        return ctx.settings.section("promotion_calendar")
+    except KeyError:  # pragma: no cover - the theme is discovered, its section exists
+        return PromotionCalendarSettings()
+
+
+def run_calendar(ctx) -> pd.DataFrame:
+    """The calendar of the run: events from 60 days before the data to the horizon."""
+    s = _settings(ctx)
+    first = ctx.facts.daily["date"].min()
+    end = ctx.run_date + pd.Timedelta(days=s.horizon_days + 60)
+    country = s.country or festivals.country_for(
+        ctx.settings.timezone, ctx.settings.platform_calendar
+    )
+    return festivals.calendar(
+        first - pd.Timedelta(days=60),
+        end,
+        promotions=ctx.dataset.tables.get("promotions"),
+        platform_calendar=ctx.settings.platform_calendar,
+        country=country,
+        windows=s.festival_windows,
+        pause=(-s.pause_before_days, s.pause_after_days),
+    ), country
+
+
+def calendar_for(ctx, *, lang: str | None = None) -> PromotionCalendar:
+    """Compute every section for the run context ``ctx`` (:func:`helpers.context.load_context`)."""
+    s = _settings(ctx)
+    lang = lang or ctx.lang
+    day = ctx.run_date
+    facts, tables = ctx.facts, ctx.dataset.tables
+    events, country = run_calendar(ctx)
+    ordinary = ordinary_days(pd.DatetimeIndex(facts.daily["date"]), events, s)
+    gmv = evaluate_events(facts.daily, events, day, s, metric="gmv")
+    units = evaluate_events(facts.daily, events, day, s, metric="units")
+    orders = econ.paid_orders(tables["orders"], day)
+    margins = econ.daily_margin(facts.daily_item, tables.get("products"))
+    refunded = (
+        pd.Index(facts.refunds["order_id"].dropna().unique()) if facts.has("after_sales") else None
+    )
+    economics = econ.event_economics(
+        gmv,
+        events,
+        daily=facts.daily,
+        margins=margins,
+        orders=orders,
+        refunded=refunded,
+        ordinary=ordinary,
+        run_date=day,
+        settings=s,
+    )
+    last = _last_event(gmv, economics if not margins.empty else None)
+    up = upcoming.upcoming_events(events, day, s.horizon_days)
+    nxt = upcoming.next_promotion(up)
+    ready = check = None
+    if nxt is not None:
+        rates = upcoming.key_sku_rates(facts.daily_item, ordinary, day, s.key_skus, s.baseline_days)
+        ready = upcoming.readiness(nxt, rates, tables.get("inventory"), units, day, s)
+        check = upcoming.checklist(nxt, day, lang=lang)
+    mech = mechanics.compare_mechanics(gmv, economics)
+    price, cost = mechanics.unit_economics(margins, ordinary)
+    el = mechanics.fit_elasticity(units, price, cost) if price == price else None
+    whatif = mechanics.what_if(el) if el is not None else pd.DataFrame()
+    return PromotionCalendar(
+        run_date=day,
+        country=country,
+        events=events,
+        next_days=calendar_days(
+            events, day + pd.Timedelta(days=1), day + pd.Timedelta(days=s.horizon_days)
+        ),
+        past_days=_past_days(events, facts.daily, day),
+        upcoming=up,
+        next_event=nxt,
+        readiness=ready if tables.get("inventory") is not None else None,
+        checklist=check,
+        gmv=gmv,
+        units=units,
+        economics=economics if not margins.empty else economics.iloc[0:0],
+        last_event=last,
+        live=_live(events, orders, facts.daily, day),
+        mechanics=mech,
+        elasticity=el,
+        what_if=whatif,
+        alerts=promotion_alerts(ready, nxt, last, lang=lang),
+        skipped=THEME.skipped(ctx.available),
+    )
+
+
+def _last_event(gmv: Evaluation, economics: pd.DataFrame | None) -> pd.Series | None:
+    """The most recent evaluated promotion (by burst start): ``promo_id, name, first``
+    (burst start), ``burst_uplift``, ``incremental_gmv`` and, with unit costs, its
+    economics row (``incremental_gross_profit``, ``roi`` ...; NaN without)."""
+    burst = gmv.phases[gmv.phases["phase"] == "burst"]
+    if burst.empty:
+        return None
+    b = burst.sort_values("first").iloc[-1]
+    total = gmv.row(b["promo_id"], "total")
+    out = pd.Series(
+        {
+            "promo_id": b["promo_id"],
+            "name": b["name"],
+            "first": b["first"],
+            "burst_uplift": b["uplift"],
+            "incremental_gmv": total["incremental"],
+            "incremental_gross_profit": np.nan,
+            "roi": np.nan,
+        }
+    )
+    if economics is not None and (economics["promo_id"] == b["promo_id"]).any():
+        row = economics[economics["promo_id"] == b["promo_id"]].iloc[0]
+        out = pd.concat(
+            [
+                out.drop(["incremental_gross_profit", "roi"]),
+                row.drop(["promo_id", "name", "incremental_gmv"]),
+            ]
+        )
+    return out
+
+
+def _past_days(events: pd.DataFrame, daily: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    start = max(day - pd.Timedelta(days=364), daily["date"].min())
+    grid = calendar_days(events, start, day)
+    return grid.merge(daily[["date", "gmv"]], on="date", how="left")
+
+
+def _live(events, orders, daily, day) -> dict[str, Any] | None:
+    pair = live.pair_for(events, day, daily["date"].min())
+    if pair is None:
+        return None
+    this, last = pair
+    return {
+        "this": this,
+        "last": last,
+        "hours": live.burst_hours(orders, this, last),
+        "days": live.phase_days(daily, this, last),
+    }
