@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from helpers.sections import Section, Theme
 
@@ -69,11 +69,9 @@ class PromotionCalendarSettings:
     country: str = ""
     pause_before_days: int = 4
     pause_after_days: int = 5
-    festival_windows: dict = None  # type: ignore[assignment]
+    festival_windows: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.festival_windows is None:
-            object.__setattr__(self, "festival_windows", {})
         if not 0.5 <= self.interval < 1:
             raise ValueError("promotion_calendar interval must be in [0.5, 1)")
 
