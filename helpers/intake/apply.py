@@ -5,7 +5,7 @@ column specs, ``group_by``, ``reject``), with the rows no table reads accounted 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from helpers.intake.aggregate import _aggregate_block, _join_lookup
 from helpers.intake.columns import _as_text, _MappedBuilder
 from helpers.intake.dataset import IntakeError, _canon_quarantine
 from helpers.intake.expressions import _eval_condition
-from helpers.intake.mapping import Block, Mapping
+from helpers.intake.mapping import Block, Join, Mapping
 from helpers.intake.parsing import _is_dt, _isin, _prepare_text_frame, _show
 from helpers.intake.readers import _read_raw
 from helpers.intake.validate import MASK, _Part, _validate
@@ -63,6 +63,29 @@ def _read_mapped(path: Path, mapping: Mapping) -> _Input:
     return _Input(path, df, rows, np.zeros(len(df), dtype=bool))
 
 
+_JoinUse = list[tuple[str, pd.Series, tuple[str, ...]]]
+
+
+@dataclass
+class _Run:
+    """One mapping applied to its files: the inputs by role, the lookups built from them,
+    the headers each role's files had read, how lookups were joined, the parts built."""
+
+    mapping: Mapping
+    inputs: dict[str, list[_Input]]
+    lookups: dict[str, pd.DataFrame] = field(default_factory=dict)
+    used: dict[str, set[str]] = field(default_factory=dict)
+    join_use: dict[str, _JoinUse] = field(default_factory=dict)
+    parts: list[_Part] = field(default_factory=list)
+
+    def lookup(self, role: str) -> pd.DataFrame:
+        """Every file of ``role`` stacked (an empty frame when the role has no file)."""
+        if role not in self.lookups:
+            frames = [i.df for i in self.inputs.get(role, [])]
+            self.lookups[role] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return self.lookups[role]
+
+
 def _apply_mapping(
     mapping: Mapping, assigned: dict[str, list[Path]], settings: Settings
 ) -> tuple[list[_Part], list[dict[str, Any]]]:
@@ -80,100 +103,103 @@ def _apply_mapping(
                 )
             continue
         inputs[role] = [_read_mapped(p, mapping) for p in paths]
-    lookups: dict[str, pd.DataFrame] = {}
-
-    def lookup(role: str) -> pd.DataFrame:
-        if role not in lookups:
-            frames = [i.df for i in inputs.get(role, [])]
-            lookups[role] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        return lookups[role]
-
-    parts: list[_Part] = []
-    used: dict[str, set[str]] = {r: set() for r in inputs}
-    join_use: dict[str, list[tuple[str, pd.Series, tuple[str, ...]]]] = {}
-    primary_roles = {b.role for b in mapping.blocks}
+    run = _Run(mapping, inputs, used={r: set() for r in inputs})
     for block in mapping.blocks:
         for inp in inputs.get(block.role, []):
             frame = inp.df
-            where = f"{inp.path.name} (mapping {mapping.name}, table {block.table})"
             for j in block.joins:
-                right = lookup(j.role)
-                if not len(right.columns):  # optional role without a file: empty columns
-                    right = pd.DataFrame(columns=sorted({*j.right, *j.aggregate}))
-                absent = [h for h in j.left if h not in frame.columns]
-                if absent:
-                    raise IntakeError(f"{where}: join key header(s) {', '.join(absent)} missing")
-                r = _join_lookup(right, j, where)
-                rkeys = [f"{j.role}.{k}" for k in j.right]
-                join_use.setdefault(j.role, []).append(
-                    (block.table, frame[list(j.left)].apply(tuple, axis=1), j.right)
-                    if len(j.left) > 1
-                    else (block.table, frame[j.left[0]], j.right)
-                )
-                left = frame.copy()
-                for lk, rk in zip(j.left, rkeys, strict=True):
-                    left[f"__k_{rk}"] = left[lk].astype("object")
-                    r[f"__k_{rk}"] = r[rk].astype("object")
-                kcols = [f"__k_{rk}" for rk in rkeys]
-                frame = left.merge(r, on=kcols, how="left", sort=False).drop(columns=kcols)
-                assert len(frame) == len(inp.df)
-                used[j.role] |= set(j.right) | set(j.aggregate)
-                used[j.role] |= {
-                    c.split(".", 1)[1]
-                    for spec in block.columns.values()
-                    for c in spec.headers()
-                    if c.startswith(j.role + ".")
-                }
+                frame = _join(run, block, j, frame, inp)
             part, taken = _build_block(mapping, block, frame, inp, settings)
             inp.covered |= taken
-            parts.append(part)
-            names = {h for spec in block.columns.values() for h in spec.headers()}
-            if block.where is not None:
-                names |= set(block.where.names())
-            for r in block.reject:
-                names |= set(r.where.names())
-            for j in block.joins:
-                names |= set(j.left)
-            used[block.role] |= names
-    personal = set(mapping.personal)
+            run.parts.append(part)
+            run.used[block.role] |= _headers_read(block)
     for role, ins in inputs.items():
-        rd = mapping.files[role]
         for inp in ins:
-            dropped = [c for c in inp.df.columns if c not in used[role] or c in personal]
-            mine = [p for p in parts if p.file == inp.path.name and p.mapping == mapping.name]
-            for p in mine:
-                p.dropped = dropped
-            if role not in primary_roles:
-                extra.append(_lookup_note(mapping, role, inp, join_use.get(role, []), dropped))
-                continue
-            untaken = ~inp.covered
-            n_un = int(untaken.sum())
-            if not n_un:
-                continue
-            if rd.unused_rows:
-                extra.append(
-                    _source_note(
-                        inp.path, mapping.name, f"{n_un} row(s) not mapped: {rd.unused_rows}"
-                    )
-                )
-                continue
-            target = mine[0]
-            q = _canon_quarantine(
-                pd.DataFrame(
-                    {
-                        "table": target.table,
-                        "file": inp.path.name,
-                        "row": inp.rows.to_numpy()[untaken],
-                        "column": "",
-                        "value": "",
-                        "reason": f"not read by any table of mapping {mapping.name!r} "
-                        "(no 'where' selects this row)",
-                    }
-                )
-            )
-            target.quarantine = pd.concat([target.quarantine, q], ignore_index=True)
-            target.rows_read += n_un
-    return parts, extra
+            extra.extend(_account_input(run, role, inp))
+    return run.parts, extra
+
+
+def _join(run: _Run, block: Block, j: Join, frame: pd.DataFrame, inp: _Input) -> pd.DataFrame:
+    """Left-join the lookup of role ``j.role`` onto ``frame`` (row count unchanged)."""
+    where = f"{inp.path.name} (mapping {run.mapping.name}, table {block.table})"
+    right = run.lookup(j.role)
+    if not len(right.columns):  # optional role without a file: empty columns
+        right = pd.DataFrame(columns=sorted({*j.right, *j.aggregate}))
+    absent = [h for h in j.left if h not in frame.columns]
+    if absent:
+        raise IntakeError(f"{where}: join key header(s) {', '.join(absent)} missing")
+    r = _join_lookup(right, j, where)
+    rkeys = [f"{j.role}.{k}" for k in j.right]
+    run.join_use.setdefault(j.role, []).append(
+        (block.table, frame[list(j.left)].apply(tuple, axis=1), j.right)
+        if len(j.left) > 1
+        else (block.table, frame[j.left[0]], j.right)
+    )
+    left = frame.copy()
+    for lk, rk in zip(j.left, rkeys, strict=True):
+        left[f"__k_{rk}"] = left[lk].astype("object")
+        r[f"__k_{rk}"] = r[rk].astype("object")
+    kcols = [f"__k_{rk}" for rk in rkeys]
+    frame = left.merge(r, on=kcols, how="left", sort=False).drop(columns=kcols)
+    assert len(frame) == len(inp.df)
+    run.used[j.role] |= set(j.right) | set(j.aggregate)
+    run.used[j.role] |= {
+        c.split(".", 1)[1]
+        for spec in block.columns.values()
+        for c in spec.headers()
+        if c.startswith(j.role + ".")
+    }
+    return frame
+
+
+def _headers_read(block: Block) -> set[str]:
+    """Headers of its own role's files that ``block`` reads (columns, where, reject, joins)."""
+    names = {h for spec in block.columns.values() for h in spec.headers()}
+    if block.where is not None:
+        names |= set(block.where.names())
+    for r in block.reject:
+        names |= set(r.where.names())
+    for j in block.joins:
+        names |= set(j.left)
+    return names
+
+
+def _account_input(run: _Run, role: str, inp: _Input) -> list[dict[str, Any]]:
+    """Record the columns no table read (or personal) on the input's parts; a lookup file
+    gets a sources note; rows no block selected are noted (declared unused) or
+    quarantined under the file's first part."""
+    mapping = run.mapping
+    personal = set(mapping.personal)
+    dropped = [c for c in inp.df.columns if c not in run.used[role] or c in personal]
+    mine = [p for p in run.parts if p.file == inp.path.name and p.mapping == mapping.name]
+    for p in mine:
+        p.dropped = dropped
+    if role not in {b.role for b in mapping.blocks}:
+        return [_lookup_note(mapping, role, inp, run.join_use.get(role, []), dropped)]
+    untaken = ~inp.covered
+    n_un = int(untaken.sum())
+    if not n_un:
+        return []
+    unused = mapping.files[role].unused_rows
+    if unused:
+        return [_source_note(inp.path, mapping.name, f"{n_un} row(s) not mapped: {unused}")]
+    target = mine[0]
+    q = _canon_quarantine(
+        pd.DataFrame(
+            {
+                "table": target.table,
+                "file": inp.path.name,
+                "row": inp.rows.to_numpy()[untaken],
+                "column": "",
+                "value": "",
+                "reason": f"not read by any table of mapping {mapping.name!r} "
+                "(no 'where' selects this row)",
+            }
+        )
+    )
+    target.quarantine = pd.concat([target.quarantine, q], ignore_index=True)
+    target.rows_read += n_un
+    return []
 
 
 def _source_note(path: Path, mapping: str, note: str, dropped: str = "") -> dict[str, Any]:
@@ -212,49 +238,77 @@ def _lookup_note(
     return _source_note(inp.path, mapping.name, note, ", ".join(dropped))
 
 
-def _build_block(
-    mapping: Mapping, block: Block, frame: pd.DataFrame, inp: _Input, settings: Settings
-) -> tuple[_Part, np.ndarray]:
-    """One (table, file) part of a mapped export; also the input rows the block read."""
-    table = TABLES[block.table]
-    file = inp.path.name
-    rows = inp.rows
-    note_bits: list[str] = []
-    if block.where is not None:
-        resolver = _MappedBuilder(frame, mapping, settings, file)
-        taken = _eval_condition(
-            block.where, lambda n: resolver.value(n, {}, block.table, "where"), frame.index
-        ).to_numpy(dtype=bool)
-        frame = frame.loc[taken].reset_index(drop=True)
-        rows = rows.loc[taken].reset_index(drop=True)
-        note_bits.append(f"rows where {block.where.describe()}")
-    else:
-        taken = np.ones(len(frame), dtype=bool)
+@dataclass
+class _Built:
+    """A block's contract columns as built, with the values already found bad
+    (``pre_bad``), the rows whose missing value is not an error (``skip_missing``), the
+    columns from personal headers (``masked``) and each column's date format."""
+
+    columns: dict[str, pd.Series]
+    pre_bad: dict[str, tuple[pd.Series, pd.Series, pd.Series]]
+    skip_missing: dict[str, pd.Series]
+    masked: set[str]
+    formats: dict[str, str | None]
+
+    def keep(self, keep: np.ndarray) -> None:
+        """Keep only the rows where ``keep`` is True (in place)."""
+
+        def cut(v: pd.Series) -> pd.Series:
+            return v.reset_index(drop=True)[keep].reset_index(drop=True)
+
+        self.columns = {c: cut(v) for c, v in self.columns.items()}
+        self.pre_bad = {c: (cut(t[0]), cut(t[1]), cut(t[2])) for c, t in self.pre_bad.items()}
+        self.skip_missing = {c: cut(v) for c, v in self.skip_missing.items()}
+
+
+def _select_rows(
+    mapping: Mapping,
+    block: Block,
+    frame: pd.DataFrame,
+    rows: pd.Series,
+    settings: Settings,
+    file: str,
+) -> tuple[pd.DataFrame, pd.Series, np.ndarray]:
+    """The rows the block's ``where`` selects (all without one), and the selection mask."""
+    if block.where is None:
+        return frame, rows, np.ones(len(frame), dtype=bool)
+    resolver = _MappedBuilder(frame, mapping, settings, file)
+    taken = _eval_condition(
+        block.where, lambda n: resolver.value(n, {}, block.table, "where"), frame.index
+    ).to_numpy(dtype=bool)
+    frame = frame.loc[taken].reset_index(drop=True)
+    return frame, rows.loc[taken].reset_index(drop=True), taken
+
+
+def _build_columns(
+    mapping: Mapping, block: Block, frame: pd.DataFrame, settings: Settings, file: str
+) -> _Built:
+    """Every contract column of the block from its column specs."""
     builder = _MappedBuilder(frame, mapping, settings, file)
     personal = set(mapping.personal)
-    built: dict[str, pd.Series] = {}
-    pre_bad: dict[str, tuple[pd.Series, pd.Series, pd.Series]] = {}
-    skip_missing: dict[str, pd.Series] = {}
-    masked: set[str] = set()
-    formats: dict[str, str | None] = {}
+    out = _Built({}, {}, {}, set(), {})
     for cname, spec in block.columns.items():
-        built[cname] = builder.spec_values(block.table, cname, spec, built, pre_bad, skip_missing)
+        out.columns[cname] = builder.spec_values(
+            block.table, cname, spec, out.columns, out.pre_bad, out.skip_missing
+        )
         direct = set(spec.source) | (
             set(spec.fallback.source) if spec.fallback is not None else set()
         )
         if direct & personal:
-            masked.add(cname)
-        formats[cname] = spec.format or mapping.date_format
-    if block.group_by:
-        n_in = len(frame)
-        built, pre_bad, skip_missing, rows = _aggregate_block(
-            block, table, built, pre_bad, rows, formats, settings
-        )
-        formats = {c: (None if _is_dt(v) else formats.get(c)) for c, v in built.items()}
-        note_bits.append(f"{n_in} input row(s) grouped by {', '.join(block.group_by)}")
-        resolve = _block_resolver(built, None, file, block)
-    else:
-        resolve = _block_resolver(built, frame, file, block)
+            out.masked.add(cname)
+        out.formats[cname] = spec.format or mapping.date_format
+    return out
+
+
+def _reject(
+    block: Block,
+    resolve: Callable[[str], pd.Series],
+    rows: pd.Series,
+    hidden: set[str],
+    file: str,
+) -> tuple[np.ndarray, list[pd.DataFrame]]:
+    """Apply the block's ``reject`` rules in order: the rows rejected and their quarantine
+    records (values of personal or masked columns ``hidden``)."""
     n = len(rows)
     rejected = np.zeros(n, dtype=bool)
     rq: list[pd.DataFrame] = []
@@ -266,8 +320,8 @@ def _build_block(
         names = rule.where.names()
         shown_cols = []
         for name in names:
-            vals = resolve(name)
-            if name in personal or name in masked:
+            vals = resolve(name)  # also checks that the rule names a known column
+            if name in hidden:
                 shown_cols.append([MASK] * int(m.sum()))
             else:
                 shown_cols.append([_show(v) for v in _as_text(vals)[m]])
@@ -285,38 +339,56 @@ def _build_block(
             )
         )
         rejected |= m
-    if rejected.any():
-        keep = ~rejected
-        built = {c: v.reset_index(drop=True)[keep].reset_index(drop=True) for c, v in built.items()}
-        pre_bad = {
-            c: tuple(x.reset_index(drop=True)[keep].reset_index(drop=True) for x in t)
-            for c, t in pre_bad.items()
+    return rejected, rq
+
+
+def _build_block(
+    mapping: Mapping, block: Block, frame: pd.DataFrame, inp: _Input, settings: Settings
+) -> tuple[_Part, np.ndarray]:
+    """One (table, file) part of a mapped export; also the input rows the block read.
+
+    Steps: select the rows (``where``), build the columns, aggregate (``group_by``),
+    reject rows (``reject``), validate the rest against the contract."""
+    table = TABLES[block.table]
+    file = inp.path.name
+    frame, rows, taken = _select_rows(mapping, block, frame, inp.rows, settings, file)
+    note_bits = [f"rows where {block.where.describe()}"] if block.where is not None else []
+    built = _build_columns(mapping, block, frame, settings, file)
+    if block.group_by:
+        n_in = len(frame)
+        built.columns, built.pre_bad, built.skip_missing, rows = _aggregate_block(
+            block, table, built.columns, built.pre_bad, rows, built.formats, settings
+        )
+        built.formats = {
+            c: (None if _is_dt(v) else built.formats.get(c)) for c, v in built.columns.items()
         }
-        skip_missing = {
-            c: v.reset_index(drop=True)[keep].reset_index(drop=True)
-            for c, v in skip_missing.items()
-        }
-        kept_rows = rows.reset_index(drop=True)[keep].reset_index(drop=True)
+        note_bits.append(f"{n_in} input row(s) grouped by {', '.join(block.group_by)}")
+        resolve = _block_resolver(built.columns, None, file, block)
     else:
-        kept_rows = rows
+        resolve = _block_resolver(built.columns, frame, file, block)
+    n = len(rows)
+    hidden = set(mapping.personal) | built.masked
+    rejected, rq = _reject(block, resolve, rows, hidden, file)
+    if rejected.any():
+        built.keep(~rejected)
+        rows = rows.reset_index(drop=True)[~rejected].reset_index(drop=True)
     accepted, q = _validate(
         table,
-        built,
-        kept_rows,
+        built.columns,
+        rows,
         file=file,
         settings=settings,
-        formats=formats,
-        masked=masked,
-        pre_bad=pre_bad,
-        skip_missing=skip_missing,
+        formats=built.formats,
+        masked=built.masked,
+        pre_bad=built.pre_bad,
+        skip_missing=built.skip_missing,
     )
     if rq:
         q = _canon_quarantine(pd.concat([q, *(_canon_quarantine(x) for x in rq)]))
     note = "; ".join(note_bits)
     if block.name != block.table:
         note = f"{block.name}: {note}" if note else block.name
-    part = _Part(block.table, file, mapping.name, n, accepted, q, [], note)
-    return part, taken
+    return _Part(block.table, file, mapping.name, n, accepted, q, [], note), taken
 
 
 def _block_resolver(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from helpers.contract import TABLES
-from helpers.intake.apply import _apply_mapping, _canonical_part
+from helpers.intake.apply import _apply_mapping, _canonical_part, _source_note
 from helpers.intake.cache import _read_cache, _write_cache, default_cache_dir, fingerprint_inputs
 from helpers.intake.dataset import (
     SOURCES_COLUMNS,
@@ -64,21 +65,68 @@ def load_dataset(
     files = _list_files(root)
     mappings = [load_mapping(mapping)] if mapping is not None else builtin_mappings()
     fp = fingerprint_inputs(files, [m.text for m in mappings], settings)
-    cache_root: Path | None = None
-    if cache_dir is not False:
-        cache_root = default_cache_dir() if cache_dir in (None, True) else Path(cache_dir)
+    cache_root = _cache_root(cache_dir)
+    if cache_root is not None:
         cached = _read_cache(cache_root, fp)
         if cached is not None:
             return cached
+    found = _sort_files(files, mappings, settings)
+    strict = mapping is not None
+    _apply_mappings(root, mappings, found, settings, strict=strict)
+    _note_unrecognised(found, mappings, strict=strict)
+    position = {p.name: i for i, p in enumerate(files)}
+    parts = sorted(found.parts, key=lambda p: position.get(p.file, len(position)))  # file order
+    _require_mandatory(root, parts, files)
+    tables, extra = _combine(parts)
+    quarantine = _sorted_quarantine(parts, extra)
+    qcount = quarantine.groupby(["table", "file"]).size()
+    _check_bookkeeping(tables, parts, qcount)
+    ds = Dataset(
+        {t: _canonical_dtypes(tables[t], TABLES[t]) for t in TABLES if t in tables},
+        quarantine,
+        _sources(parts, qcount, found.ignored),
+        fp,
+        settings_hints=found.hints,
+    )
+    if cache_root is not None:
+        _write_cache(cache_root, ds)
+    return ds
 
-    parts: list[_Part] = []
-    ignored: list[dict[str, Any]] = []
-    pending: list[Path] = []
-    headers: dict[Path, list[str]] = {}
+
+@dataclass
+class _Found:
+    """What the folder holds, as it is sorted out: validated parts, files ignored (sources
+    rows), files waiting for a mapping (with their headers), files that are part of an
+    export missing a file (with the note) and the settings hints of the mappings used."""
+
+    parts: list[_Part] = field(default_factory=list)
+    ignored: list[dict[str, Any]] = field(default_factory=list)
+    pending: list[Path] = field(default_factory=list)
+    headers: dict[Path, list[str]] = field(default_factory=dict)
+    partial: dict[Path, str] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+def _cache_root(cache_dir: str | Path | bool | None) -> Path | None:
+    """The cache folder: None when caching is off (``False``), the default for None/True."""
+    if cache_dir is False:
+        return None
+    return default_cache_dir() if cache_dir in (None, True) else Path(str(cache_dir))
+
+
+def _ignored(path: Path, note: str) -> dict[str, Any]:
+    return _source_note(path, "ignored", note)
+
+
+def _sort_files(files: list[Path], mappings: list[Mapping], settings: Settings) -> _Found:
+    """Read contract-named files (that no mapping claims) as they are; leave the others
+    pending for the mappings; ignore files of other types or that cannot be read."""
+    found = _Found()
     for path in files:
-        suf = _suffix(path)
-        if suf is None:
-            ignored.append(_ignored(path, "not a data file type (.csv, .csv.gz, .xlsx, .parquet)"))
+        if _suffix(path) is None:
+            found.ignored.append(
+                _ignored(path, "not a data file type (.csv, .csv.gz, .xlsx, .parquet)")
+            )
             continue
         tname = _table_for_name(path)
         try:
@@ -86,25 +134,29 @@ def load_dataset(
         except IntakeError as exc:
             if tname is not None:
                 raise
-            ignored.append(_ignored(path, f"cannot be read: {exc}"))
+            found.ignored.append(_ignored(path, f"cannot be read: {exc}"))
             continue
         lower = {h.lower() for h in header}
         if tname is not None and (
             set(TABLES[tname].required_columns) <= lower
             or not any(m.matches(header, path) for m in mappings)
         ):
-            raw = _read_raw(path)
-            parts.append(_canonical_part(path, TABLES[tname], raw, settings))
+            found.parts.append(_canonical_part(path, TABLES[tname], _read_raw(path), settings))
             continue
-        pending.append(path)
-        headers[path] = header
+        found.pending.append(path)
+        found.headers[path] = header
+    return found
 
-    hints: dict[str, str] = {}
-    partial: dict[Path, str] = {}
+
+def _apply_mappings(
+    root: Path, mappings: list[Mapping], found: _Found, settings: Settings, *, strict: bool
+) -> None:
+    """Give the pending files to the first mapping that recognises a complete export; a
+    mapping given explicitly (``strict``) must find every file it needs."""
     for m in mappings:
         assigned: dict[str, list[Path]] = {}
-        for path in pending:
-            role = m.role_for(path, headers[path])
+        for path in found.pending:
+            role = m.role_for(path, found.headers[path])
             if role is not None:
                 assigned.setdefault(role, []).append(path)
         if not assigned:
@@ -114,27 +166,33 @@ def load_dataset(
             need = "; ".join(
                 f"{r.name} (headers {', '.join(r.headers) or r.pattern})" for r in lacking
             )
-            if mapping is not None:
+            if strict:
                 raise IntakeError(
                     f"data folder {root.name!r}: mapping {m.name!r} needs a file for "
                     f"{need}; found only {', '.join(p.name for ps in assigned.values() for p in ps)}"
                 )
             for ps in assigned.values():
                 for p in ps:
-                    partial.setdefault(p, f"part of a {m.name!r} export, but no file for {need}")
+                    found.partial.setdefault(
+                        p, f"part of a {m.name!r} export, but no file for {need}"
+                    )
             continue
         new_parts, extra = _apply_mapping(m, assigned, settings)
-        parts.extend(new_parts)
-        ignored.extend(extra)
+        found.parts.extend(new_parts)
+        found.ignored.extend(extra)
         for k, v in m.settings_hints.items():
-            hints.setdefault(k, v)
+            found.hints.setdefault(k, v)
         taken = {p for ps in assigned.values() for p in ps}
-        pending = [p for p in pending if p not in taken]
+        found.pending = [p for p in found.pending if p not in taken]
 
-    for path in pending:
-        header = headers[path]
-        if path in partial:
-            ignored.append(_ignored(path, partial[path]))
+
+def _note_unrecognised(found: _Found, mappings: list[Mapping], *, strict: bool) -> None:
+    """A sources note for every file still pending: why no mapping took it (and the
+    closest single-file mapping); with an explicit mapping a near miss is an error."""
+    for path in found.pending:
+        header = found.headers[path]
+        if path in found.partial:
+            found.ignored.append(_ignored(path, found.partial[path]))
             continue
         note = "no mapping recognises its headers"
         near = [
@@ -143,17 +201,18 @@ def load_dataset(
             if not m.multi_file and len(m.missing_headers(header)) < len(m.detect_headers)
         ]
         if near:
-            miss, m = min(near, key=lambda t: t[0])
-            if mapping is not None:
+            _, m = min(near, key=lambda t: t[0])
+            if strict:
                 raise IntakeError(
                     f"{path.name}: looks like a {m.name!r} export but lacks header(s) "
                     f"{', '.join(m.missing_headers(header))}; export it with those columns."
                 )
             note += f" (closest: {m.name}, missing {', '.join(m.missing_headers(header))})"
-        ignored.append(_ignored(path, note))
-    position = {p.name: i for i, p in enumerate(files)}
-    parts.sort(key=lambda p: position.get(p.file, len(position)))  # stable: file order
+        found.ignored.append(_ignored(path, note))
 
+
+def _require_mandatory(root: Path, parts: list[_Part], files: list[Path]) -> None:
+    """Raise when the folder gave no orders or no order lines."""
     present = {p.table for p in parts}
     missing = [t.name for t in TABLES.values() if t.mandatory and t.name not in present]
     if missing:
@@ -164,18 +223,25 @@ def load_dataset(
             f"{', '.join(p.name for p in files) or 'none'}"
         )
 
-    tables, extra = _combine(parts)
+
+_RANK = {t: i for i, t in enumerate(TABLES)}
+
+
+def _sorted_quarantine(parts: list[_Part], extra: list[pd.DataFrame]) -> pd.DataFrame:
+    """Every quarantined row, in contract table order, then file and row."""
     quarantine = pd.concat([*(p.quarantine for p in parts), *extra], ignore_index=True)
     if len(quarantine):
-        rank = {t: i for i, t in enumerate(TABLES)}
-        quarantine = quarantine.assign(__rank__=quarantine["table"].map(rank)).sort_values(
+        quarantine = quarantine.assign(__rank__=quarantine["table"].map(_RANK)).sort_values(
             ["__rank__", "file", "row"], kind="stable"
         )
-    quarantine = _canon_quarantine(quarantine if len(quarantine) else _empty_quarantine())
-    qcount = quarantine.groupby(["table", "file"]).size()
+    return _canon_quarantine(quarantine if len(quarantine) else _empty_quarantine())
+
+
+def _sources(parts: list[_Part], qcount: pd.Series, ignored: list[dict[str, Any]]) -> pd.DataFrame:
+    """One sources row per (table, file) part (rows read, accepted, quarantined), then the
+    files read by no table."""
     rows: list[dict[str, Any]] = []
-    rank = {t: i for i, t in enumerate(TABLES)}
-    for p in sorted(parts, key=lambda p: (rank[p.table], p.file)):
+    for p in sorted(parts, key=lambda p: (_RANK[p.table], p.file)):
         nq = int(qcount.get((p.table, p.file), 0))
         rows.append(
             {
@@ -189,10 +255,14 @@ def load_dataset(
                 "note": p.note,
             }
         )
-    sources = _canon_sources(pd.DataFrame(rows + ignored, columns=list(SOURCES_COLUMNS)))
-    final_tables = {name: _canonical_dtypes(frame, TABLES[name]) for name, frame in tables.items()}
+    return _canon_sources(pd.DataFrame(rows + ignored, columns=list(SOURCES_COLUMNS)))
+
+
+def _check_bookkeeping(
+    tables: dict[str, pd.DataFrame], parts: list[_Part], qcount: pd.Series
+) -> None:
+    """rows_accepted is derived from the quarantine count; check it matches the tables."""
     for name, frame in tables.items():
-        # rows_accepted is derived from the quarantine count; check it matches the table
         counts = frame.groupby("__file__").size() if "__file__" in frame else pd.Series()
         for p in parts:
             if p.table == name:
@@ -200,26 +270,3 @@ def load_dataset(
                 want = p.rows_read - int(qcount.get((p.table, p.file), 0))
                 if got != want:  # pragma: no cover - an internal invariant
                     raise AssertionError(f"intake bookkeeping error for {p.file} / {name}")
-    ds = Dataset(
-        {t: final_tables[t] for t in TABLES if t in final_tables},
-        quarantine,
-        sources,
-        fp,
-        settings_hints=hints,
-    )
-    if cache_root is not None:
-        _write_cache(cache_root, ds)
-    return ds
-
-
-def _ignored(path: Path, note: str) -> dict[str, Any]:
-    return {
-        "table": "",
-        "file": path.name,
-        "mapping": "ignored",
-        "rows_read": 0,
-        "rows_accepted": 0,
-        "rows_quarantined": 0,
-        "dropped_columns": "",
-        "note": note,
-    }

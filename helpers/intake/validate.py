@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers.contract import TABLES, Table
+from helpers.contract import TABLES, Column, Table
 from helpers.intake.dataset import _canon_quarantine, _empty_quarantine
 from helpers.intake.parsing import (
     _cast,
@@ -122,63 +122,7 @@ def _validate(
             m, what, why = pre_bad[col.name]
             issues.add(m, col.name, what, why)
             bad = bad | m
-        if col.dtype in ("datetime", "date"):
-            values, unparseable = _parse_datetime(
-                raw, fmt=formats.get(col.name), timezone=settings.timezone
-            )
-            if col.dtype == "date":
-                values = values.dt.normalize()
-            kind = "datetime" if col.dtype == "datetime" else "date"
-            issues.add(
-                unparseable,
-                col.name,
-                shown,
-                lambda v, c=col.name, k=kind: f"unparseable {k} in {c}: {v!r}",
-            )
-        elif col.dtype in ("float", "int"):
-            values, unparseable = _parse_number(raw)
-            issues.add(
-                unparseable,
-                col.name,
-                shown,
-                lambda v, c=col.name: f"unparseable number in {c}: {v!r}",
-            )
-            if col.dtype == "int":
-                frac = values.notna() & (values != values.round())
-                issues.add(
-                    frac, col.name, shown, lambda v, c=col.name: f"not a whole number in {c}: {v!r}"
-                )
-                unparseable = unparseable | frac
-            if col.min_value is not None:
-                low = values.notna() & (values < col.min_value)
-                mv = col.min_value
-                mv_text = f"{mv:g}" if isinstance(mv, float) else str(mv)
-                issues.add(
-                    low,
-                    col.name,
-                    shown,
-                    lambda v, c=col.name, m=mv_text: f"{c} below minimum {m}: {v!r}",
-                )
-        elif col.dtype == "bool":
-            values, unparseable = _parse_bool(raw)
-            issues.add(
-                unparseable,
-                col.name,
-                shown,
-                lambda v, c=col.name: f"not a yes/no value in {c}: {v!r}",
-            )
-        else:
-            values = raw.astype("object").where(raw.notna())
-            values = values.where(values.isna(), values.astype("str"))
-            unparseable = pd.Series(False, index=raw.index)
-            if col.allowed is not None:
-                outside = values.notna() & ~_isin(values, col.allowed)
-                issues.add(
-                    outside,
-                    col.name,
-                    shown,
-                    lambda v, c=col.name, a=col.allowed: f"{c} not one of {', '.join(a)}: {v!r}",
-                )
+        values, unparseable = _parse_column(col, raw, shown, issues, formats, settings)
         if not col.nullable:
             missing = values.isna() & ~unparseable & ~bad
             if skip_missing and col.name in skip_missing:
@@ -190,6 +134,71 @@ def _validate(
     bad_rows = issues.bad()
     q = _collapse(issues.records, table.name, file, rows)
     return frame.loc[~bad_rows.to_numpy()].reset_index(drop=True), q
+
+
+def _parse_column(
+    col: Column,
+    raw: pd.Series,
+    shown: pd.Series,
+    issues: _Issues,
+    formats: dict[str, str | None],
+    settings: Settings,
+) -> tuple[pd.Series, pd.Series]:
+    """Parse one column by its contract type, recording unparseable values, fractions in
+    whole-number columns, values below the minimum and values outside the allowed set.
+    Returns (values, unparseable mask)."""
+    if col.dtype in ("datetime", "date"):
+        values, unparseable = _parse_datetime(
+            raw, fmt=formats.get(col.name), timezone=settings.timezone
+        )
+        if col.dtype == "date":
+            values = values.dt.normalize()
+        kind = "datetime" if col.dtype == "datetime" else "date"
+        issues.add(
+            unparseable,
+            col.name,
+            shown,
+            lambda v, c=col.name, k=kind: f"unparseable {k} in {c}: {v!r}",
+        )
+    elif col.dtype in ("float", "int"):
+        values, unparseable = _parse_number(raw)
+        issues.add(
+            unparseable, col.name, shown, lambda v, c=col.name: f"unparseable number in {c}: {v!r}"
+        )
+        if col.dtype == "int":
+            frac = values.notna() & (values != values.round())
+            issues.add(
+                frac, col.name, shown, lambda v, c=col.name: f"not a whole number in {c}: {v!r}"
+            )
+            unparseable = unparseable | frac
+        if col.min_value is not None:
+            low = values.notna() & (values < col.min_value)
+            mv = col.min_value
+            mv_text = f"{mv:g}" if isinstance(mv, float) else str(mv)
+            issues.add(
+                low,
+                col.name,
+                shown,
+                lambda v, c=col.name, m=mv_text: f"{c} below minimum {m}: {v!r}",
+            )
+    elif col.dtype == "bool":
+        values, unparseable = _parse_bool(raw)
+        issues.add(
+            unparseable, col.name, shown, lambda v, c=col.name: f"not a yes/no value in {c}: {v!r}"
+        )
+    else:
+        values = raw.astype("object").where(raw.notna())
+        values = values.where(values.isna(), values.astype("str"))
+        unparseable = pd.Series(False, index=raw.index)
+        if col.allowed is not None:
+            outside = values.notna() & ~_isin(values, col.allowed)
+            issues.add(
+                outside,
+                col.name,
+                shown,
+                lambda v, c=col.name, a=col.allowed: f"{c} not one of {', '.join(a)}: {v!r}",
+            )
+    return values, unparseable
 
 
 def _collapse(records: list[pd.DataFrame], table: str, file: str, rows: pd.Series) -> pd.DataFrame:
