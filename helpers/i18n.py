@@ -50,6 +50,20 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "predicted_value": ("预测客户价值", "Predicted customer value", "currency"),
     "p_alive": ("存活概率", "Probability alive", "ratio"),
     "days_to_second": ("首购到复购天数", "Days to second purchase", "count"),
+    "revenue": ("商品净销售额", "Item net revenue", "currency"),
+    "net_units": ("商品净销量", "Item net units", "count"),
+    "gross_profit": ("商品毛利", "Item gross profit", "currency"),
+    "margin": ("商品毛利率", "Item gross margin", "ratio"),
+    "top20_share": ("前20%商品销售占比", "Top 20% items' share", "ratio"),
+    "gini": ("基尼系数", "Gini coefficient", "ratio"),
+    "traffic_share": ("流量占比", "Traffic share", "ratio"),
+    "growth": ("销量增速", "Sales growth", "ratio"),
+    "days_of_cover": ("可售天数", "Days of cover", "count"),
+    "safety_stock": ("安全库存", "Safety stock", "count"),
+    "reorder_point": ("补货点", "Reorder point", "count"),
+    "order_qty": ("建议补货量", "Suggested order quantity", "count"),
+    "forecast_wape": ("预测误差 WAPE", "Forecast error (WAPE)", "ratio"),
+    "lift": ("提升度", "Lift", "ratio_x"),
 }
 
 CHANNELS: dict[str, str] = {

@@ -44,7 +44,8 @@ def abc_classes(values: pd.Series, *, a: float = 0.80, b: float = 0.95) -> pd.Da
     # ties take the "before" of the first item of their group
     before = before.groupby(v.to_numpy()).transform("min")
     if total > 0:
-        cls = np.where(before < a * total, "A", np.where(before < b * total, "B", "C"))
+        frac = (before / total).to_numpy()
+        cls = np.where(frac < a, "A", np.where(frac < b, "B", "C"))
     else:
         cls = np.full(len(v), "C")
     cls = np.where(v.to_numpy() <= 0, "C", cls)
