@@ -45,6 +45,10 @@ _ESCAPES = {
     "#": "&#35;",
     "~": "&#126;",
     "$": "&#36;",
+    # ":" and "@" break Markdown autolinks (a bare URL or e-mail address in a data field
+    # would otherwise become a live link to wherever it points).
+    ":": "&#58;",
+    "@": "&#64;",
 }
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
 
@@ -56,8 +60,9 @@ def escape_text(value: Any) -> str:
     messages, ...) before putting it into ``IPython.display.Markdown``/``HTML`` or a page.
 
     ``& < > " '`` become HTML entities, and the Markdown-active characters
-    ``* _ [ ] | ` \\ # ~ $`` become numeric character references, so the text shows
-    literally in both HTML and Markdown (including Markdown table cells).
+    ``* _ [ ] | ` \\ # ~ $`` as well as ``:`` and ``@`` (autolinks of bare URLs and e-mail
+    addresses) become numeric character references, so the text shows literally in both
+    HTML and Markdown (including Markdown table cells), and never as a link.
 
     Parameters
     ----------

@@ -45,6 +45,9 @@ RC_PARAMS = {
     "axes.titleweight": "normal",
     "axes.titlesize": 12,
     "axes.unicode_minus": False,
+    # Labels carry data text (channels, titles, reasons): "$...$" in them is text, not
+    # math to typeset (a malformed span such as "$x^{$" would fail the whole report).
+    "text.parse_math": False,
 }
 
 

@@ -86,6 +86,9 @@ def test_escape_text_html_and_markdown():
     assert report.escape_text("*bold* _it_ [l](u) a|b") == (
         "&#42;bold&#42; &#95;it&#95; &#91;l&#93;(u) a&#124;b"
     )
+    # no autolinks: a bare URL or e-mail address in data never becomes a live link
+    assert report.escape_text("http://evil.example/x") == "http&#58;//evil.example/x"
+    assert report.escape_text("a@evil.example") == "a&#64;evil.example"
     assert report.escape_text(None) == ""
     assert report.escape_text(float("nan")) == ""
     assert report.escape_text(12) == "12"
