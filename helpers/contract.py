@@ -377,13 +377,39 @@ PROMOTIONS = Table(
 MARKET = Table(
     name="market",
     zh="市场",
-    description="Category-level market data by month (行业大盘).",
+    description="Category-level market data by month (行业大盘, 生意参谋 市场 -> 市场大盘 / "
+    "市场排行). Columns with the unit `index` are 指数 (indices), not real values: they move "
+    "with the value but not in proportion. `market_gmv` is a real market size; where the "
+    "export has only `trade_index`, the `market_research.index_scale` setting can convert it "
+    "(the report then shows the assumption).",
     key=("month", "category"),
     columns=(
         C("month", "date", True, zh="月份", description="First day of the month.", nullable=False),
         C("category", "str", True, zh="类目", nullable=False),
-        C("search_index", "float", unit="index", zh="搜索指数", min_value=0.0),
-        C("market_gmv", "float", unit="currency", zh="市场规模", min_value=0.0),
+        C(
+            "search_index",
+            "float",
+            unit="index",
+            zh="搜索指数",
+            description="Search interest of the category (an index).",
+            min_value=0.0,
+        ),
+        C(
+            "trade_index",
+            "float",
+            unit="index",
+            zh="交易指数",
+            description="Sales of the category as an index (not money).",
+            min_value=0.0,
+        ),
+        C(
+            "market_gmv",
+            "float",
+            unit="currency",
+            zh="市场规模",
+            description="Sales of the category in the month (a real value).",
+            min_value=0.0,
+        ),
         C("competing_items", "int", unit="count", zh="在线商品数", min_value=0),
         C("avg_cvr", "float", unit="ratio", zh="行业平均转化率", min_value=0.0),
         C("avg_margin", "float", unit="ratio", zh="平均毛利率"),
@@ -391,10 +417,69 @@ MARKET = Table(
     ),
 )
 
+MARKET_PRICE_BANDS = Table(
+    name="market_price_bands",
+    zh="市场价格带",
+    description="Sales of a category by price band and month (生意参谋 市场 -> 价格带分布). "
+    "A band covers prices from `price_min` (included) to `price_max` (excluded; empty for "
+    "the open top band).",
+    key=("month", "category", "price_min"),
+    columns=(
+        C("month", "date", True, zh="月份", nullable=False),
+        C("category", "str", True, zh="类目", nullable=False),
+        C(
+            "price_min",
+            "float",
+            True,
+            unit="currency",
+            zh="价格带下限",
+            nullable=False,
+            min_value=0.0,
+        ),
+        C("price_max", "float", unit="currency", zh="价格带上限", min_value=0.0),
+        C("market_gmv", "float", unit="currency", zh="支付金额", min_value=0.0),
+        C("trade_index", "float", unit="index", zh="交易指数", min_value=0.0),
+        C("items", "int", unit="count", zh="在线商品数", min_value=0),
+    ),
+)
+
+SEARCH_TERMS = Table(
+    name="search_terms",
+    zh="搜索词",
+    description="Search terms of the shop's categories by month (生意参谋 市场 -> 搜索分析 / "
+    "选词助手), with the visitors each term brought to the shop.",
+    key=("month", "category", "term"),
+    columns=(
+        C("month", "date", True, zh="月份", nullable=False),
+        C("category", "str", zh="类目"),
+        C("term", "str", True, zh="搜索词", nullable=False),
+        C(
+            "search_popularity",
+            "float",
+            True,
+            unit="index",
+            zh="搜索人气",
+            description="Search interest of the term (an index).",
+            nullable=False,
+            min_value=0.0,
+        ),
+        C("online_items", "int", unit="count", zh="在线商品数", min_value=0),
+        C(
+            "shop_visitors",
+            "int",
+            unit="count",
+            zh="本店引导访客数",
+            description="Visitors the term brought to the shop in the month.",
+            min_value=0,
+        ),
+    ),
+)
+
 COMPETITORS = Table(
     name="competitors",
     zh="竞品",
-    description="Competitor items tracked by month.",
+    description="Competitor items tracked by month (生意参谋 竞争 -> 竞品分析). The traffic "
+    "shares say where the item's visitors came from (they add up to at most 1).",
     key=("month", "competitor", "item"),
     columns=(
         C("month", "date", True, zh="月份", nullable=False),
@@ -405,6 +490,25 @@ COMPETITORS = Table(
         C("monthly_sales", "int", unit="count", zh="月销量", min_value=0),
         C("rating", "float", zh="评分"),
         C("main_traffic_source", "str", zh="主要流量来源"),
+        C(
+            "comparable_sku",
+            "str",
+            zh="本店对标商品",
+            description="The shop's item (sku_id) this competitor item is compared with.",
+        ),
+        C(
+            "promo_days",
+            "int",
+            unit="days",
+            zh="促销天数",
+            description="Days of the month the item was on promotion.",
+            min_value=0,
+        ),
+        C("search_share", "float", unit="ratio", zh="搜索流量占比", min_value=0.0),
+        C("recommend_share", "float", unit="ratio", zh="推荐流量占比", min_value=0.0),
+        C("live_share", "float", unit="ratio", zh="直播流量占比", min_value=0.0),
+        C("video_share", "float", unit="ratio", zh="短视频流量占比", min_value=0.0),
+        C("paid_share", "float", unit="ratio", zh="付费推广流量占比", min_value=0.0),
     ),
 )
 
@@ -421,6 +525,8 @@ TABLES: dict[str, Table] = {
         CUSTOMERS,
         PROMOTIONS,
         MARKET,
+        MARKET_PRICE_BANDS,
+        SEARCH_TERMS,
         COMPETITORS,
     )
 }

@@ -121,6 +121,8 @@ TABLE_NAMES: dict[str, tuple[str, str]] = {
     "customers": ("会员", "customers"),
     "promotions": ("活动", "promotions"),
     "market": ("市场", "market"),
+    "market_price_bands": ("市场价格带", "market price bands"),
+    "search_terms": ("搜索词", "search terms"),
     "competitors": ("竞品", "competitors"),
 }
 

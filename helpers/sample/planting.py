@@ -19,8 +19,8 @@ To plant facts for a theme, add a module ``helpers/sample/<theme>.py`` that defi
     PLANTER = Planter(name="retention", plant=plant_lapsed_buyers,
                       what="one cohort of 2026-03 buyers lapses after 60 days")
 
-The module is discovered (no list to edit). A planter returns the full mapping of tables;
-it may change rows of any table but must keep the contract columns and write nothing
+The module is discovered (no list to edit). A planter returns the full mapping of tables
+(it may add contract tables the base shop does not generate); it may change rows of any table but must keep the contract columns and write nothing
 dated after ``spec.end``. Describe the planted facts in the module (a function returning
 them, like :func:`helpers.sample.planted.planted_problems`) so that the theme's tests can
 check that the notebook finds them, and add a row to ``data/sample/README.md``.
@@ -86,11 +86,15 @@ def plant(tables: Tables, spec: SampleSpec, planters: tuple[Planter, ...]) -> Ta
     Raises
     ------
     ValueError
-        When a planter drops a table or returns one the contract does not know.
+        When a planter drops a table or returns one the contract does not know (adding a
+        contract table the base shop lacks, e.g. ``search_terms``, is allowed).
     """
     for planter in planters:
         out = planter.plant(dict(tables), planting_rng(spec.seed, planter.name), spec)
-        if set(out) != set(tables) or not set(out) <= set(TABLES):
-            raise ValueError(f"planter {planter.name!r} must return the same tables")
+        if not set(tables) <= set(out) or not set(out) <= set(TABLES):
+            raise ValueError(
+                f"planter {planter.name!r} must return the same tables (it may add contract "
+                "tables, never drop one or add an unknown one)"
+            )
         tables = out
     return tables

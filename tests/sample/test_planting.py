@@ -61,6 +61,21 @@ def test_planter_must_return_every_table(base: Tables) -> None:
         build_tables(SPEC, planters=(Planter(name="drop", plant=drop),))
 
 
+def test_planter_may_add_a_contract_table_but_not_an_unknown_one(base: Tables) -> None:
+    terms = pd.DataFrame({"month": [SPEC.end], "term": ["x"], "search_popularity": [1.0]})
+
+    def add(tables: Tables, rng: np.random.Generator, spec: SampleSpec) -> Tables:
+        return {**tables, "search_terms": terms}
+
+    def unknown(tables: Tables, rng: np.random.Generator, spec: SampleSpec) -> Tables:
+        return {**tables, "not_a_table": terms}
+
+    out = build_tables(SPEC, planters=(Planter(name="add", plant=add),))
+    assert set(out) == set(base) | {"search_terms"}
+    with pytest.raises(ValueError, match="same tables"):
+        build_tables(SPEC, planters=(Planter(name="unknown", plant=unknown),))
+
+
 def test_discovered_planters_have_unique_names() -> None:
     found = discover_planters()
     assert all(isinstance(p, Planter) for p in found)

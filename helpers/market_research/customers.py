@@ -1,0 +1,116 @@
+"""Customer picture (用户画像) from the shop's own buyers.
+
+Groups buyers by region, age band, member tier, gender and spending-power band and shows
+how many buyers and how much GMV each group brings and what it buys. The platform's market
+crowd portrait (人群画像) is not part of the data contract, so the picture is the shop's own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: spending-power bands, lowest first
+SPENDING_BANDS = ("low", "mid", "high")
+#: customer attributes a group can be made of (the ``customers`` table's columns)
+DIMENSIONS = ("region", "age_band", "member_tier", "gender", "spending_band")
+#: label of a missing attribute
+UNKNOWN = "未知"
+
+
+def spending_bands(customers: pd.DataFrame) -> tuple[pd.Series, tuple[float, float]]:
+    """Spending-power band of each buyer from the value of an order.
+
+    ``aov = gmv / orders`` per buyer (facts ``customers``); the band edges are the
+    1/3 and 2/3 quantiles of ``aov`` over the buyers: ``low`` below the first, ``high`` at or
+    above the second, ``mid`` between.
+
+    Returns
+    -------
+    (band per buyer, (lower edge, upper edge)).
+    """
+    aov = customers["gmv"] / customers["orders"].where(customers["orders"] > 0)
+    lo, hi = (float(x) for x in aov.quantile([1 / 3, 2 / 3]))
+    band = np.select([aov < lo, aov >= hi], ["low", "high"], "mid")
+    return pd.Series(band, index=customers.index).where(aov.notna()), (lo, hi)
+
+
+def buyer_table(facts_customers: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFrame:
+    """The shop's paying buyers with their attributes and spending band.
+
+    ``facts_customers``: ``customer_id, orders, gmv`` (paid orders up to the run date);
+    ``attributes``: the ``customers`` table. Buyers without an attribute row keep
+    ``未知`` (unknown).
+    """
+    buyers = facts_customers.loc[facts_customers["orders"] > 0, ["customer_id", "orders", "gmv"]]
+    attrs = attributes.drop_duplicates("customer_id")
+    cols = [c for c in DIMENSIONS if c in attrs and c != "spending_band"]
+    out = buyers.merge(attrs[["customer_id", *cols]], on="customer_id", how="left")
+    for c in cols:
+        out[c] = out[c].fillna(UNKNOWN).astype(str).replace("", UNKNOWN)
+    band, _ = spending_bands(out)
+    out["spending_band"] = band.fillna(UNKNOWN)
+    return out.reset_index(drop=True)
+
+
+def category_by_buyer(lines: pd.DataFrame) -> pd.DataFrame:
+    """Each buyer's goods value by category from paid order lines.
+
+    ``lines``: ``customer_id, category, value`` (value = quantity x unit price).
+    """
+    return lines.groupby(["customer_id", "category"], as_index=False)["value"].sum()
+
+
+def groups(
+    buyers: pd.DataFrame, dimension: str, bought: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Buyers, GMV, orders per buyer and the favourite category of each group of ``dimension``.
+
+    Returns
+    -------
+    DataFrame ``group, buyers, buyer_share, gmv, gmv_share, orders_per_buyer, aov`` and, with
+    ``bought`` (from :func:`category_by_buyer`), ``top_category, top_category_share`` (the
+    category with the largest goods value in the group and its share of the group's value).
+    """
+    g = buyers.groupby(dimension)
+    out = g.agg(buyers=("customer_id", "nunique"), gmv=("gmv", "sum"), orders=("orders", "sum"))
+    out["buyer_share"] = out["buyers"] / out["buyers"].sum()
+    out["gmv_share"] = out["gmv"] / out["gmv"].sum()
+    out["orders_per_buyer"] = out["orders"] / out["buyers"]
+    out["aov"] = out["gmv"] / out["orders"]
+    out = out.drop(columns="orders").reset_index().rename(columns={dimension: "group"})
+    if bought is not None and not bought.empty:
+        joined = bought.merge(buyers[["customer_id", dimension]], on="customer_id")
+        value = joined.groupby([dimension, "category"])["value"].sum()
+        top = value.groupby(level=0).idxmax().map(lambda k: k[1])
+        share = value.groupby(level=0).max() / value.groupby(level=0).sum()
+        out["top_category"] = out["group"].map(top)
+        out["top_category_share"] = out["group"].map(share)
+    return out.sort_values("gmv", ascending=False).reset_index(drop=True)
+
+
+def paid_lines(
+    orders: pd.DataFrame,
+    order_items: pd.DataFrame,
+    products: pd.DataFrame | None,
+    run_date: pd.Timestamp,
+    days: int = 365,
+) -> pd.DataFrame:
+    """Order lines of orders paid in the ``days`` days to ``run_date``, by buyer and category.
+
+    Only ``paid_at`` decides (nothing paid after the run date is used). Returns
+    ``customer_id, category, value`` with ``value = quantity x unit_price``.
+    """
+    paid = pd.to_datetime(orders["paid_at"])
+    since = run_date - pd.Timedelta(days=days - 1)
+    keep = paid.notna() & (paid >= since) & (paid < run_date + pd.Timedelta(days=1))
+    keep &= orders["customer_id"].notna() & (orders["customer_id"].astype(str) != "")
+    o = orders.loc[keep, ["order_id", "customer_id"]]
+    lines = order_items.merge(o, on="order_id", how="inner")
+    lines["value"] = lines["quantity"] * lines["unit_price"]
+    if products is not None and "category" in products:
+        cats = products.drop_duplicates("sku_id").set_index("sku_id")["category"]
+        lines["category"] = lines["sku_id"].map(cats).fillna(UNKNOWN)
+    else:
+        lines["category"] = UNKNOWN
+    return category_by_buyer(lines[["customer_id", "category", "value"]])
