@@ -1,69 +1,99 @@
-"""Report wording in zh-CN (default) and English.
+"""Report wording in zh-CN (default) and English: the one home of words.
 
-Only labels live here: metric names, units, section titles, chart captions. Metric *values*
-and alert messages are produced by the modules that compute them. English terms the Chinese
-trade uses as they are (GMV, UV, CVR, ROI, ROAS) stay untranslated in both languages.
+Labels live here: languages, metric names (as table labels and as words inside sentences),
+units, severity names and order, section titles, chart captions. Numbers are formatted by
+:mod:`helpers.numbers`. English terms the Chinese trade uses as they are (GMV, UV, CVR, ROI,
+ROAS) stay untranslated in both languages.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
+from typing import NamedTuple
+
+from helpers import numbers
 
 LANGS = ("zh", "en")
 
-#: metric -> (zh, en, unit). unit is currency / count / ratio / hours.
-METRICS: dict[str, tuple[str, str, str]] = {
-    "gmv": ("支付金额 GMV", "GMV (paid amount)", "currency"),
-    "orders": ("支付订单数", "Paid orders", "count"),
-    "buyers": ("支付买家数", "Paying buyers", "count"),
-    "units": ("支付件数", "Units sold", "count"),
-    "uv": ("访客数 UV", "Visitors (UV)", "count"),
-    "impressions": ("曝光量", "Impressions", "count"),
-    "cvr": ("转化率 CVR", "Conversion rate (CVR)", "ratio"),
-    "arpu": ("客单价", "Revenue per buyer", "currency"),
-    "aov": ("笔单价 (每单)", "Average order value", "currency"),
-    "uv_value": ("UV价值", "Value per visitor", "currency"),
-    "cart_rate": ("加购率", "Add-to-cart rate", "ratio"),
-    "fav_rate": ("收藏率", "Favourite rate", "ratio"),
-    "refund_rate": ("退款率 (按单数)", "Refund rate (by orders)", "ratio"),
-    "refund_amount": ("退款金额", "Refund amount", "currency"),
-    "refund_cases": ("退款申请数", "Refund requests", "count"),
-    "new_buyers": ("新买家数", "New buyers", "count"),
-    "returning_buyers": ("老买家数", "Returning buyers", "count"),
-    "guest_buyers": ("游客订单数", "Guest orders", "count"),
-    "complaint_cases": ("差评/投诉数", "Complaints", "count"),
-    "ad_spend": ("推广花费", "Ad spend", "currency"),
-    "ad_gmv": ("推广成交金额", "Ad-attributed GMV", "currency"),
-    "roas": ("ROAS (投产比)", "ROAS", "ratio_x"),
-    "ship_24h_rate": ("24小时发货率", "Shipped within 24 h", "ratio"),
-    "ctr": ("点击率 (访客/曝光)", "Click-through (UV / impressions)", "ratio"),
-    "cart_users": ("加购人数", "Add-to-cart users", "count"),
-    "fav_users": ("收藏人数", "Favourite users", "count"),
-    "customers": ("客户数", "Customers", "count"),
-    "repeat_rate": ("复购率", "Repeat-purchase rate", "ratio"),
-    "dormant_share": ("沉睡客户占比", "Dormant share", "ratio"),
-    "recency_days": ("最近一次购买距今天数 R", "Recency R (days)", "count"),
-    "frequency": ("购买次数 F", "Frequency F (orders)", "count"),
-    "monetary": ("累计实付金额 M", "Monetary M (net spend)", "currency"),
-    "historic_value": ("历史客户价值", "Historic customer value", "currency"),
-    "predicted_value": ("预测客户价值", "Predicted customer value", "currency"),
-    "p_alive": ("存活概率", "Probability alive", "ratio"),
-    "days_to_second": ("首购到复购天数", "Days to second purchase", "count"),
-    "revenue": ("商品净销售额", "Item net revenue", "currency"),
-    "net_units": ("商品净销量", "Item net units", "count"),
-    "gross_profit": ("商品毛利", "Item gross profit", "currency"),
-    "margin": ("商品毛利率", "Item gross margin", "ratio"),
-    "top20_share": ("前20%商品销售占比", "Top 20% items' share", "ratio"),
-    "gini": ("基尼系数", "Gini coefficient", "ratio"),
-    "traffic_share": ("流量占比", "Traffic share", "ratio"),
-    "growth": ("销量增速", "Sales growth", "ratio"),
-    "days_of_cover": ("可售天数", "Days of cover", "count"),
-    "safety_stock": ("安全库存", "Safety stock", "count"),
-    "reorder_point": ("补货点", "Reorder point", "count"),
-    "order_qty": ("建议补货量", "Suggested order quantity", "count"),
-    "forecast_wape": ("预测误差 WAPE", "Forecast error (WAPE)", "ratio"),
-    "lift": ("提升度", "Lift", "ratio_x"),
+
+class Metric(NamedTuple):
+    """The words of one metric.
+
+    ``zh``/``en`` label it in tables, cards and charts; ``unit`` is currency / count / ratio
+    / ratio_x / hours; ``text_zh``/``text_en`` name it inside a sentence (alert messages,
+    next actions), empty when the label serves.
+    """
+
+    zh: str
+    en: str
+    unit: str
+    text_zh: str = ""
+    text_en: str = ""
+
+
+#: metric -> its words (:class:`Metric`).
+METRICS: dict[str, Metric] = {
+    "gmv": Metric("支付金额 GMV", "GMV (paid amount)", "currency", "GMV", "GMV"),
+    "orders": Metric("支付订单数", "Paid orders", "count", "订单数", "orders"),
+    "buyers": Metric("支付买家数", "Paying buyers", "count", "", "buyers"),
+    "units": Metric("支付件数", "Units sold", "count"),
+    "uv": Metric("访客数 UV", "Visitors (UV)", "count", "", "UV"),
+    "impressions": Metric("曝光量", "Impressions", "count"),
+    "cvr": Metric("转化率 CVR", "Conversion rate (CVR)", "ratio", "转化率", "CVR"),
+    "arpu": Metric("客单价", "Revenue per buyer", "currency", "", "revenue per buyer"),
+    "aov": Metric("笔单价 (每单)", "Average order value", "currency"),
+    "uv_value": Metric("UV价值", "Value per visitor", "currency"),
+    "cart_rate": Metric("加购率", "Add-to-cart rate", "ratio"),
+    "fav_rate": Metric("收藏率", "Favourite rate", "ratio"),
+    "refund_rate": Metric(
+        "退款率 (按单数)", "Refund rate (by orders)", "ratio", "退款率", "refund rate"
+    ),
+    "refund_amount": Metric("退款金额", "Refund amount", "currency"),
+    "refund_cases": Metric("退款申请数", "Refund requests", "count"),
+    "new_buyers": Metric("新买家数", "New buyers", "count"),
+    "returning_buyers": Metric("老买家数", "Returning buyers", "count"),
+    "guest_buyers": Metric("游客订单数", "Guest orders", "count"),
+    "complaint_cases": Metric("差评/投诉数", "Complaints", "count"),
+    "ad_spend": Metric("推广花费", "Ad spend", "currency", "", "ad spend"),
+    "ad_gmv": Metric("推广成交金额", "Ad-attributed GMV", "currency"),
+    "roas": Metric("ROAS (投产比)", "ROAS", "ratio_x", "ROAS", "ROAS"),
+    "ship_24h_rate": Metric("24小时发货率", "Shipped within 24 h", "ratio"),
+    "ctr": Metric("点击率 (访客/曝光)", "Click-through (UV / impressions)", "ratio"),
+    "cart_users": Metric("加购人数", "Add-to-cart users", "count"),
+    "fav_users": Metric("收藏人数", "Favourite users", "count"),
+    "customers": Metric("客户数", "Customers", "count"),
+    "repeat_rate": Metric("复购率", "Repeat-purchase rate", "ratio"),
+    "dormant_share": Metric("沉睡客户占比", "Dormant share", "ratio"),
+    "recency_days": Metric("最近一次购买距今天数 R", "Recency R (days)", "count"),
+    "frequency": Metric("购买次数 F", "Frequency F (orders)", "count"),
+    "monetary": Metric("累计实付金额 M", "Monetary M (net spend)", "currency"),
+    "historic_value": Metric("历史客户价值", "Historic customer value", "currency"),
+    "predicted_value": Metric("预测客户价值", "Predicted customer value", "currency"),
+    "p_alive": Metric("存活概率", "Probability alive", "ratio"),
+    "days_to_second": Metric("首购到复购天数", "Days to second purchase", "count"),
+    "revenue": Metric("商品净销售额", "Item net revenue", "currency"),
+    "net_units": Metric("商品净销量", "Item net units", "count"),
+    "gross_profit": Metric("商品毛利", "Item gross profit", "currency"),
+    "margin": Metric("商品毛利率", "Item gross margin", "ratio"),
+    "top20_share": Metric("前20%商品销售占比", "Top 20% items' share", "ratio"),
+    "gini": Metric("基尼系数", "Gini coefficient", "ratio"),
+    "traffic_share": Metric("流量占比", "Traffic share", "ratio"),
+    "growth": Metric("销量增速", "Sales growth", "ratio"),
+    "days_of_cover": Metric("可售天数", "Days of cover", "count"),
+    "safety_stock": Metric("安全库存", "Safety stock", "count"),
+    "reorder_point": Metric("补货点", "Reorder point", "count"),
+    "order_qty": Metric("建议补货量", "Suggested order quantity", "count"),
+    "forecast_wape": Metric("预测误差 WAPE", "Forecast error (WAPE)", "ratio"),
+    "lift": Metric("提升度", "Lift", "ratio_x"),
+    "refund_rate_7d": Metric("近7日退款率", "7-day refund rate", "ratio"),
+    "unshipped_orders": Metric(
+        "超时未发货订单", "Overdue unshipped orders", "count", "", "overdue unshipped orders"
+    ),
+    "return_share": Metric(
+        "退货占比", "Share of refund cases", "ratio", "", "share of refund cases"
+    ),
+    "item_return_rate": Metric("商品退货率", "Item return rate", "ratio", "", "item return rate"),
+    "item_cvr": Metric("商品转化率", "Item CVR", "ratio", "", "item CVR"),
 }
 
 CHANNELS: dict[str, str] = {
@@ -84,6 +114,10 @@ PHASES: dict[str, tuple[str, str]] = {
     "burst": ("爆发", "burst"),
     "afterglow": ("余热", "after-glow"),
 }
+
+#: Severity levels, most urgent first; :data:`SEVERITY_RANK` sorts by them.
+SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
+SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 
 SEVERITY: dict[str, tuple[str, str]] = {
     "high": ("高", "high"),
@@ -191,7 +225,23 @@ def metric_label(metric: str, lang: str = "zh") -> str:
 
 
 def metric_unit(metric: str) -> str:
-    return METRICS.get(metric, ("", "", ""))[2]
+    """Unit of a metric (:class:`Metric`), ``""`` when unknown."""
+    row = METRICS.get(metric)
+    return "" if row is None else row.unit
+
+
+def metric_in_text(metric: str, lang: str = "zh") -> str:
+    """A metric's name inside a sentence (falls back to its label, then to the id)."""
+    row = METRICS.get(metric)
+    if row is None:
+        return metric
+    text = row.text_zh if check_lang(lang) == "zh" else row.text_en
+    return text or _pick((row.zh, row.en), lang)
+
+
+def metric_value_in_text(metric: str, value: float | None) -> str:
+    """A metric's value inside a sentence: ratios as percentages, else plain numbers."""
+    return numbers.in_text(value, metric_unit(metric))
 
 
 def channel_label(channel: str, lang: str = "zh") -> str:
@@ -216,28 +266,6 @@ def table_label(name: str, lang: str = "zh") -> str:
     return label(TABLE_NAMES, name, lang)
 
 
-def format_value(value: float | None, unit: str, *, currency: str = "CNY") -> str:
-    """Format a metric value for tables: money with thousands separators, ratios as %.
-
-    Missing values show as an en dash.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if unit == "ratio":
-        return f"{value:.2%}"
-    if unit == "ratio_x":
-        return f"{value:.2f}"
-    if unit == "currency":
-        symbol = {"CNY": "¥", "GBP": "£", "BRL": "R$", "USD": "$", "EUR": "€"}.get(currency, "")
-        sign = "-" if value < 0 else ""
-        return f"{sign}{symbol}{abs(value):,.2f}" if symbol else f"{value:,.2f} {currency}"
-    if unit == "hours":
-        return f"{value:,.1f} h"
-    return f"{value:,.0f}"
-
-
-def format_change(value: float | None) -> str:
-    """Signed percentage change, e.g. ``+12.3%``; en dash when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:+.1%}"
+#: Table formats, kept under their old names for the notebooks: see :mod:`helpers.numbers`.
+format_value = numbers.format_value
+format_change = numbers.format_change

@@ -6,12 +6,12 @@ fitted on the days before (promo days masked), scaled by the robust spread of th
 days' one-step errors (rolling origin), so a day never takes part in its own baseline.
 
 * :func:`seasonal_baseline` - the forecast, error and robust z of each day of one series.
-* :func:`anomaly_alerts` - the run date's alerts (rule id ``anomaly``);
-  :func:`helpers.alerts.collect_alerts` runs it with the rules and records its skips.
+* :func:`anomaly_alerts` - the run date's alerts (rule id ``anomaly``, registered in
+  :data:`helpers.alerts.base.REGISTRY`); :func:`helpers.alerts.rules.collect_alerts` runs it
+  after the rules and records its skips.
 * :func:`baseline_for_chart` - the same view of one metric over the last weeks, for a chart.
 
-Built on the alert types and the facts context of :mod:`helpers.alerts.rules` (this module imports
-from it; ``helpers.alerts.rules`` imports this one only inside its functions, so there is no cycle).
+Built on :mod:`helpers.alerts.base` (the alert types and the rule context), never on the rules.
 """
 
 from __future__ import annotations
@@ -22,16 +22,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.alerts.rules import (
+from helpers.alerts.base import (
     MAD_SCALE,
+    REGISTRY,
+    ActionText,
     Alert,
-    _context,
-    _Ctx,
-    _fmt_metric,
-    _metric_name,
-    _promo_dates,
-    _ratios,
+    Findings,
+    Rule,
+    RuleContext,
+    rule_context,
 )
+from helpers.i18n import metric_in_text, metric_value_in_text
+from helpers.metrics.kpis import add_ratios
 from helpers.settings import Settings
 
 PROMO_SKIP_NOTE = "promo day: compared with festival, not with the weekly baseline"
@@ -236,14 +238,14 @@ ANOMALY_METRICS: tuple[str, ...] = ("gmv", "orders", "uv", "cvr", "arpu", "ad_sp
 MIN_HISTORY_DAYS = 36
 
 
-def _anomaly_input(ctx: _Ctx) -> tuple[pd.DataFrame, np.ndarray]:
+def _anomaly_input(ctx: RuleContext) -> tuple[pd.DataFrame, np.ndarray]:
     """The last ``anomaly_history_days`` of daily facts (with ratios) and the promo mask."""
     dates = pd.date_range(
         ctx.run_date - pd.Timedelta(days=ctx.th.anomaly_history_days - 1), ctx.run_date, freq="D"
     )
     dates = dates[dates >= ctx.daily["date"].min()]
-    d = _ratios(ctx.daily.set_index("date").reindex(dates).rename_axis("date").reset_index())
-    return d, d["date"].isin(_promo_dates(ctx)).to_numpy()
+    d = add_ratios(ctx.daily.set_index("date").reindex(dates).rename_axis("date").reset_index())
+    return d, d["date"].isin(ctx.promo_dates()).to_numpy()
 
 
 def baseline_for_chart(
@@ -255,7 +257,7 @@ def baseline_for_chart(
     :func:`seasonal_baseline` for each of the last ``days`` days; None when the metric has
     no data or too little history.
     """
-    ctx = _context(facts, settings, run_date, None)
+    ctx = rule_context(facts, settings, run_date, None)
     if ctx.daily is None or ctx.daily.empty:
         return None
     d, promo = _anomaly_input(ctx)
@@ -268,75 +270,106 @@ def baseline_for_chart(
     return base.iloc[-days:].reset_index(drop=True)
 
 
-def _evaluate_anomalies(
-    ctx: _Ctx, metrics: Iterable[str]
-) -> tuple[list[Alert], list[tuple[str, str]]]:
-    skipped: list[tuple[str, str]] = []
+def _series_gap(ctx: RuleContext, m: str, d: pd.DataFrame, promo: np.ndarray) -> str | None:
+    """Why metric ``m`` cannot be scored on the run date (None when it can)."""
+    if m in ("uv", "cvr") and not ctx.has_table("traffic"):
+        return f"{m}: no traffic table"
+    if m in ("ad_spend", "roas") and not ctx.has_table("ad_spend"):
+        return f"{m}: no ad_spend table"
+    if m not in d.columns or d[m].isna().all():
+        return f"{m}: not in daily facts"
+    s = d[m]
+    have = int(s.notna().sum())
+    if have < MIN_HISTORY_DAYS or len(s) < MIN_HISTORY_DAYS:
+        return (
+            f"{m}: needs at least {MIN_HISTORY_DAYS} days of history (3 weeks to fit, "
+            f"2 weeks of one-step errors), has {have} days"
+        )
+    if int((s.notna().to_numpy() & ~promo).sum()) < 2 * 7 + 1:
+        return f"{m}: too few non-promo days in the history"
+    if pd.isna(s.iloc[-1]):
+        return f"{m}: no value on {ctx.day}"
+    return None
+
+
+def _anomaly_alert(ctx: RuleContext, m: str, last: pd.Series) -> Alert | None:
+    """The alert of metric ``m`` from its scored run date (None within the threshold)."""
+    z, zmax = float(last["z"]), ctx.th.anomaly_z
+    if abs(z) <= zmax:
+        return None
+    up = z > 0
+    v, e = float(last["value"]), float(last["expected"])
+    rel = v / e - 1 if e else np.nan
+    value, expected = metric_value_in_text(m, v), metric_value_in_text(m, e)
+    zh = (
+        f"{metric_in_text(m, 'zh')} {value}，{'高于' if up else '低于'}周内基线预期 {expected}"
+        + (f" {abs(rel):.0%}" if np.isfinite(rel) else "")
+        + f"（稳健 z={z:.1f}）"
+    )
+    en = (
+        f"{metric_in_text(m, 'en')} {value} is {'above' if up else 'below'} its weekly "
+        f"baseline {expected}"
+        + (f" by {abs(rel):.0%}" if np.isfinite(rel) else "")
+        + f" (robust z={z:.1f})"
+    )
+    sev = "high" if abs(z) >= 2 * zmax else "medium"
+    return ctx.alert(RULE_ID, sev, m, ("shop", ""), v, e, (zh, en))
+
+
+def _evaluate_anomalies(ctx: RuleContext, metrics: Iterable[str]) -> Findings:
+    """Score each of ``metrics`` on the run date; the metrics that cannot be scored are
+    recorded as skipped parts."""
     if ctx.daily is None or ctx.daily.empty:
-        return [], [("anomaly", "no daily facts")]
-    th = ctx.th
-    if ctx.run_date in _promo_dates(ctx):
-        return [], [("anomaly", PROMO_SKIP_NOTE)]
+        return Findings([], ["no daily facts"])
+    if ctx.run_date in ctx.promo_dates():
+        return Findings([], [PROMO_SKIP_NOTE])
     d, promo = _anomaly_input(ctx)
-    out: list[Alert] = []
+    found = Findings([])
     for m in metrics:
-        if m in ("uv", "cvr") and not ctx.has_table("traffic"):
-            skipped.append(("anomaly", f"{m}: no traffic table"))
-            continue
-        if m in ("ad_spend", "roas") and not ctx.has_table("ad_spend"):
-            skipped.append(("anomaly", f"{m}: no ad_spend table"))
-            continue
-        if m not in d.columns or d[m].isna().all():
-            skipped.append(("anomaly", f"{m}: not in daily facts"))
+        gap = _series_gap(ctx, m, d, promo)
+        if gap is not None:
+            found.skipped.append(gap)
             continue
         s = d.set_index("date")[m].astype(float)
-        have = int(s.notna().sum())
-        if have < MIN_HISTORY_DAYS or len(s) < MIN_HISTORY_DAYS:
-            skipped.append(
-                (
-                    "anomaly",
-                    f"{m}: needs at least {MIN_HISTORY_DAYS} days of history (3 weeks to fit, "
-                    f"2 weeks of one-step errors), has {have} days",
-                )
-            )
+        last = seasonal_baseline(s, promo, period=7, score_days=1).iloc[-1]
+        if not np.isfinite(float(last["z"])):
+            found.skipped.append(f"{m}: too few ordinary days for the one-step error scale")
             continue
-        if int((s.notna() & ~promo).sum()) < 2 * 7 + 1:
-            skipped.append(("anomaly", f"{m}: too few non-promo days in the history"))
-            continue
-        if pd.isna(s.iloc[-1]):
-            skipped.append(("anomaly", f"{m}: no value on {ctx.day}"))
-            continue
-        base = seasonal_baseline(s, promo, period=7, score_days=1)
-        last = base.iloc[-1]
-        z = float(last["z"])
-        if not np.isfinite(z):
-            skipped.append(("anomaly", f"{m}: too few ordinary days for the one-step error scale"))
-            continue
-        if abs(z) <= th.anomaly_z:
-            continue
-        up = z > 0
-        v, e = float(last["value"]), float(last["expected"])
-        rel = v / e - 1 if e else np.nan
-        out.append(
-            ctx.alert(
-                rule="anomaly",
-                severity="high" if abs(z) >= 2 * th.anomaly_z else "medium",
-                metric=m,
-                scope="shop",
-                subject="",
-                value=v,
-                reference=e,
-                message_zh=f"{_metric_name(m, 'zh')} {_fmt_metric(m, v)}，"
-                f"{'高于' if up else '低于'}周内基线预期 {_fmt_metric(m, e)}"
-                + (f" {abs(rel):.0%}" if np.isfinite(rel) else "")
-                + f"（稳健 z={z:.1f}）",
-                message_en=f"{_metric_name(m, 'en')} {_fmt_metric(m, v)} is "
-                f"{'above' if up else 'below'} its weekly baseline {_fmt_metric(m, e)}"
-                + (f" by {abs(rel):.0%}" if np.isfinite(rel) else "")
-                + f" (robust z={z:.1f})",
-            )
-        )
-    return out, skipped
+        alert = _anomaly_alert(ctx, m, last)
+        if alert is not None:
+            found.alerts.append(alert)
+    return found
+
+
+def _evaluate_headline(ctx: RuleContext) -> Findings:
+    return _evaluate_anomalies(ctx, ANOMALY_METRICS)
+
+
+RULE_ID = "anomaly"
+
+REGISTRY.register(
+    Rule(
+        id=RULE_ID,
+        name=("偏离周内基线", "Off the weekly seasonal baseline"),
+        catches="GMV, orders, UV, CVR, 客单价 or ad spend on the run date off its one-step-ahead "
+        "weekly seasonal forecast (robust STL on the days before, festival days masked) by "
+        "more than `anomaly_z` robust standard deviations of the previous one-step errors; "
+        "reads the last `anomaly_history_days` days; not applied on a festival day",
+        evaluate=_evaluate_headline,
+        rank=100,
+        kind="statistical",
+        enriched_by=("traffic", "ad_spend"),
+        min_history=lambda th: MIN_HISTORY_DAYS,
+        thresholds=("anomaly_z", "anomaly_history_days"),
+        action=ActionText(
+            zh="{metric} {value} 偏离周内基线 {reference}：先确认数据完整（订单、流量是否缺导入），"
+            "再按渠道→商品下钻找出变化来源；若是已知活动或外部事件，在复盘中记录原因",
+            en="{metric} {value} is off its weekly baseline {reference}: first confirm the data "
+            "is complete (orders and traffic fully imported), then drill down channel -> item "
+            "to find the source; if it is a known event, note the cause in the review",
+        ),
+    )
+)
 
 
 def anomaly_alerts(
@@ -361,5 +394,5 @@ def anomaly_alerts(
     weekly baseline), with fewer than :data:`MIN_HISTORY_DAYS` (36) days of history, or
     without 14 ordinary days of one-step errors; :func:`collect_alerts` records those skips.
     """
-    ctx = _context(facts, settings, run_date, None)
-    return _evaluate_anomalies(ctx, tuple(metrics))[0]
+    ctx = rule_context(facts, settings, run_date, None)
+    return _evaluate_anomalies(ctx, tuple(metrics)).alerts

@@ -29,8 +29,7 @@ import pandas as pd
 import yaml
 
 from helpers import i18n
-from helpers.alerts.anomaly import MIN_HISTORY_DAYS
-from helpers.alerts.rules import RULES, industry_cvr
+from helpers.alerts import REGISTRY, Rule, industry_cvr
 from helpers.contract import TABLES
 from helpers.daily_review.review import SECTION_NEEDS, TREND_METRICS
 from helpers.daily_review.theme import THEME as REVIEW_THEME
@@ -57,31 +56,16 @@ SHOWN_SETTINGS: tuple[str, ...] = ("shop_name", "currency", "timezone", "languag
 #: in :mod:`helpers.daily_review.theme`).
 SECTION_NAMES: dict[str, tuple[str, str]] = {s.id: s.heading for s in REVIEW_THEME.sections}
 
-#: Alert rule (keys of ``helpers.alerts.RULES``) -> contract tables it needs besides orders
-#: and order lines; the rule is skipped without them (as ``helpers.alerts.rules`` and
-#: ``helpers.alerts.anomaly`` do).
-ALERT_NEEDS: dict[str, tuple[str, ...]] = {
-    "unshipped_sla": (),
-    "channel_cvr_drop": ("traffic",),
-    "cvr_below_industry": ("traffic",),
-    "refund_rate": ("after_sales",),
-    "ad_swing": ("ad_spend",),
-    "consecutive_decline": (),
-    "return_concentration": ("after_sales",),
-    "item_return_rate": ("after_sales",),
-    "cart_high_pay_low": ("traffic",),
-    "anomaly": (),
+#: What an alert rule may need beyond tables (:attr:`helpers.alerts.Rule.requires`) ->
+#: the :class:`DataShape` attribute that says whether the data has it, and the reason code
+#: :func:`render` words when it does not.
+REQUIREMENTS: dict[str, tuple[str, str]] = {
+    "shipped_at": ("has_shipping_times", "no_shipped_at"),
+    "industry_cvr": ("industry_cvr", "no_industry_cvr"),
+    "item_cart_traffic": ("item_cart_traffic", "no_item_cart"),
+    "after_sales_sku": ("after_sales_sku", "no_after_sales_sku"),
+    "after_sales_order": ("after_sales_order", "no_after_sales_order"),
 }
-
-#: Alert rule -> tables that add metrics to it: without them the rule runs on fewer metrics
-#: (falling CVR / UV need traffic; the seasonal check of UV, CVR and ad spend needs those).
-ALERT_EXTENDS: dict[str, tuple[str, ...]] = {
-    "consecutive_decline": ("traffic",),
-    "anomaly": ("traffic", "ad_spend"),
-}
-
-#: Days of order history the ad swing rule needs (the run date and 7 days before).
-AD_SWING_MIN_DAYS = 8
 
 RUNS, PARTLY, SKIPPED = "runs", "partly", "skipped"
 STATUS_ORDER = (RUNS, PARTLY, SKIPPED)
@@ -424,45 +408,41 @@ def _history(shape: DataShape, need: int) -> list[tuple]:
     return []
 
 
+def _rule_gaps(rule: Rule, shape: DataShape) -> list[tuple]:
+    """Why ``rule`` cannot run on data of this shape, beyond missing tables: the first of
+    its :attr:`~helpers.alerts.Rule.requires` the data lacks, else too short a history."""
+    for need in rule.requires:
+        attr, code = REQUIREMENTS[need]
+        if not getattr(shape, attr):
+            return [(code,)]
+    days = rule.history_days(shape.settings.thresholds)
+    return [] if days is None else _history(shape, days)
+
+
 def alert_rule_status(rule: str, shape: DataShape) -> dict[str, Any]:
     """Whether alert ``rule`` can be evaluated on data of this shape (one sections row).
 
-    Mirrors the skip logic of :mod:`helpers.alerts.rules` and :mod:`helpers.alerts.anomaly`: the tables of
-    :data:`ALERT_NEEDS`, then the extra data some rules need (shipping times, an industry CVR,
-    item-level add-to-cart traffic, item ids on after-sales cases, enough days of history);
-    the tables of :data:`ALERT_EXTENDS` only add metrics (status ``partly`` without them).
+    Read off the rule's declaration in :data:`helpers.alerts.REGISTRY`: the tables it
+    ``needs``, then the data it ``requires`` (:data:`REQUIREMENTS`) and its ``min_history``;
+    the tables it is ``enriched_by`` only add metrics (status ``partly`` without them).
     """
-    th = shape.settings.thresholds
-    missing = _lacking(ALERT_NEEDS.get(rule, ()), shape)
+    declared = REGISTRY[rule]
+    missing = _lacking(declared.needs, shape)
     why: list[tuple] = [("table", t) for t in missing]
     if not why:
-        if rule == "unshipped_sla" and not shape.has_shipping_times:
-            why.append(("no_shipped_at",))
-        elif rule == "cvr_below_industry" and not shape.industry_cvr:
-            why.append(("no_industry_cvr",))
-        elif rule == "cart_high_pay_low" and not shape.item_cart_traffic:
-            why.append(("no_item_cart",))
-        elif rule == "item_return_rate" and not shape.after_sales_sku:
-            why.append(("no_after_sales_sku",))
-        elif rule == "item_return_rate" and not shape.after_sales_order:
-            why.append(("no_after_sales_order",))
-        elif rule == "consecutive_decline":
-            why += _history(shape, int(th.consecutive_decline_days) + 1)
-        elif rule == "ad_swing":
-            why += _history(shape, AD_SWING_MIN_DAYS)
-        elif rule == "anomaly":
-            why += _history(shape, MIN_HISTORY_DAYS)
+        why = _rule_gaps(declared, shape)
     if why:
         return _row("", "alert", rule, missing, why)
-    extra = _lacking(ALERT_EXTENDS.get(rule, ()), shape)
+    extra = _lacking(declared.enriched_by, shape)
     return _row("", "alert", rule, extra, [("table", t) for t in extra], partly=True)
 
 
 def daily_review_sections(shape: DataShape) -> list[dict[str, Any]]:
     """Sections rows of the daily review: its sections (:data:`SECTION_NEEDS`) then its
-    alert rules (:data:`ALERT_NEEDS`), as ``helpers.daily_review.review.build_review`` decides them."""
+    alert rules (:data:`helpers.alerts.REGISTRY`, report order), as
+    ``helpers.daily_review.review.build_review`` decides them."""
     rows = []
-    rules = [alert_rule_status(r, shape) for r in RULES]
+    rules = [alert_rule_status(r.id, shape) for r in REGISTRY.in_report_order()]
     for section, needs in SECTION_NEEDS.items():
         missing = _lacking(needs, shape)
         why: list[tuple] = [("table", t) for t in missing]
@@ -834,7 +814,7 @@ def _render_sections(report: CheckReport, lang: str) -> list[str]:
                 if kind == "section":
                     pair = SECTION_NAMES.get(r.item, (r.item, r.item))
                 else:
-                    pair = RULES.get(r.item, (r.item, r.item))
+                    pair = REGISTRY[r.item].name if r.item in REGISTRY else (r.item, r.item)
                 label = pair[0] if lang == "zh" else pair[1]
                 table.append([label, _t(r.status, lang), _why_text(r.why, lang)])
             out += ["", _t(title, lang, name=nb)]
@@ -895,8 +875,7 @@ def render(report: CheckReport, *, lang: str = "zh") -> str:
 
 
 __all__ = [
-    "ALERT_EXTENDS",
-    "ALERT_NEEDS",
+    "REQUIREMENTS",
     "DATE_COLUMNS",
     "NOTEBOOK_SECTIONS",
     "SECTION_NAMES",

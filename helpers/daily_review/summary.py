@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from helpers import i18n
-from helpers.alerts.rules import RULES
+from helpers.alerts import REGISTRY
 from helpers.daily_review.review import DailyReview
 
 #: which direction of change is good news, for colouring (default: higher)
@@ -47,9 +47,8 @@ def alerts_payload(review: DailyReview, *, lang: str = "zh") -> pd.DataFrame:
     alerts = review.alerts.alerts
     if alerts.empty:
         return alerts
-    pick = 0 if lang == "zh" else 1
     return alerts.assign(
-        rule_name=alerts["rule"].map(lambda r: RULES.get(r, (r, r))[pick]),
+        rule_name=alerts["rule"].map(lambda r: REGISTRY.label(r, lang)),
         message=alerts["message_zh" if lang == "zh" else "message_en"],
     )
 

@@ -12,7 +12,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from helpers import i18n
-from helpers.alerts.rules import RULES
+from helpers.alerts import REGISTRY
 from helpers.report import escape_text as escape
 from helpers.view import bullet_list, format_frame
 
@@ -218,7 +218,7 @@ def alerts_list(alerts: pd.DataFrame, *, lang: str = "zh") -> Markdown:
     msg = "message_zh" if lang == "zh" else "message_en"
     lines = []
     for r in alerts.itertuples(index=False):
-        rule = RULES.get(r.rule, (r.rule, r.rule))[0 if lang == "zh" else 1]
+        rule = REGISTRY.label(r.rule, lang)
         sev = i18n.label(i18n.SEVERITY, r.severity, lang)
         lines.append(f"- **[{escape(sev)}] {escape(rule)}**: {escape(getattr(r, msg))}")
     return Markdown("\n".join(lines))

@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 
 from helpers import i18n
+from helpers.alerts import REGISTRY, Alert, AlertReport, alerts_frame
 from helpers.alerts.actions import ACTION_COLUMNS, next_actions
-from helpers.alerts.rules import RULES, Alert, AlertReport, alerts_frame
+
+RULES = [r.id for r in REGISTRY.in_report_order()]
 
 
 def alert(rule, metric, scope, subject, value, reference, severity="medium") -> Alert:

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from helpers.alerts.rules import (
+from helpers.alerts import (
     ALERT_COLUMNS,
-    RULES,
+    REGISTRY,
     Alert,
     collect_alerts,
     industry_cvr,
@@ -378,7 +378,7 @@ def test_collect_alerts_sorted_and_records():
     assert tuple(df.columns) == ALERT_COLUMNS
     sev = df["severity"].map({"high": 0, "medium": 1, "low": 2}).tolist()
     assert sev == sorted(sev)
-    assert set(df["rule"]) <= set(RULES)
+    assert set(df["rule"]) <= {r.id for r in REGISTRY}
     assert {"cvr_below_industry", "refund_rate", "unshipped_sla", "channel_cvr_drop"} <= set(
         df["rule"]
     )

@@ -1,0 +1,132 @@
+"""Numbers as the reports write them: the one home of number, percent and money formats.
+
+Two styles, kept apart on purpose because the reports pin both:
+
+* **in sentences** (alert messages, next actions): :func:`pct` (``1.2%``, two decimals under
+  1 %), :func:`num` (``12,346`` / ``3.46``), ``n/a`` when missing;
+* **in tables and cards**: :func:`format_value` by unit (money with the currency symbol,
+  ratios with two decimals), :func:`format_change` (signed), :func:`format_number` (KPI
+  cards), an en dash when missing; :func:`money_tick` for chart axes.
+
+Currency symbols live in :data:`CURRENCY_SYMBOLS` (one table).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+#: Currency code -> symbol written before the amount; other codes are written after it.
+CURRENCY_SYMBOLS: dict[str, str] = {"CNY": "¥", "GBP": "£", "BRL": "R$", "USD": "$", "EUR": "€"}
+
+MISSING = "–"
+
+
+def as_float(x: Any) -> float | None:
+    """Float or None (None, NaN, infinities and non-numbers -> None)."""
+    if x is None:
+        return None
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return None
+    return x if np.isfinite(x) else None
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float | np.floating) and math.isnan(x))
+
+
+def pct(x: float | None) -> str:
+    """A ratio as a percentage in a sentence: 0.0123 -> '1.2%', 0.0045 -> '0.45%'."""
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    return f"{x:.2%}" if abs(x) < 0.01 else f"{x:.1%}"
+
+
+def num(x: float | None) -> str:
+    """An amount or count in a sentence: 12345.6 -> '12,346', 3.456 -> '3.46'."""
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    if float(x).is_integer() or abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:,.2f}"
+
+
+def in_text(x: float | None, unit: str) -> str:
+    """A value in a sentence by unit: ratios as :func:`pct`, anything else as :func:`num`."""
+    return pct(x) if unit == "ratio" else num(x)
+
+
+def currency_symbol(currency: str) -> str:
+    """The symbol of ``currency`` ('' when unknown)."""
+    return CURRENCY_SYMBOLS.get(currency, "")
+
+
+def format_value(value: float | None, unit: str, *, currency: str = "CNY") -> str:
+    """Format a metric value for tables: money with thousands separators, ratios as %.
+
+    Units: ``ratio`` (``3.45%``), ``ratio_x`` (``3.46``), ``currency`` (``¥1,234.50``,
+    ``1,234.50 XYZ`` for a code without a symbol), ``hours`` (``12.5 h``), else a count
+    (``12,000``). Missing values show as an en dash.
+    """
+    if _missing(value):
+        return MISSING
+    if unit == "ratio":
+        return f"{value:.2%}"
+    if unit == "ratio_x":
+        return f"{value:.2f}"
+    if unit == "currency":
+        symbol = currency_symbol(currency)
+        sign = "-" if value < 0 else ""
+        return f"{sign}{symbol}{abs(value):,.2f}" if symbol else f"{value:,.2f} {currency}"
+    if unit == "hours":
+        return f"{value:,.1f} h"
+    return f"{value:,.0f}"
+
+
+def format_change(value: float | None) -> str:
+    """Signed percentage change, e.g. ``+12.3%``; en dash when missing."""
+    if _missing(value):
+        return MISSING
+    return f"{value:+.1%}"
+
+
+def format_number(value: Any, unit: Any = None) -> str:
+    """A KPI card's value: thousands separators, unit ``"%"`` = a fraction as percent.
+
+    Integers in full (``1,234,567``), >= 10,000 without decimals, >= 1 with two, smaller
+    ones with 4 significant digits; any other unit is written after the number. En dash
+    when missing; non-numbers are returned as text.
+    """
+    if value is None:
+        return MISSING
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        text = str(value)
+    elif isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return MISSING
+    elif unit == "%":
+        return f"{value * 100:,.1f}%"
+    elif float(value).is_integer() and abs(value) < 1e15:
+        text = f"{int(value):,}"
+    elif abs(value) >= 10000:
+        text = f"{value:,.0f}"
+    elif abs(value) >= 1:
+        text = f"{value:,.2f}"
+    else:
+        text = f"{value:.4g}"
+    return f"{text} {unit}" if unit else text
+
+
+def money_tick(value: float, currency: str) -> str:
+    """Money on a chart axis, short: ``¥950``, ``¥12k``, ``¥1.2M``."""
+    symbol = currency_symbol(currency)
+    sign = "-" if value < 0 else ""
+    a = abs(value)
+    if a >= 1e6:
+        return f"{sign}{symbol}{a / 1e6:.1f}M"
+    if a >= 1e4:
+        return f"{sign}{symbol}{a / 1e3:.0f}k"
+    return f"{sign}{symbol}{a:,.0f}"
