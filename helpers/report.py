@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from helpers import numbers
+
 SIDECAR_SUFFIX = ".summary.json"
 FLOAT_DECIMALS = 6
 
@@ -351,24 +353,10 @@ def _page(lang: str, title: str, body: str) -> str:
 
 
 def format_number(value: Any, unit: Any = None) -> str:
-    """Display form of a KPI value: thousands separators, ``"%"`` unit = fraction as percent."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        text = _h(value)
-    elif isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return "–"
-    elif unit == "%":
-        return f"{value * 100:,.1f}%"
-    elif float(value).is_integer() and abs(value) < 1e15:
-        text = f"{int(value):,}"
-    elif abs(value) >= 10000:
-        text = f"{value:,.0f}"
-    elif abs(value) >= 1:
-        text = f"{value:,.2f}"
-    else:
-        text = f"{value:.4g}"
-    return f"{text} {_h(unit)}" if unit else text
+    """Display form of a KPI value (:func:`helpers.numbers.format_number`), HTML-escaped."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return _h(value) + (f" {_h(unit)}" if unit else "")
+    return _h(numbers.format_number(value, unit))
 
 
 def _format_delta(value: Any, better: Any = "higher") -> str:

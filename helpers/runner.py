@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from helpers import report, staging
+from helpers import i18n, report, staging
 from helpers.settings import Settings, load_settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,7 +69,8 @@ PARAMETER_NAMES = (
 REMOVE_CELL_TAG = "remove-cell"
 LANG_TAGS = {"zh": "lang-zh", "en": "lang-en"}
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+#: Severity order (most urgent first), declared once in :mod:`helpers.i18n`.
+SEVERITY_ORDER = i18n.SEVERITY_RANK
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PREFIX_RE = re.compile(r"^\d+[_-]")
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"

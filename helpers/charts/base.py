@@ -18,7 +18,7 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from helpers import i18n
+from helpers import i18n, numbers
 
 CJK_FAMILY = "Noto Sans CJK SC"
 CJK_FILES = ("NotoSansCJKsc-Regular.otf", "SimHei.ttf")
@@ -31,8 +31,8 @@ COLOR_SOFT = "#8ab6d6"
 COLOR_ACCENT = "#e9c46a"
 PHASE_COLORS = {"warmup": "#fbf3e6", "burst": "#f6b89f", "afterglow": "#fadccf"}
 
-#: currency code -> the symbol the axis labels carry
-CURRENCY_SYMBOLS = {"CNY": "¥", "GBP": "£", "BRL": "R$", "USD": "$", "EUR": "€"}
+#: currency code -> the symbol the axis labels carry (the one table, in helpers.numbers)
+CURRENCY_SYMBOLS = numbers.CURRENCY_SYMBOLS
 
 RC_PARAMS = {
     "figure.dpi": 100,
@@ -93,19 +93,8 @@ def axes_or_new(ax: Axes | None, figsize: tuple[float, float] = (9, 4)) -> Axes:
 
 
 def money_formatter(currency: str) -> FuncFormatter:
-    """Axis labels in money: ``¥12k``, ``¥1.2M``, ``-¥800``."""
-    symbol = CURRENCY_SYMBOLS.get(currency, "")
-
-    def fmt(x: float, _pos: int) -> str:
-        sign = "-" if x < 0 else ""
-        a = abs(x)
-        if a >= 1e6:
-            return f"{sign}{symbol}{a / 1e6:.1f}M"
-        if a >= 1e4:
-            return f"{sign}{symbol}{a / 1e3:.0f}k"
-        return f"{sign}{symbol}{a:,.0f}"
-
-    return FuncFormatter(fmt)
+    """Axis labels in money: ``¥12k``, ``¥1.2M``, ``-¥800`` (:func:`helpers.numbers.money_tick`)."""
+    return FuncFormatter(lambda x, _pos: numbers.money_tick(x, currency))
 
 
 def format_axis(axis, unit: str, currency: str = "CNY", *, decimals: int = 1) -> None:

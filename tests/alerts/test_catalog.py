@@ -1,0 +1,42 @@
+"""docs/alerts.md is generated from the rule registry."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from locations import ROOT
+
+from helpers.alerts import REGISTRY
+from helpers.alerts.catalog import rule_markdown, to_markdown, with_generated
+from helpers.settings import Thresholds
+
+DOC = ROOT / "docs" / "alerts.md"
+
+
+def test_alerts_doc_is_generated_from_the_registry():
+    text = DOC.read_text(encoding="utf-8")
+    assert with_generated(text) == text, "regenerate: python -m helpers.alerts.catalog"
+
+
+def test_every_rule_is_documented_with_its_thresholds_and_action():
+    text = to_markdown()
+    for rule in REGISTRY:
+        assert f"### `{rule.id}`" in text
+        section = rule_markdown(rule)
+        for name in rule.thresholds:
+            assert f"| `{name}` |" in section, (rule.id, name)
+        assert rule.action.zh in section and rule.action.en in section
+
+
+def test_declared_thresholds_are_settings_and_every_threshold_is_read():
+    fields = {f.name for f in dataclasses.fields(Thresholds)}
+    declared = {name for rule in REGISTRY for name in rule.thresholds}
+    assert declared <= fields
+    assert fields <= declared, fields - declared
+
+
+def test_rules_in_report_order_and_kinds():
+    order = [r.id for r in REGISTRY.in_report_order()]
+    assert order[0] == "unshipped_sla" and order[-1] == "anomaly"
+    assert len({r.rank for r in REGISTRY}) == len(REGISTRY)
+    assert [r.id for r in REGISTRY.of_kind("statistical")] == ["anomaly"]

@@ -1,0 +1,53 @@
+"""Number formats: one module, both styles (in sentences, in tables)."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers import numbers
+
+
+def test_in_sentences():
+    assert numbers.pct(0.0123) == "1.2%"
+    assert numbers.pct(0.0045) == "0.45%"  # under 1 %: two decimals
+    assert numbers.pct(None) == "n/a" and numbers.pct(math.nan) == "n/a"
+    assert numbers.num(12345.6) == "12,346"
+    assert numbers.num(3.456) == "3.46"
+    assert numbers.num(24.0) == "24"
+    assert numbers.in_text(0.5, "ratio") == "50.0%"
+    assert numbers.in_text(0.5, "currency") == "0.50"
+
+
+def test_in_tables_and_cards():
+    assert numbers.format_value(1234.5, "currency", currency="BRL") == "R$1,234.50"
+    assert numbers.format_value(1234.5, "currency", currency="XYZ") == "1,234.50 XYZ"
+    assert numbers.format_value(12.25, "hours") == "12.2 h"
+    assert numbers.format_change(0.123) == "+12.3%"
+    assert numbers.format_number(1234567.0) == "1,234,567"
+    assert numbers.format_number(0.0312, "%") == "3.1%"
+    assert numbers.format_number(0.01234) == "0.01234"
+    assert numbers.format_number(None) == "–"
+
+
+def test_money_ticks():
+    assert numbers.money_tick(950, "CNY") == "¥950"
+    assert numbers.money_tick(12_000, "CNY") == "¥12k"
+    assert numbers.money_tick(-1_234_567, "GBP") == "-£1.2M"
+    assert numbers.money_tick(500, "XYZ") == "500"
+
+
+def test_as_float():
+    assert numbers.as_float("2.5") == 2.5
+    assert numbers.as_float(math.inf) is None
+    assert numbers.as_float("x") is None and numbers.as_float(None) is None
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+def test_money_sign_follows_the_value(x):
+    text = numbers.format_value(x, "currency")
+    assert text.startswith("-") == (x < 0)
+    assert text.removeprefix("-").startswith("¥")
+    assert float(text.removeprefix("-")[1:].replace(",", "")) == round(abs(x), 2)
