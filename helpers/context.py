@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.intake import default_cache_dir, source_digest
+from helpers.facts import Facts
+from helpers.intake import Dataset, default_cache_dir, source_digest
 from helpers.settings import Settings, load_settings
 
 
@@ -35,8 +36,8 @@ class RunContext:
     """
 
     settings: Settings
-    dataset: object
-    facts: object
+    dataset: Dataset
+    facts: Facts
     run_date: pd.Timestamp
     lang: str
 
@@ -71,7 +72,7 @@ def prepare(
     cache_dir: str | Path | None = None,
     run_date: str | pd.Timestamp | None = None,
     mapping: str | Path | None = None,
-) -> tuple[object, object, pd.Timestamp]:
+) -> tuple[Dataset, Facts, pd.Timestamp]:
     """Validate the data and build the facts for ``run_date``, both cached.
 
     Returns ``(dataset, facts, run_date)``; ``run_date`` None means the last complete day in
@@ -86,7 +87,7 @@ def prepare(
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     dataset = load_dataset(data_dir, settings, mapping=mapping or None, cache_dir=cache)
     # what the source's mapping knows (currency, timezone, calendar) fills unset settings
-    settings = settings.with_hints(getattr(dataset, "settings_hints", None))
+    settings = settings.with_hints(dataset.settings_hints)
     day = (
         last_complete_day(dataset["orders"])
         if run_date in (None, "")
@@ -130,9 +131,7 @@ def load_context(
         run_date=run_date or None,
         mapping=mapping or None,
     )
-    settings = load_settings(source, language=lang or None).with_hints(
-        getattr(dataset, "settings_hints", None)
-    )
+    settings = load_settings(source, language=lang or None).with_hints(dataset.settings_hints)
     return RunContext(
         settings=settings, dataset=dataset, facts=facts, run_date=day, lang=settings.language
     )

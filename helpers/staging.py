@@ -71,7 +71,7 @@ def _alive(pid: int) -> bool:
 
 def remove_leftovers(out_root: Path) -> list[Path]:
     """Delete staging / old folders whose process is gone (killed runs); return them."""
-    removed = []
+    removed: list[Path] = []
     if not out_root.is_dir():
         return removed
     for p in out_root.iterdir():

@@ -81,7 +81,7 @@ def promo_calendar(
         promotions = festivals.platform_festivals(
             first_day.date(), (day + pd.Timedelta(days=60)).date()
         )
-    pdays = festivals.promo_days(promotions)
+    pdays = festivals.promo_days(promotions)  # type: ignore[arg-type]  # None -> empty
     pdays = pdays.reindex(columns=PROMO_DAY_COLUMNS)
     pdays["date"] = pdays["date"].astype("datetime64[ns]")
     return pdays

@@ -75,7 +75,7 @@ def measure_by(
     reported so the caller can keep them NaN instead of zero."""
     if df is None:
         return None, list(columns.values())
-    data = {k: df[k] for k in keys}
+    data: dict[str, pd.Series | np.ndarray] = {k: df[k] for k in keys}
     missing = []
     for src, dst in columns.items():
         if src in df.columns and df[src].notna().any():

@@ -51,9 +51,8 @@ def order_days(orders: pd.DataFrame, day: pd.Timestamp) -> pd.DatetimeIndex:
     starts = [orders["created_at"].min(), orders["paid_at"].min()]
     starts = [s for s in starts if not pd.isna(s)]
     first_day = min(min(starts).normalize(), day) if starts else day
-    return pd.DatetimeIndex(pd.date_range(first_day, day, freq="D"), name="date").astype(
-        "datetime64[ns]"
-    )
+    days = pd.date_range(first_day, day, freq="D", name="date")
+    return pd.DatetimeIndex(days.astype("datetime64[ns]"), name="date")
 
 
 def paid_orders(orders: pd.DataFrame) -> pd.DataFrame:
@@ -101,7 +100,8 @@ def open_orders(orders: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
     open_mask = orders["paid_at"].notna() & orders["shipped_at"].isna()
     open_mask &= ~orders["status"].isin(CLOSED_STATUSES) & ~orders[SHIP_TIME_UNKNOWN]
     oo = orders.loc[open_mask, ["order_id", "channel", "paid_at"]].copy()
-    oo["hours_waiting"] = (cutoff - oo["paid_at"]) / pd.Timedelta(hours=1)
+    waited = cutoff - oo["paid_at"]
+    oo["hours_waiting"] = waited / pd.Timedelta(hours=1)  # type: ignore[operator]  # stubs lack Series[Timedelta] / Timedelta
     oo = oo.sort_values(["hours_waiting", "order_id"], ascending=[False, True]).reset_index(
         drop=True
     )

@@ -18,7 +18,7 @@ def _group_ids(keys: list[pd.Series]) -> np.ndarray:
     group of its own."""
     n = len(keys[0])
     if len(keys) == 1:
-        codes = pd.factorize(keys[0].to_numpy(dtype=object), use_na_sentinel=True)[0]
+        codes: np.ndarray = pd.factorize(keys[0].to_numpy(dtype=object), use_na_sentinel=True)[0]
     else:
         kdf = pd.DataFrame({i: k.to_numpy(dtype=object) for i, k in enumerate(keys)})
         ng = kdf.groupby(list(kdf.columns), sort=False, dropna=True).ngroup()
@@ -103,9 +103,9 @@ def _group_level(
         first = pd.Series(pos).groupby(gid[pos]).first()
         g, p = first.index.to_numpy(), first.to_numpy()
         gmask.iloc[g] = True
-        gshown.iloc[g] = [_show(v) for v in shown.to_numpy(dtype=object)[p]]
+        gshown.iloc[g] = [_show(v) for v in shown.to_numpy(dtype=object)[p]]  # type: ignore[call-overload]
         rnums = rows.to_numpy()[p]
-        gwhy.iloc[g] = [
+        gwhy.iloc[g] = [  # type: ignore[call-overload]
             f"{w} (row {r})" for w, r in zip(why.to_numpy(dtype=object)[p], rnums, strict=False)
         ]
     return gmask, gshown, gwhy
@@ -183,7 +183,7 @@ def _aggregate_block(
         if new.any():
             kind = "datetime" if col.dtype in ("datetime", "date") and how != "sum" else "number"
             shown.loc[new] = v[new].astype("str")
-            why.loc[new] = [f"unparseable {kind} in {cname}: {_show(x)!r}" for x in v[new]]
+            why.loc[new] = [f"unparseable {kind} in {cname}: {_show(x)!r}" for x in v[new]]  # type: ignore[call-overload]
             mask = mask | new
         if mask.any():
             gbad[cname] = _group_level(mask, shown, why, gid, rows, ngroups)

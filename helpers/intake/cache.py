@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 
@@ -24,14 +25,14 @@ from helpers.settings import Settings
 INTAKE_VERSION = "2"
 
 
-def source_digest(*modules: object) -> str:
+def source_digest(*modules: ModuleType) -> str:
     """sha256 of the source files of ``modules`` (a package counts with all its ``.py``).
 
     Part of every cache key: results computed by other code are never read back.
     """
     h = hashlib.sha256()
     for mod in modules:
-        path = Path(mod.__file__)
+        path = Path(str(mod.__file__))
         files = sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]
         for f in files:
             h.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")

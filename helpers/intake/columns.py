@@ -140,13 +140,13 @@ class _MappedBuilder:
             text = s.astype("object")
             mapped = text.map(spec.values) if spec.values else pd.Series(np.nan, index=index)
             out = mapped.where(mapped.notna(), text)
-            for h, m in spec.when_filled.items():
+            for h, values in spec.when_filled.items():
                 cond = self.header(h)
                 if cond is None:
                     continue
-                alt = text.map(m)
+                alt = text.map(values)
                 use = cond.notna() & alt.notna()
-                out = out.where(~use, alt)
+                out = out.where(~use, alt)  # type: ignore[arg-type]
             s = out
         if spec.where is not None:
             keep = self.condition(spec.where, built, table, column)
@@ -218,7 +218,7 @@ class _MappedBuilder:
                 if name in personal:
                     text = pd.Series(MASK, index=text.index)
                 shown.loc[new] = text
-                why.loc[new] = [
+                why.loc[new] = [  # type: ignore[call-overload]
                     f"unparseable number in {name} (for {column}): {_show(t)!r}" for t in text
                 ]
                 mask = mask | new

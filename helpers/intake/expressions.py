@@ -146,7 +146,7 @@ def _eval_condition(cond: Condition, resolve: Callable[[str], pd.Series], index:
         text = pd.Series(np.nan, index=index, dtype="object")
     else:
         text = s.astype("object").where(present)
-        text = text.where(~present, text.astype("str"))
+        text = text.where(~present, text.astype("str"))  # type: ignore[arg-type]
         nums = None
     out = pd.Series(True, index=index)
     for op, arg in cond.tests:
@@ -247,7 +247,7 @@ def _eval_expr(
     def ev(node: ast.expr) -> pd.Series:
         nonlocal bad
         if isinstance(node, ast.Constant):
-            return pd.Series(float(node.value), index=index)
+            return pd.Series(float(node.value), index=index)  # type: ignore[arg-type]
         if isinstance(node, ast.Name):
             values, b = resolve(quoted.get(node.id, node.id))
             bad = bad | b

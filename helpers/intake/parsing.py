@@ -22,7 +22,8 @@ _WRAPPER = r'(?s)^="(.*)"$'  # a plain pattern string keeps pandas on its fast p
 def _isin(s: pd.Series, values: Iterable[Any]) -> pd.Series:
     """Fast ``s.isin(values)`` for large string columns (hash lookup)."""
     index = pd.Index(pd.unique(pd.Series(list(values), dtype="object").dropna()))
-    return pd.Series(index.get_indexer(s.astype("object")) >= 0, index=s.index)
+    found = index.get_indexer(s.astype("object"))  # type: ignore[arg-type]  # a Series works
+    return pd.Series(found >= 0, index=s.index)
 
 
 def _clean_text(s: pd.Series, null_values: tuple[str, ...] = ()) -> pd.Series:

@@ -91,6 +91,11 @@ class _Part:
     note: str = ""
 
 
+def _reason(template: str, **names: str) -> Callable[[str], str]:
+    """The quarantine reason for a shown value ``v``: ``template`` formatted with ``names``."""
+    return lambda v: template.format(v=v, **names)
+
+
 def _validate(
     table: Table,
     cols: dict[str, pd.Series],
@@ -127,7 +132,7 @@ def _validate(
             missing = values.isna() & ~unparseable & ~bad
             if skip_missing and col.name in skip_missing:
                 missing = missing & ~skip_missing[col.name].reset_index(drop=True)
-            issues.add(missing, col.name, shown, lambda v, c=col.name: f"missing {c}")
+            issues.add(missing, col.name, shown, _reason("missing {c}", c=col.name))
         typed[col.name] = values
     frame = pd.DataFrame({c.name: _cast(typed[c.name], c.dtype) for c in table.columns})
     frame[_ROW] = rows.to_numpy()
@@ -158,17 +163,17 @@ def _parse_column(
             unparseable,
             col.name,
             shown,
-            lambda v, c=col.name, k=kind: f"unparseable {k} in {c}: {v!r}",
+            _reason("unparseable {k} in {c}: {v!r}", c=col.name, k=kind),
         )
     elif col.dtype in ("float", "int"):
         values, unparseable = _parse_number(raw)
         issues.add(
-            unparseable, col.name, shown, lambda v, c=col.name: f"unparseable number in {c}: {v!r}"
+            unparseable, col.name, shown, _reason("unparseable number in {c}: {v!r}", c=col.name)
         )
         if col.dtype == "int":
             frac = values.notna() & (values != values.round())
             issues.add(
-                frac, col.name, shown, lambda v, c=col.name: f"not a whole number in {c}: {v!r}"
+                frac, col.name, shown, _reason("not a whole number in {c}: {v!r}", c=col.name)
             )
             unparseable = unparseable | frac
         if col.min_value is not None:
@@ -179,12 +184,12 @@ def _parse_column(
                 low,
                 col.name,
                 shown,
-                lambda v, c=col.name, m=mv_text: f"{c} below minimum {m}: {v!r}",
+                _reason("{c} below minimum {m}: {v!r}", c=col.name, m=mv_text),
             )
     elif col.dtype == "bool":
         values, unparseable = _parse_bool(raw)
         issues.add(
-            unparseable, col.name, shown, lambda v, c=col.name: f"not a yes/no value in {c}: {v!r}"
+            unparseable, col.name, shown, _reason("not a yes/no value in {c}: {v!r}", c=col.name)
         )
     else:
         values = raw.astype("object").where(raw.notna())
@@ -196,7 +201,7 @@ def _parse_column(
                 outside,
                 col.name,
                 shown,
-                lambda v, c=col.name, a=col.allowed: f"{c} not one of {', '.join(a)}: {v!r}",
+                _reason("{c} not one of {a}: {v!r}", c=col.name, a=", ".join(col.allowed)),
             )
     return values, unparseable
 

@@ -47,7 +47,11 @@ def log_mean(a: float, b: float) -> float:
     return (a - b) / (math.log(a) - math.log(b))
 
 
-def _get(m: Mapping[str, Any], key: str) -> float:
+#: one record of additive sums: a dict or a row of a frame
+Row = Mapping[str, Any] | pd.Series
+
+
+def _get(m: Row, key: str) -> float:
     try:
         value = m[key]
     except (KeyError, IndexError):
@@ -58,7 +62,7 @@ def _get(m: Mapping[str, Any], key: str) -> float:
         return np.nan
 
 
-def factors(m: Mapping[str, Any]) -> dict[str, float]:
+def factors(m: Row) -> dict[str, float]:
     """The factors ``uv, cvr, arpu`` from a mapping holding them, or ``gmv, uv, buyers``.
 
     ``cvr = buyers / uv`` and ``arpu = gmv / buyers`` when derived (NaN on a 0 denominator).
@@ -78,15 +82,15 @@ def factors(m: Mapping[str, Any]) -> dict[str, float]:
     }
 
 
-def _gmv(m: Mapping[str, Any], f: dict[str, float]) -> float:
+def _gmv(m: Row, f: dict[str, float]) -> float:
     if "gmv" in m and not np.isnan(_get(m, "gmv")):
         return _get(m, "gmv")
     return f["uv"] * f["cvr"] * f["arpu"]
 
 
 def lmdi_split(
-    before: Mapping[str, Any],
-    after: Mapping[str, Any],
+    before: Row,
+    after: Row,
     *,
     factor_names: tuple[str, ...] = FACTORS,
 ) -> pd.DataFrame:
@@ -201,6 +205,7 @@ def gmv_change_split(
     day = facts.run_date if run_date is None else as_day(run_date)
     start, end = baseline_window(day, baseline)
     before = per_day(window_sums(facts, start, end).iloc[0])
+    assert isinstance(before, pd.Series)
     after = window_sums(facts, day, day).iloc[0]
     out = lmdi_split(before, after, factor_names=factor_names)
     out.attrs["baseline"] = baseline

@@ -109,7 +109,7 @@ def _channel_table(
             "arpu_after": after["arpu"].to_numpy(),
         }
     )
-    contrib = {f: [] for f in ("uv", "cvr", "arpu")}
+    contrib: dict[str, list[float]] = {f: [] for f in ("uv", "cvr", "arpu")}
     for ch in idx:
         split = lmdi_split(before.loc[ch], after.loc[ch]).set_index("factor")["contribution"]
         for f in contrib:

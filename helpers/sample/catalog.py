@@ -32,7 +32,7 @@ def catalog(seed: int, end: pd.Timestamp) -> pd.DataFrame:
     (popularity within the shop), ``fade`` (yearly decline) and ``margin``."""
     rng = stream(seed, 1)
     parts = []
-    for ci, (cat, prefix, n) in enumerate(zip(CATEGORIES, CAT_PREFIX, CAT_N, strict=True)):
+    for ci, (cat_name, prefix, n) in enumerate(zip(CATEGORIES, CAT_PREFIX, CAT_N, strict=True)):
         combos = list(itertools.product(MODIFIERS[ci].split(), NOUNS[ci].split()))
         pick = rng.permutation(len(combos))[:n]
         titles = [f"山野{combos[i][0]}{combos[i][1]}" for i in pick]
@@ -57,7 +57,7 @@ def catalog(seed: int, end: pd.Timestamp) -> pd.DataFrame:
                 {
                     "sku_id": [f"{prefix}{i:04d}" for i in rank],
                     "title": titles,
-                    "category": cat,
+                    "category": cat_name,
                     "list_price": price,
                     "unit_cost": np.round(price * (1 - margin), 2),
                     "launch_date": end - pd.to_timedelta(age, unit="D"),

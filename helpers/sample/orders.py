@@ -182,8 +182,10 @@ def order_money(
     fee = np.where(remote & (net < 99), 12.0, fee)
     paid_amount = np.where(ot.paid_flag, np.round(net + fee, 2), 0.0)
     day_promo = dayf["promo_id"].to_numpy(dtype=object)[ot.day]
-    promo_col = np.where(is_mj | is_member, day_promo, None)
-    promo_col = np.where(first_line_flash, day_promo, promo_col)
+    no_promo = np.full(ot.n, None, dtype=object)
+    promo_col = np.where(
+        first_line_flash, day_promo, np.where(is_mj | is_member, day_promo, no_promo)
+    )
     return Money(goods=goods, discount=disc, fee=fee, paid_amount=paid_amount, promo_id=promo_col)
 
 
