@@ -162,17 +162,10 @@ def quarantine_summary(quarantine: pd.DataFrame) -> pd.DataFrame:
 
 
 def _skipped(facts: Facts, has_shipping_times: bool) -> dict[str, tuple[str, ...]]:
-    """Section -> the tables it lacks, from the theme's declaration; without any shipping
-    time the shipping section is skipped too (every order would look unshipped)."""
-    have = set(facts.available)
-    skipped = {}
-    for section, needs in SECTION_NEEDS.items():
-        missing = tuple(t for t in needs if t not in have)
-        if missing:
-            skipped[section] = missing
-    if not has_shipping_times:
-        skipped["shipping"] = ("orders.shipped_at",)
-    return skipped
+    """Section -> the needs it lacks, from the theme's declaration; without any shipping time
+    (``orders.shipped_at``) the shipping section is skipped (every order would look unshipped)."""
+    shipped = {"orders.shipped_at"} if has_shipping_times else set()
+    return THEME.skipped(set(facts.available) | shipped)
 
 
 def _trends(facts: Facts) -> dict[str, pd.DataFrame]:

@@ -21,7 +21,9 @@ THEME = Theme(
         Section("drilldown", ("6. 下钻：整体→渠道→商品", "6. Drill-down")),
         Section("ads", ("7. 推广花费与 ROAS", "7. Ad spend and ROAS"), needs=("ad_spend",)),
         Section("refunds", ("8. 售后：退款", "8. After-sales: refunds"), needs=("after_sales",)),
-        Section("shipping", ("8. 售后：发货", "8. After-sales: shipping")),
+        Section(
+            "shipping", ("8. 售后：发货", "8. After-sales: shipping"), needs=("orders.shipped_at",)
+        ),
         Section("alerts", ("9. 告警", "9. Alerts")),
     ),
 )

@@ -11,7 +11,7 @@ from locations import ROOT
 
 from helpers import check, cli
 from helpers.alerts import REGISTRY
-from helpers.check import REQUIREMENTS, SECTION_NAMES, check_data, reason_key, render
+from helpers.check import REQUIREMENTS, check_data, reason_key, render
 from helpers.contract import TABLES
 from helpers.daily_review.review import SECTION_NEEDS
 from helpers.intake import IntakeError, load_dataset
@@ -164,7 +164,8 @@ def test_render_chinese_is_aligned(report):
     head = next(ln for ln in text.splitlines() if ln.strip().startswith("表 "))
     row = next(ln for ln in text.splitlines() if ln.strip().startswith("订单 orders"))
     # the status column starts at the same display column in the header and the row
-    w = check._width
+    from helpers.check.render import display_width as w
+
     assert w(head[: head.index("状态")]) == w(row[: row.index("找到")])
 
 
@@ -233,9 +234,9 @@ def test_settings_sources(shop, tmp_path):
     assert src.loc["timezone"].tolist() == ["Asia/Shanghai", "defaults"]
     assert src.loc["language"].tolist() == ["en", "command line"]
     # a hint from the data fills what neither the file nor the command line set
-    frame = check._settings_frame(settings, shop, None, {"timezone": "Europe/London"})
+    frame = check.settings_frame(settings, shop, None, {"timezone": "Europe/London"})
     assert frame.set_index("setting").loc["timezone"].tolist() == ["Europe/London", "data"]
-    frame = check._settings_frame(settings, shop, None, {"shop_name": "other"})
+    frame = check.settings_frame(settings, shop, None, {"shop_name": "other"})
     assert frame.set_index("setting").loc["shop_name", "source"] == "playbook.yaml"
 
 
@@ -256,7 +257,12 @@ def test_reason_key():
 
 
 def test_registries_cover_the_review_and_the_rules():
-    assert set(SECTION_NAMES) == set(SECTION_NEEDS)
+    from helpers.daily_review import THEME
+
+    # every section of the review is labelled by its declared heading
+    assert {s: check.item_label("daily_review", "section", s, "en") for s in SECTION_NEEDS} == {
+        s.id: s.heading[1] for s in THEME.sections
+    }
     for rule in REGISTRY:
         assert set(rule.needs) | set(rule.enriched_by) <= set(TABLES), rule.id
         assert set(rule.requires) <= set(REQUIREMENTS), rule.id
@@ -309,3 +315,68 @@ def test_item_return_rate_needs_cases_that_name_their_order():
     assert row["status"] == check.SKIPPED and row["why"] == (("no_after_sales_order",),)
     named = check.alert_rule_status("item_return_rate", replace(shape, after_sales_order=True))
     assert named["status"] == check.RUNS
+
+
+def _shape(**changes) -> check.DataShape:
+    base = check.DataShape(
+        have=frozenset({"orders", "order_items", "customers"}),
+        usable=True,
+        history_days=60,
+        has_shipping_times=False,
+        industry_cvr=False,
+        item_cart_traffic=False,
+        after_sales_sku=False,
+        settings=Settings(),
+        columns=frozenset({"orders.paid_at"}),
+    )
+    return replace(base, **changes)
+
+
+def test_a_theme_s_sections_are_read_off_its_declaration():
+    from helpers.check.sections import section_row
+    from helpers.sections import Section
+
+    shape = _shape()
+    # needs a missing table: skipped, naming it; a column without values: skipped, naming it
+    ads = section_row(Section("ads", ("广告", "Ads"), needs=("ad_spend",)), shape)
+    assert (ads["status"], ads["missing"], ads["why"]) == (
+        "skipped",
+        ("ad_spend",),
+        (("table", "ad_spend"),),
+    )
+    col = section_row(Section("c", ("c", "c"), needs=("orders.coupon",)), shape)
+    assert col["status"] == "skipped" and col["why"] == (("no_column", "orders.coupon"),)
+    ship = section_row(Section("s", ("s", "s"), needs=("orders.shipped_at",)), shape)
+    assert ship["why"] == (("no_shipped_at",),)  # worded like the shipping rule
+    # enriched by a missing table: runs in part; everything there: runs
+    part = section_row(Section("p", ("p", "p"), enriched_by=("traffic",)), shape)
+    assert (part["status"], part["missing"]) == ("partly", ("traffic",))
+    ok = section_row(Section("ok", ("ok", "ok"), needs=("customers", "orders.paid_at")), shape)
+    assert ok["status"] == "runs" and ok["why"] == ()
+
+
+def test_check_lists_the_sections_of_every_discovered_theme():
+    from helpers.themes import discover_themes
+
+    themes = discover_themes()
+    frame = check.sections_frame(_shape(), notebooks=[t.name for t in themes])
+    for theme in themes:
+        mine = frame.loc[(frame["notebook"] == theme.name) & (frame["kind"] == "section")]
+        assert list(mine["item"]) == [s.id for s in theme.sections], theme.name
+        labels = {check.item_label(theme.name, "section", s.id, "zh") for s in theme.sections}
+        assert labels == {s.heading[0] for s in theme.sections}
+    # the daily review adds its special cases: the rules after its sections
+    review = frame.loc[frame["notebook"] == "daily_review"]
+    assert set(review.loc[review["kind"] == "alert", "item"]) == {r.id for r in REGISTRY}
+    # a notebook without a theme is one row; unusable data stops every notebook
+    other = check.sections_frame(_shape(), notebooks=["99_scratch"])
+    assert other[["kind", "status"]].values.tolist() == [["notebook", "runs"]]
+    stopped = check.sections_frame(_shape(usable=False), notebooks=["daily_review"])
+    assert stopped["why"].tolist() == [(("unusable",),)]
+
+
+def test_a_column_without_values_is_worded_in_both_languages():
+    from helpers.check.render import why_text
+
+    assert why_text((("no_column", "orders.coupon"),), "en") == "orders.coupon has no values"
+    assert why_text((("no_column", "orders.coupon"),), "zh") == "orders.coupon 列没有值"

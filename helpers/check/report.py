@@ -1,0 +1,189 @@
+"""The data check's result and its one entry point, :func:`check_data`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from helpers.check.sections import sections_frame
+from helpers.check.shape import data_shape
+from helpers.check.tables import dates_frame, ignored_frame, tables_frame, top_reasons
+from helpers.intake import Mapping as IntakeMapping
+from helpers.intake import load_dataset
+from helpers.settings import SETTINGS_FILE, Settings
+
+#: Settings shown by the check, in display order.
+SHOWN_SETTINGS: tuple[str, ...] = ("shop_name", "currency", "timezone", "language")
+
+SETTINGS_COLUMNS = ("setting", "value", "source")
+
+
+@dataclass(frozen=True, eq=False)
+class CheckReport:
+    """The result of :func:`check_data`.
+
+    Attributes
+    ----------
+    data_name : the data folder's name (never its full path).
+    tables : one row per contract table in contract order: ``table, mandatory, status``
+        (``found`` / ``empty`` = files found but no row accepted / ``missing``), ``files`` and
+        ``mappings`` (tuples, one entry per file), ``rows_read, rows_accepted,
+        rows_quarantined`` (0 for missing tables; read = accepted + quarantined).
+    dates : ``table, column, first, last``: first and last value of the main date column(s)
+        of the present tables (:data:`DATE_COLUMNS`); NaT when the column is empty.
+    reasons : ``table, reason, rows, file, row``: the :data:`TOP_REASONS` most frequent
+        quarantine reasons per table (the reason up to its first ``:``, values removed), the
+        number of rows with that reason and the first such row (file, spreadsheet row).
+    ignored : ``file, note``: files in the folder that no table or mapping uses.
+    sections : ``notebook, kind, item, status, missing, why``: one row per notebook section
+        (``kind`` ``section``) and per alert rule (``kind`` ``alert``); ``status`` is ``runs``
+        / ``partly`` / ``skipped``; ``missing`` the contract tables whose absence causes it;
+        ``why`` a tuple of reason codes ``(code, *args)`` that :func:`render` words.
+    run_date : the default run date (last complete day in the orders), None when the orders
+        have no usable timestamps.
+    settings : ``setting, value, source`` for :data:`SHOWN_SETTINGS`; ``source`` is the
+        settings file name, ``defaults``, ``command line`` or ``data`` (a hint from intake).
+    usable : whether orders and order lines have accepted rows and a run date was found, i.e.
+        a run can start.
+    problem : why the data is not usable ("" when it is).
+    fingerprint : the intake fingerprint (the cache key of the validated tables).
+    from_cache : whether the validated tables were read from the intake cache.
+    """
+
+    data_name: str
+    tables: pd.DataFrame
+    dates: pd.DataFrame
+    reasons: pd.DataFrame
+    ignored: pd.DataFrame
+    sections: pd.DataFrame
+    run_date: pd.Timestamp | None
+    settings: pd.DataFrame
+    usable: bool
+    problem: str = ""
+    fingerprint: str = ""
+    from_cache: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """0 when a run can start, 2 when orders / order lines are not usable."""
+        return 0 if self.usable else 2
+
+
+def _hint_value(value: Any) -> Any:
+    if isinstance(value, Mapping) and "value" in value:
+        return value["value"]
+    if isinstance(value, tuple | list) and value:
+        return value[0]
+    return value
+
+
+def settings_frame(
+    settings: Settings,
+    data_dir: Path,
+    config: str | Path | None,
+    hints: Mapping[str, Any],
+) -> pd.DataFrame:
+    """Value and source of each shown setting.
+
+    Precedence, as the settings are loaded: a value given by the caller (``--lang``) over
+    the settings file over a hint the data gave (``Dataset.settings_hints``) over the
+    defaults.
+    """
+    file = Path(config) if config else data_dir / SETTINGS_FILE
+    if file.is_dir():
+        file = file / SETTINGS_FILE
+    loaded: dict[str, Any] = {}
+    if file.is_file():
+        try:
+            raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+            loaded = raw if isinstance(raw, dict) else {}
+        except (OSError, yaml.YAMLError):
+            loaded = {}
+    defaults = Settings()
+    rows = []
+    for name in SHOWN_SETTINGS:
+        value = getattr(settings, name)
+        default = getattr(defaults, name)
+        if name in loaded and loaded[name] == value:
+            source = file.name
+        elif value != default and (name not in loaded or loaded[name] != value):
+            source = "command line"
+        elif name in hints and _hint_value(hints[name]) not in (None, ""):
+            value, source = _hint_value(hints[name]), "data"
+        else:
+            source = "defaults"
+        rows.append({"setting": name, "value": str(value), "source": source})
+    return pd.DataFrame(rows, columns=list(SETTINGS_COLUMNS))
+
+
+def check_data(
+    data_dir: str | Path,
+    settings: Settings,
+    *,
+    mapping: str | Path | IntakeMapping | None = None,
+    cache_dir: str | Path | bool | None = None,
+    config: str | Path | None = None,
+) -> CheckReport:
+    """Check a data folder: what every table gives and what every notebook will show.
+
+    Parameters
+    ----------
+    data_dir : the data folder (as for ``playbook run --data``).
+    settings : the settings a run would use (``load_settings(config or data_dir, ...)``).
+    mapping : a mapping YAML file or built-in mapping name for platform exports; None
+        detects among the built-in mappings (as a run does).
+    cache_dir : intake cache folder; None for the intake default, False for none. The
+        validated tables are cached there, keyed on the inputs, so a run using the same
+        cache folder reads them back instead of parsing again.
+    config : the settings file ``settings`` came from (None = ``playbook.yaml`` in the data
+        folder); only used to tell where each shown setting came from.
+
+    Returns
+    -------
+    CheckReport
+
+    Raises
+    ------
+    IntakeError
+        Nothing usable: the folder does not exist, has no orders / order lines, or a file
+        cannot be read (the message names the file and what to fix).
+    """
+    from helpers.facts import last_complete_day
+
+    root = Path(data_dir)
+    ds = load_dataset(root, settings, mapping=mapping, cache_dir=cache_dir)
+    tables = tables_frame(ds)
+    run_date: pd.Timestamp | None = None
+    problem = ""
+    orders = ds.tables.get("orders")
+    try:
+        run_date = last_complete_day(orders) if orders is not None and len(orders) else None
+    except ValueError:
+        run_date = None
+    status = tables.set_index("table")["status"]
+    bad = [t for t in ("orders", "order_items") if status.get(t) != "found"]
+    if bad:
+        problem = "no_rows:" + ",".join(bad)
+    elif run_date is None:
+        problem = "no_dates"
+    hints = getattr(ds, "settings_hints", None) or {}
+    shape = data_shape(ds, settings, run_date)
+    return CheckReport(
+        data_name=root.resolve().name or str(root),
+        tables=tables,
+        dates=dates_frame(ds),
+        reasons=top_reasons(ds.quarantine),
+        ignored=ignored_frame(ds),
+        sections=sections_frame(shape),
+        run_date=run_date,
+        settings=settings_frame(settings, root, config, hints),
+        usable=not problem,
+        problem=problem,
+        fingerprint=ds.fingerprint,
+        from_cache=ds.from_cache,
+    )
