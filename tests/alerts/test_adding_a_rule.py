@@ -13,6 +13,7 @@ from helpers import check
 from helpers.alerts import REGISTRY, collect_alerts, next_actions, rules
 from helpers.alerts.catalog import to_markdown
 from helpers.settings import Settings
+from helpers.themes import theme
 
 DOC = ROOT / "docs" / "adding_a_rule.md"
 RULE_ID = "refund_amount_share"
@@ -58,7 +59,7 @@ def test_check_actions_and_docs_see_the_example_rule(example_rule, make_facts, m
         after_sales_sku=False,
         settings=Settings(),
     )
-    rows = pd.DataFrame(check.daily_review_sections(shape)).set_index("item")
+    rows = pd.DataFrame(check.theme_rows(theme("daily_review"), shape)).set_index("item")
     assert rows.loc[RULE_ID, "status"] == check.SKIPPED
     assert rows.loc[RULE_ID, "missing"] == ("after_sales",)
     # between refund_rate (rank 40) and ad_swing (50) in the report order
