@@ -43,6 +43,43 @@ def calendar_days(events: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) 
     return pd.DataFrame({"date": days, "category": cat, "label": label})
 
 
+def seasonality(past: pd.DataFrame, events: pd.DataFrame) -> dict[str, Any]:
+    """The shop's own season over the past year (complete months only).
+
+    ``peak_month`` is the month with the highest GMV and ``peak_index`` its GMV / the mean
+    month's; the longest run of days without sales (``gap_start`` .. ``gap_end``,
+    ``gap_days``) is named after the public holiday it overlaps (``gap_holiday``, else None).
+    """
+    d = past.dropna(subset=["gmv"])
+    if d.empty:
+        return {}
+    month = d.groupby(d["date"].dt.to_period("M"))["gmv"].agg(["sum", "count"])
+    full = month[month["count"] >= 28]["sum"]
+    out: dict[str, Any] = {}
+    if len(full) >= 3 and full.mean() > 0:
+        out |= {"peak_month": str(full.idxmax()), "peak_index": float(full.max() / full.mean())}
+    zero = (d["gmv"] <= 0).to_numpy()
+    best, run, end = 0, 0, None
+    for i, z in enumerate(zero):
+        run = run + 1 if z else 0
+        if run > best:
+            best, end = run, i
+    if best >= 3:
+        a, b = d["date"].iloc[end - best + 1], d["date"].iloc[end]
+        hol = events[
+            (events["source"] == "holiday")
+            & (events["end_date"] >= a)
+            & (events["start_date"] <= b)
+        ]
+        out |= {
+            "gap_start": f"{a:%Y-%m-%d}",
+            "gap_end": f"{b:%Y-%m-%d}",
+            "gap_days": int(best),
+            "gap_holiday": hol["name"].iloc[0] if not hol.empty else None,
+        }
+    return out
+
+
 @dataclass(frozen=True)
 class PromotionCalendar:
     """The results of one run (see the notebook for what each shows)."""
@@ -66,6 +103,7 @@ class PromotionCalendar:
     what_if: pd.DataFrame
     alerts: list[dict]
     skipped: dict[str, tuple[str, ...]]
+    season: dict[str, Any]
 
 
 def _settings(ctx) -> PromotionCalendarSettings:
@@ -121,6 +159,7 @@ def calendar_for(ctx, *, lang: str | None = None) -> PromotionCalendar:
         settings=s,
     )
     last = _last_event(gmv, economics if not margins.empty else None)
+    past = _past_days(events, facts.daily, day)
     up = upcoming.upcoming_events(events, day, s.horizon_days)
     nxt = upcoming.next_promotion(up)
     ready = check = None
@@ -139,7 +178,7 @@ def calendar_for(ctx, *, lang: str | None = None) -> PromotionCalendar:
         next_days=calendar_days(
             events, day + pd.Timedelta(days=1), day + pd.Timedelta(days=s.horizon_days)
         ),
-        past_days=_past_days(events, facts.daily, day),
+        past_days=past,
         upcoming=up,
         next_event=nxt,
         readiness=ready if tables.get("inventory") is not None else None,
@@ -154,6 +193,7 @@ def calendar_for(ctx, *, lang: str | None = None) -> PromotionCalendar:
         what_if=whatif,
         alerts=promotion_alerts(ready, nxt, last, lang=lang),
         skipped=THEME.skipped(ctx.available),
+        season=seasonality(past, events),
     )
 
 
