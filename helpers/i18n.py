@@ -94,6 +94,22 @@ METRICS: dict[str, Metric] = {
     ),
     "item_return_rate": Metric("商品退货率", "Item return rate", "ratio", "", "item return rate"),
     "item_cvr": Metric("商品转化率", "Item CVR", "ratio", "", "item CVR"),
+    # promotion calendar (helpers.promotion_calendar)
+    "incremental_gmv": Metric("增量 GMV", "Incremental GMV", "currency"),
+    "uplift": Metric("提升", "Uplift", "ratio"),
+    "discount_cost": Metric("折扣成本", "Discount cost", "currency"),
+    "extra_ad_spend": Metric("加投推广", "Extra ad spend", "currency"),
+    "gross_margin": Metric("毛利率", "Gross margin", "ratio"),
+    "incremental_gross_profit": Metric(
+        "增量毛利", "Incremental gross profit", "currency", "", "incremental gross profit"
+    ),
+    "promo_roi": Metric("活动 ROI", "Promotion ROI", "ratio_x"),
+    "new_customer_return_share": Metric(
+        "新客 90 天回购率", "New customers back within 90 days", "ratio"
+    ),
+    "expected_units": Metric("预计需求", "Expected demand (units)", "count", "", "expected units"),
+    "days_to_next_event": Metric("距下个活动天数", "Days to the next event", "count"),
+    "skus_short": Metric("备货不足的关键商品数", "Key SKUs short", "count"),
 }
 
 CHANNELS: dict[str, str] = {

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers import i18n
 from helpers.exports import export_table
 from helpers.promotion_calendar.overview import PromotionCalendar
 from helpers.promotion_calendar.theme import THEME
@@ -75,26 +76,28 @@ def kpis(cal: PromotionCalendar, *, lang: str = "zh") -> dict[str, Any]:
     if h["next_event"] is not None:
         out["days_to_next_event"] = {
             "value": h["next_event"]["days_to_go"],
-            "label": "Days to the next event" if en else "距下个活动（天）",
+            "label": i18n.metric_label("days_to_next_event", lang),
             "order": 1,
         }
     if h["readiness"]:
         out["skus_short"] = {
             "value": h["readiness"]["short"],
-            "label": "Key SKUs short" if en else "备货不足的关键商品",
+            "label": i18n.metric_label("skus_short", lang),
             "order": 2,
         }
     last = h["last_event"]
     if last is not None:
         out["last_event_incremental_gmv"] = {
             "value": last["incremental_gmv"],
-            "label": "Last event: incremental GMV" if en else "上个活动增量 GMV",
+            "label": ("Last event: " if en else "上个活动")
+            + i18n.metric_label("incremental_gmv", lang),
             "order": 3,
         }
         if last["roi"] is not None:
             out["last_event_roi"] = {
                 "value": last["roi"],
-                "label": "Last event: ROI" if en else "上个活动 ROI",
+                "label": ("Last event: " if en else "上个活动")
+                + i18n.metric_label("promo_roi", lang),
                 "order": 4,
             }
     return out
