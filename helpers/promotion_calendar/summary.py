@@ -53,7 +53,17 @@ def headline(cal: PromotionCalendar) -> dict[str, Any]:
         "country": cal.country,
         "live": _live(cal),
         "season": cal.season,
+        "calendar_sources": _sources(cal),
     }
+
+
+def _sources(cal: PromotionCalendar) -> dict[str, int]:
+    """Calendar rows by source (shop, platform, holiday, workday, logistics) from a year
+    before the run date to the end of the horizon."""
+    ev = cal.events
+    lo, hi = cal.run_date - pd.Timedelta(days=364), cal.next_days["date"].max()
+    ev = ev[(ev["start_date"] >= lo) & (ev["start_date"] <= hi)]
+    return {k: int(v) for k, v in ev["source"].value_counts().sort_index().items()}
 
 
 def _live(cal: PromotionCalendar) -> dict[str, Any] | None:

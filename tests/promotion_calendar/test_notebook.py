@@ -28,6 +28,7 @@ def test_sample_runs_and_publishes_its_headline(sample_run):
     assert NB not in sample_run.failures()
     extra = _extra(sample_run)
     assert extra["country"] == "CN"
+    assert set(extra["calendar_sources"]) == {"shop", "platform", "holiday", "workday", "logistics"}
     # run date 2026-11-15: the next promotion is 双12 on 2026-12-12
     assert extra["next_event"] == {
         "days_to_go": 27,
@@ -119,7 +120,8 @@ def test_online_retail_uk_calendar(retail_run):
     assert extra["events_evaluated"] == 0 and extra["next_event"] is None
     html = retail_run.html(NB)
     assert "圣诞节" in html  # the UK's Christmas block is on the calendar
-    assert "年货节" not in html and "Singles" not in html
+    # UK bank holidays only: no platform festival, no make-up workday, no logistics pause
+    assert set(extra["calendar_sources"]) == {"holiday"}
 
 
 @pytest.mark.realdata
