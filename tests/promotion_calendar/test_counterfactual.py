@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import events_frame, make_event, synthetic_daily
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from promo_shop import events_frame, make_event, synthetic_daily
 
 from helpers.promotion_calendar.counterfactual import design, fit_counterfactual
 from helpers.promotion_calendar.evaluation import (

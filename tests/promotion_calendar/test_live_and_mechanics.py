@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import events_frame, make_event
 from hypothesis import given
 from hypothesis import strategies as st
+from promo_shop import events_frame, make_event
 
 from helpers.promotion_calendar.evaluation import PHASE_COLUMNS, Evaluation
 from helpers.promotion_calendar.live import burst_hours, hourly, pair_for, phase_days
