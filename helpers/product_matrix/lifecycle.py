@@ -56,7 +56,7 @@ def life_cycle(
     * ``launch``: younger than ``launch_weeks`` weeks (``age_weeks``);
     * ``growth``: ``trend >= slope``;
     * ``decline``: ``trend <= -slope`` while ``level < 0.8`` (below its best), or
-      ``level < 0.5`` with ``trend < 0``;
+      ``level < 0.5`` with ``trend <= -slope / 2``;
     * ``mature``: otherwise.
 
     Parameters
@@ -83,7 +83,7 @@ def life_cycle(
             trend >= slope,
             "growth",
             np.where(
-                ((trend <= -slope) & (level < 0.8)) | ((level < 0.5) & (trend < 0)),
+                ((trend <= -slope) & (level < 0.8)) | ((level < 0.5) & (trend <= -slope / 2)),
                 "decline",
                 "mature",
             ),

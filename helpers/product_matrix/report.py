@@ -68,16 +68,18 @@ def _stock_alerts(pm: Any, review_days: int = 7) -> list[dict]:
             if fest and r.stockout_risk
             else ("will run out before a new delivery can arrive")
         )
-        title = str(r.title) if isinstance(r.title, str) else r.sku_id
+        title = r.title if isinstance(r.title, str) else ""
         out.append(
             {
                 "severity": "high" if late else "medium",
                 "rule": "stockout_risk",
                 "subject": r.sku_id,
-                "message_zh": f"热销款 {r.sku_id} {title} 库存 {r.on_hand:,.0f} 件，可售 "
+                "message_zh": f"热销款 {r.sku_id} {title}".rstrip()
+                + f" 库存 {r.on_hand:,.0f} 件，可售 "
                 f"{r.days_of_cover:.0f} 天，补货周期 {r.lead_time_days:.0f} 天，{when_zh}；"
                 f"建议补货 {r.order_qty:,.0f} 件",
-                "message_en": f"Top seller {r.sku_id} {title}: {r.on_hand:,.0f} on hand, "
+                "message_en": f"Top seller {r.sku_id} {title}".rstrip()
+                + f": {r.on_hand:,.0f} on hand, "
                 f"{r.days_of_cover:.0f} days of cover, lead time {r.lead_time_days:.0f} days; "
                 f"it {when_en}. Suggested order {r.order_qty:,.0f}",
                 "metric": "days_of_cover",
@@ -93,15 +95,16 @@ def _decline_alerts(pm: Any) -> list[dict]:
     hits = e.loc[e["abc_revenue"].eq("A") | e["tier_before"].eq("hit")]
     out = []
     for r in hits.itertuples(index=False):
-        title = str(r.title) if isinstance(r.title, str) else r.sku_id
+        title = r.title if isinstance(r.title, str) else ""
         out.append(
             {
                 "severity": "medium",
                 "rule": "hit_declining",
                 "subject": r.sku_id,
-                "message_zh": f"热销款 {r.sku_id} {title} 进入衰退期：周销量趋势 "
+                "message_zh": f"热销款 {r.sku_id} {title}".rstrip() + f" 进入衰退期：周销量趋势 "
                 f"{r.trend:+.0%}/周，为历史高点的 {r.level:.0%}；检查标题、主图、价格和搭配",
-                "message_en": f"Best seller {r.sku_id} {title} entered decline: weekly trend "
+                "message_en": f"Best seller {r.sku_id} {title}".rstrip()
+                + f" entered decline: weekly trend "
                 f"{r.trend:+.0%}, {r.level:.0%} of its peak; check title, main image, price "
                 "and bundles",
                 "metric": "trend",

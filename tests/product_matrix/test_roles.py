@@ -121,9 +121,20 @@ def test_role_changes():
          "role": ["driver", "profit", "image"], "tier": ["hit", "", ""]}
     )  # fmt: skip
     before = pd.DataFrame(
-        {"sku_id": ["a", "b"], "role": ["driver", "unassigned"], "tier": ["evergreen", ""]}
+        {"sku_id": ["a", "b"], "role": ["driver", "unassigned"], "tier": ["potential", ""]}
     )
     ch = role_changes(now, before)
-    # a: tier evergreen -> hit; b: unassigned -> profit; c is new (no change of role)
+    # a: tier potential -> hit; b: unassigned -> profit; c is new (no change of role)
     assert ch["sku_id"].tolist() == ["a", "b"]
     assert ch.loc[1, "role_before"] == "unassigned"
+
+
+def test_a_move_between_hit_and_evergreen_is_not_a_change():
+    now = pd.DataFrame(
+        {"sku_id": ["a", "b"], "title": ["x", "y"], "revenue": [2, 1],
+         "role": ["profit", "profit"], "tier": ["hit", "potential"]}
+    )  # fmt: skip
+    before = pd.DataFrame(
+        {"sku_id": ["a", "b"], "role": ["profit", "profit"], "tier": ["evergreen", "evergreen"]}
+    )
+    assert role_changes(now, before)["sku_id"].tolist() == ["b"]
