@@ -76,15 +76,17 @@ def role_quadrant(
     sized by revenue, with the role thresholds drawn. ``data``: items with ``traffic_share``,
     ``margin``, ``revenue``, ``role`` and ``sku_id``."""
     ax = _ax(ax, (9, 5.5))
+    role_col, size_col = _t("角色", "role", lang), _t("净销售额", "net revenue", lang)
     d = data.dropna(subset=["traffic_share", "margin"]).copy()
-    d["role_label"] = d["role"].map(lambda r: _t(*ROLES[r], lang))
+    d[role_col] = d["role"].map(lambda r: _t(*ROLES[r], lang))
+    d[size_col] = d["revenue"]
     palette = {_t(*ROLES[r], lang): c for r, c in ROLE_COLORS.items()}
     sns.scatterplot(
         data=d,
         x="traffic_share",
         y="margin",
-        hue="role_label",
-        size="revenue",
+        hue=role_col,
+        size=size_col,
         sizes=(15, 400),
         palette=palette,
         alpha=0.75,
