@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from helpers import generated_docs
 from helpers.settings import Settings, Thresholds
 from helpers.themes import discover_themes
 
@@ -125,14 +126,12 @@ def to_markdown() -> str:
 
 def with_generated(text: str) -> str:
     """``text`` (the doc) with its generated part replaced by :func:`to_markdown`."""
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{BEGIN}\n\n{to_markdown()}\n{END}{tail}"
+    return generated_docs.splice(text, BEGIN, END, to_markdown() + "\n")
 
 
 def write(path: Path) -> None:
     """Rewrite the generated part of the doc at ``path`` in place."""
-    path.write_text(with_generated(path.read_text(encoding="utf-8")), encoding="utf-8")
+    generated_docs.refresh(path, with_generated)
 
 
 if __name__ == "__main__":  # python -m helpers.settings_doc: refresh docs/configuration.md

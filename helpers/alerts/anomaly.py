@@ -28,13 +28,15 @@ from helpers.alerts.base import (
     ActionText,
     Alert,
     Findings,
-    Rule,
     RuleContext,
     rule_context,
 )
 from helpers.i18n import metric_in_text, metric_value_in_text
 from helpers.metrics.kpis import add_ratios
 from helpers.settings import Settings
+
+#: The statistical check's rule id.
+RULE_ID = "anomaly"
 
 PROMO_SKIP_NOTE = "promo day: compared with festival, not with the weekly baseline"
 
@@ -341,35 +343,28 @@ def _evaluate_anomalies(ctx: RuleContext, metrics: Iterable[str]) -> Findings:
     return found
 
 
+@REGISTRY.rule(
+    id=RULE_ID,
+    name=("偏离周内基线", "Off the weekly seasonal baseline"),
+    catches="GMV, orders, UV, CVR, 客单价 or ad spend on the run date off its one-step-ahead "
+    "weekly seasonal forecast (robust STL on the days before, festival days masked) by "
+    "more than `anomaly_z` robust standard deviations of the previous one-step errors; "
+    "reads the last `anomaly_history_days` days; not applied on a festival day",
+    rank=100,
+    kind="statistical",
+    enriched_by=("traffic", "ad_spend"),
+    min_history=lambda th: MIN_HISTORY_DAYS,
+    thresholds=("anomaly_z", "anomaly_history_days"),
+    action=ActionText(
+        zh="{metric} {value} 偏离周内基线 {reference}：先确认数据完整（订单、流量是否缺导入），"
+        "再按渠道→商品下钻找出变化来源；若是已知活动或外部事件，在复盘中记录原因",
+        en="{metric} {value} is off its weekly baseline {reference}: first confirm the data "
+        "is complete (orders and traffic fully imported), then drill down channel -> item "
+        "to find the source; if it is a known event, note the cause in the review",
+    ),
+)
 def _evaluate_headline(ctx: RuleContext) -> Findings:
     return _evaluate_anomalies(ctx, ANOMALY_METRICS)
-
-
-RULE_ID = "anomaly"
-
-REGISTRY.register(
-    Rule(
-        id=RULE_ID,
-        name=("偏离周内基线", "Off the weekly seasonal baseline"),
-        catches="GMV, orders, UV, CVR, 客单价 or ad spend on the run date off its one-step-ahead "
-        "weekly seasonal forecast (robust STL on the days before, festival days masked) by "
-        "more than `anomaly_z` robust standard deviations of the previous one-step errors; "
-        "reads the last `anomaly_history_days` days; not applied on a festival day",
-        evaluate=_evaluate_headline,
-        rank=100,
-        kind="statistical",
-        enriched_by=("traffic", "ad_spend"),
-        min_history=lambda th: MIN_HISTORY_DAYS,
-        thresholds=("anomaly_z", "anomaly_history_days"),
-        action=ActionText(
-            zh="{metric} {value} 偏离周内基线 {reference}：先确认数据完整（订单、流量是否缺导入），"
-            "再按渠道→商品下钻找出变化来源；若是已知活动或外部事件，在复盘中记录原因",
-            en="{metric} {value} is off its weekly baseline {reference}: first confirm the data "
-            "is complete (orders and traffic fully imported), then drill down channel -> item "
-            "to find the source; if it is a known event, note the cause in the review",
-        ),
-    )
-)
 
 
 def anomaly_alerts(

@@ -481,6 +481,16 @@ class RuleRegistry:
         """The rules of one :attr:`Rule.kind`, in registration order."""
         return [r for r in self._rules.values() if r.kind == kind]
 
+    def rule(self, **declaration: Any) -> Callable[[Evaluate], Evaluate]:
+        """Decorator: register the decorated function as the ``evaluate`` of a :class:`Rule`
+        with the other fields given here (``@REGISTRY.rule(id=..., name=..., ...)``)."""
+
+        def register(evaluate: Evaluate) -> Evaluate:
+            self.register(Rule(evaluate=evaluate, **declaration))
+            return evaluate
+
+        return register
+
     def unregister(self, rule_id: str) -> Rule:
         """Remove a rule (for tests that register an example rule)."""
         return self._rules.pop(rule_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from helpers import generated_docs
 from helpers.alerts.base import REGISTRY, Rule
 from helpers.settings import Thresholds
 
@@ -93,14 +94,12 @@ def to_markdown() -> str:
 
 def with_generated(text: str) -> str:
     """``text`` (the doc) with its generated part replaced by :func:`to_markdown`."""
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{BEGIN}\n\n{to_markdown()}{END}{tail}"
+    return generated_docs.splice(text, BEGIN, END, to_markdown())
 
 
 def write(path: Path) -> None:
     """Rewrite the generated part of the doc at ``path`` in place."""
-    path.write_text(with_generated(path.read_text(encoding="utf-8")), encoding="utf-8")
+    generated_docs.refresh(path, with_generated)
 
 
 if __name__ == "__main__":  # python -m helpers.alerts.catalog: refresh docs/alerts.md

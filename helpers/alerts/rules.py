@@ -1,7 +1,8 @@
 """Alert rules: the methodology's fixed-threshold checks, and the report of every check.
 
 The daily loop is 看数据 - 告警 - 行动 - 复盘. Each rule below is declared once, as a
-:class:`~helpers.alerts.base.Rule` registered in :data:`~helpers.alerts.base.REGISTRY`: its
+:class:`~helpers.alerts.base.Rule` registered in :data:`~helpers.alerts.base.REGISTRY` by the
+decorator above its function: its
 names, the tables it needs, the :class:`helpers.settings.Thresholds` it reads, the function
 that evaluates it and the next step it suggests. The statistical check (each daily series
 against its own weekly baseline) is registered by :mod:`helpers.alerts.anomaly`.
@@ -11,8 +12,8 @@ traffic table, no after-sales table ...). :func:`collect_alerts` runs every regi
 and returns an :class:`~helpers.alerts.base.AlertReport`: the alerts and the skipped checks.
 Nothing after the run date is read.
 
-Adding a rule: write its function and its ``REGISTRY.register(Rule(...))`` here, plus a
-test (see docs/adding_a_rule.md).
+Adding a rule: write its function here under ``@REGISTRY.rule(...)`` (the declaration),
+plus a test (see docs/adding_a_rule.md).
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from helpers.alerts.base import (
     ActionText,
     Alert,
     AlertReport,
-    Rule,
     RuleContext,
     Skip,
     day_rows,
@@ -86,6 +86,26 @@ def industry_cvr(
     return float(cvr.mean()), f"market {latest:%Y-%m}"
 
 
+@REGISTRY.rule(
+    id="cvr_below_industry",
+    name=("转化率低于行业均值", "CVR below the industry mean"),
+    catches="shop CVR (buyers / UV) on the run date more than `cvr_below_industry` below "
+    "the industry mean (`industry_cvr` in the settings, else the `market` table's "
+    "`avg_cvr` of the latest month, weighted by `market_gmv`); high at twice the gap",
+    rank=30,
+    needs=("traffic",),
+    requires=("industry_cvr",),
+    thresholds=("cvr_below_industry",),
+    action=ActionText(
+        zh="店铺转化率 {value_pct} 明显低于行业均值 {reference_pct}：先按渠道拆分转化率找出"
+        "拖累最大的渠道，再到该渠道的主力商品检查主图、详情页、价格和评价；一次只改一项，"
+        "对比一周",
+        en="Shop CVR {value_pct} is well below the industry mean {reference_pct}: split "
+        "CVR by channel to find the one dragging most, then check the main images, detail "
+        "page, price and reviews of its top items; change one thing at a time and compare "
+        "over a week",
+    ),
+)
 def cvr_below_industry(ctx: RuleContext) -> list[Alert]:
     """Shop CVR = buyers / uv on the run date; alert when CVR < industry x (1 - x)."""
     ind, source = industry_cvr(ctx.settings, ctx.market, ctx.run_date)
@@ -113,35 +133,28 @@ def cvr_below_industry(ctx: RuleContext) -> list[Alert]:
     return [ctx.alert("cvr_below_industry", sev, "cvr", ("shop", ""), cvr, ind, (zh, en))]
 
 
-REGISTRY.register(
-    Rule(
-        id="cvr_below_industry",
-        name=("转化率低于行业均值", "CVR below the industry mean"),
-        catches="shop CVR (buyers / UV) on the run date more than `cvr_below_industry` below "
-        "the industry mean (`industry_cvr` in the settings, else the `market` table's "
-        "`avg_cvr` of the latest month, weighted by `market_gmv`); high at twice the gap",
-        evaluate=cvr_below_industry,
-        rank=30,
-        needs=("traffic",),
-        requires=("industry_cvr",),
-        thresholds=("cvr_below_industry",),
-        action=ActionText(
-            zh="店铺转化率 {value_pct} 明显低于行业均值 {reference_pct}：先按渠道拆分转化率找出"
-            "拖累最大的渠道，再到该渠道的主力商品检查主图、详情页、价格和评价；一次只改一项，"
-            "对比一周",
-            en="Shop CVR {value_pct} is well below the industry mean {reference_pct}: split "
-            "CVR by channel to find the one dragging most, then check the main images, detail "
-            "page, price and reviews of its top items; change one thing at a time and compare "
-            "over a week",
-        ),
-    )
-)
-
-
 # --------------------------------------------------------------------------------------
 # refund rate
 
 
+@REGISTRY.rule(
+    id="refund_rate",
+    name=("退款率过高", "Refund rate too high"),
+    catches="refund requests / paid orders above `refund_rate_max`, on the run date "
+    "(metric `refund_rate`) or over the last 7 days (`refund_rate_7d`); high at twice "
+    "the limit",
+    rank=40,
+    needs=("after_sales",),
+    thresholds=("refund_rate_max",),
+    action=ActionText(
+        zh="店铺{metrics} {value_pct} 超过 {reference_pct}：按退款原因和商品拆分售后单，"
+        "先处理占比最高的一项（质量、描述不符、尺码或物流），核对后修正详情页或质检，"
+        "次日复看退款率",
+        en="Shop {metrics} {value_pct} is above {reference_pct}: split refund cases by "
+        "reason and item and tackle the largest one first (quality, not as described, size, "
+        "logistics); fix the detail page or QC, then re-check the rate tomorrow",
+    ),
+)
 def refund_rate(ctx: RuleContext) -> list[Alert]:
     """Refund rate = refund_cases / orders (count basis), on the run date and over 7 days."""
     if not ctx.has_table("after_sales"):
@@ -167,29 +180,6 @@ def refund_rate(ctx: RuleContext) -> list[Alert]:
         sev = "high" if rate >= 2 * mx else "medium"
         out.append(ctx.alert("refund_rate", sev, metric, ("shop", ""), rate, mx, (zh, en)))
     return out
-
-
-REGISTRY.register(
-    Rule(
-        id="refund_rate",
-        name=("退款率过高", "Refund rate too high"),
-        catches="refund requests / paid orders above `refund_rate_max`, on the run date "
-        "(metric `refund_rate`) or over the last 7 days (`refund_rate_7d`); high at twice "
-        "the limit",
-        evaluate=refund_rate,
-        rank=40,
-        needs=("after_sales",),
-        thresholds=("refund_rate_max",),
-        action=ActionText(
-            zh="店铺{metrics} {value_pct} 超过 {reference_pct}：按退款原因和商品拆分售后单，"
-            "先处理占比最高的一项（质量、描述不符、尺码或物流），核对后修正详情页或质检，"
-            "次日复看退款率",
-            en="Shop {metrics} {value_pct} is above {reference_pct}: split refund cases by "
-            "reason and item and tackle the largest one first (quality, not as described, size, "
-            "logistics); fix the detail page or QC, then re-check the rate tomorrow",
-        ),
-    )
-)
 
 
 # --------------------------------------------------------------------------------------
@@ -222,6 +212,23 @@ def _stale_note(stale: int) -> tuple[str, str]:
     )
 
 
+@REGISTRY.rule(
+    id="unshipped_sla",
+    name=("付款超时未发货", "Paid orders not shipped within the SLA"),
+    catches="orders paid more than `ship_sla_hours` before the end of the run date and "
+    "still not shipped; high with 10 or more recent ones (orders waiting over a week are "
+    "named apart as probably stale records)",
+    rank=10,
+    requires=("shipped_at",),
+    thresholds=("ship_sla_hours",),
+    action=ActionText(
+        zh="{value_num} 单付款超{reference_num}小时未发货：联系仓库核对拣货产能，"
+        "优先处理最早的订单，主动向买家致歉/补偿以免投诉和平台处罚",
+        en="{value_num} orders paid more than {reference_num} h ago are not shipped: check "
+        "picking capacity with the warehouse, ship the oldest orders first, and apologise / "
+        "compensate buyers proactively to avoid complaints and platform penalties",
+    ),
+)
 def unshipped_sla(ctx: RuleContext) -> list[Alert]:
     """Overdue = paid, not shipped at the cutoff, hours_waiting > ship_sla_hours."""
     oo = ctx.open_orders
@@ -250,28 +257,6 @@ def unshipped_sla(ctx: RuleContext) -> list[Alert]:
     )
     sev = "high" if n - stale >= 10 else "medium"
     return [ctx.alert("unshipped_sla", sev, "unshipped_orders", ("order", ""), n, sla, (zh, en))]
-
-
-REGISTRY.register(
-    Rule(
-        id="unshipped_sla",
-        name=("付款超时未发货", "Paid orders not shipped within the SLA"),
-        catches="orders paid more than `ship_sla_hours` before the end of the run date and "
-        "still not shipped; high with 10 or more recent ones (orders waiting over a week are "
-        "named apart as probably stale records)",
-        evaluate=unshipped_sla,
-        rank=10,
-        requires=("shipped_at",),
-        thresholds=("ship_sla_hours",),
-        action=ActionText(
-            zh="{value_num} 单付款超{reference_num}小时未发货：联系仓库核对拣货产能，"
-            "优先处理最早的订单，主动向买家致歉/补偿以免投诉和平台处罚",
-            en="{value_num} orders paid more than {reference_num} h ago are not shipped: check "
-            "picking capacity with the warehouse, ship the oldest orders first, and apologise / "
-            "compensate buyers proactively to avoid complaints and platform penalties",
-        ),
-    )
-)
 
 
 # --------------------------------------------------------------------------------------
@@ -306,6 +291,23 @@ def _swing_alert(ctx: RuleContext, ch: str, metric: str, h: pd.Series, x: float,
     return ctx.alert("ad_swing", sev, metric, ("channel", ch), x, med, (zh, en))
 
 
+@REGISTRY.rule(
+    id="ad_swing",
+    name=("推广花费/ROAS 异常波动", "Ad spend / ROAS swing"),
+    catches="a channel's ad spend or ROAS (ad GMV / spend) on the run date far from its own "
+    "last `ad_lookback_days` days: robust z (median and 1.4826 x MAD) beyond `ad_swing_z`",
+    rank=50,
+    needs=("ad_spend",),
+    min_history=lambda th: AD_SWING_MIN_DAYS,
+    thresholds=("ad_swing_z", "ad_lookback_days"),
+    action=ActionText(
+        zh="{channel}{metrics}异常波动：核对推广计划的预算、出价、投放时段和人群是否被改动，"
+        "确认有无计划被暂停或超预算；只调整一个计划，观察一天再动下一个",
+        en="{channel} {metrics} swung abnormally: check whether budgets, bids, schedules or "
+        "audiences of its campaigns changed and whether a campaign paused or ran out of "
+        "budget; adjust one campaign only and watch for a day before touching the next",
+    ),
+)
 def ad_swing(ctx: RuleContext) -> list[Alert]:
     """Robust z of spend and ROAS (ad_gmv / ad_spend) vs the channel's trailing days."""
     if not ctx.has_table("ad_spend") or not has_values(ctx.daily_channel, "ad_spend"):
@@ -324,28 +326,6 @@ def ad_swing(ctx: RuleContext) -> list[Alert]:
             if z is not None and abs(z) > ctx.th.ad_swing_z:
                 out.append(_swing_alert(ctx, ch, metric, h, x, z))
     return out
-
-
-REGISTRY.register(
-    Rule(
-        id="ad_swing",
-        name=("推广花费/ROAS 异常波动", "Ad spend / ROAS swing"),
-        catches="a channel's ad spend or ROAS (ad GMV / spend) on the run date far from its own "
-        "last `ad_lookback_days` days: robust z (median and 1.4826 x MAD) beyond `ad_swing_z`",
-        evaluate=ad_swing,
-        rank=50,
-        needs=("ad_spend",),
-        min_history=lambda th: AD_SWING_MIN_DAYS,
-        thresholds=("ad_swing_z", "ad_lookback_days"),
-        action=ActionText(
-            zh="{channel}{metrics}异常波动：核对推广计划的预算、出价、投放时段和人群是否被改动，"
-            "确认有无计划被暂停或超预算；只调整一个计划，观察一天再动下一个",
-            en="{channel} {metrics} swung abnormally: check whether budgets, bids, schedules or "
-            "audiences of its campaigns changed and whether a campaign paused or ran out of "
-            "budget; adjust one campaign only and watch for a day before touching the next",
-        ),
-    )
-)
 
 
 # --------------------------------------------------------------------------------------
@@ -385,6 +365,35 @@ def _falls(values: np.ndarray, min_drop: float) -> bool:
     return _is_strict_decline(values) and _total_drop(values) >= min_drop
 
 
+@REGISTRY.rule(
+    id="consecutive_decline",
+    name=("指标连续下降", "Metric falling several days in a row"),
+    catches="shop CVR, GMV or UV, or the CVR of a channel with at least "
+    "`channel_min_visitors` visitors, fell on each of the last `consecutive_decline_days` "
+    "days and by at least `consecutive_decline_min_drop` in total; low severity when a "
+    "promotion falls in the window, high from a 30 % fall",
+    rank=60,
+    enriched_by=("traffic",),
+    min_history=lambda th: int(th.consecutive_decline_days) + 1,
+    thresholds=(
+        "consecutive_decline_days",
+        "consecutive_decline_min_drop",
+        "channel_min_visitors",
+    ),
+    action=ActionText(
+        zh="{who}{metrics}连续下滑：自上而下下钻——先拆到{drill}，分清是流量少了还是转化差了，"
+        "找到拖累最大的一项后只改这一个变量，次日复盘",
+        en="{who} {metrics} keeps falling: drill down top-down to {drill}, tell traffic "
+        "loss from conversion loss, then change only the one variable behind the largest "
+        "drag and review tomorrow",
+        words={
+            "drill": {
+                "channel": ("该渠道的主力商品", "its top items"),
+                "*": ("各渠道，再到商品", "channels, then items"),
+            }
+        },
+    ),
+)
 def consecutive_decline(ctx: RuleContext) -> list[Alert]:
     """Values on run_date - n .. run_date (n + 1 points), each strictly below the one before."""
     n = int(ctx.th.consecutive_decline_days)
@@ -412,40 +421,6 @@ def consecutive_decline(ctx: RuleContext) -> list[Alert]:
     return out
 
 
-REGISTRY.register(
-    Rule(
-        id="consecutive_decline",
-        name=("指标连续下降", "Metric falling several days in a row"),
-        catches="shop CVR, GMV or UV, or the CVR of a channel with at least "
-        "`channel_min_visitors` visitors, fell on each of the last `consecutive_decline_days` "
-        "days and by at least `consecutive_decline_min_drop` in total; low severity when a "
-        "promotion falls in the window, high from a 30 % fall",
-        evaluate=consecutive_decline,
-        rank=60,
-        enriched_by=("traffic",),
-        min_history=lambda th: int(th.consecutive_decline_days) + 1,
-        thresholds=(
-            "consecutive_decline_days",
-            "consecutive_decline_min_drop",
-            "channel_min_visitors",
-        ),
-        action=ActionText(
-            zh="{who}{metrics}连续下滑：自上而下下钻——先拆到{drill}，分清是流量少了还是转化差了，"
-            "找到拖累最大的一项后只改这一个变量，次日复盘",
-            en="{who} {metrics} keeps falling: drill down top-down to {drill}, tell traffic "
-            "loss from conversion loss, then change only the one variable behind the largest "
-            "drag and review tomorrow",
-            words={
-                "drill": {
-                    "channel": ("该渠道的主力商品", "its top items"),
-                    "*": ("各渠道，再到商品", "channels, then items"),
-                }
-            },
-        ),
-    )
-)
-
-
 # --------------------------------------------------------------------------------------
 # returns concentrated on one reason or item
 
@@ -471,6 +446,28 @@ def _concentration_alert(ctx: RuleContext, where: tuple[str, str], k: int, total
     return ctx.alert("return_concentration", sev, "return_share", where, share, limit, (zh, en))
 
 
+@REGISTRY.rule(
+    id="return_concentration",
+    name=("退货集中", "Returns concentrated on one reason or item"),
+    catches="one reason or one item holds more than `return_concentration_share` of the "
+    "refund requests of the last `return_window_days` days, with at least "
+    "`return_concentration_min_cases` requests (a source with a single reason for "
+    "everything has no reason breakdown)",
+    rank=70,
+    needs=("after_sales",),
+    thresholds=(
+        "return_concentration_share",
+        "return_concentration_min_cases",
+        "return_window_days",
+    ),
+    action=ActionText(
+        zh="售后集中在{who}（占 {value_pct}）：抽查这批售后单与买家留言，核对描述、尺码表、"
+        "质量批次与包装；先修正最可能的一个原因，跟踪一周售后占比",
+        en="Refunds concentrate on {who} ({value_pct} of cases): read a sample of those "
+        "cases and buyer comments, check description, size chart, batch quality and "
+        "packaging; fix the most likely cause first and track its share for a week",
+    ),
+)
 def return_concentration(ctx: RuleContext) -> list[Alert]:
     """Share = cases with that reason (item) / all cases in the window."""
     r = _refund_window(ctx)
@@ -492,33 +489,6 @@ def return_concentration(ctx: RuleContext) -> list[Alert]:
             if k / total > ctx.th.return_concentration_share
         ]
     return out
-
-
-REGISTRY.register(
-    Rule(
-        id="return_concentration",
-        name=("退货集中", "Returns concentrated on one reason or item"),
-        catches="one reason or one item holds more than `return_concentration_share` of the "
-        "refund requests of the last `return_window_days` days, with at least "
-        "`return_concentration_min_cases` requests (a source with a single reason for "
-        "everything has no reason breakdown)",
-        evaluate=return_concentration,
-        rank=70,
-        needs=("after_sales",),
-        thresholds=(
-            "return_concentration_share",
-            "return_concentration_min_cases",
-            "return_window_days",
-        ),
-        action=ActionText(
-            zh="售后集中在{who}（占 {value_pct}）：抽查这批售后单与买家留言，核对描述、尺码表、"
-            "质量批次与包装；先修正最可能的一个原因，跟踪一周售后占比",
-            en="Refunds concentrate on {who} ({value_pct} of cases): read a sample of those "
-            "cases and buyer comments, check description, size chart, batch quality and "
-            "packaging; fix the most likely cause first and track its share for a week",
-        ),
-    )
-)
 
 
 # --------------------------------------------------------------------------------------
@@ -545,6 +515,24 @@ def _returned_units(ctx: RuleContext, r: pd.DataFrame) -> pd.Series:
     return q.groupby(r["sku_id"].astype(str)).sum()
 
 
+@REGISTRY.rule(
+    id="item_return_rate",
+    name=("商品退货率过高", "Item return rate too high"),
+    catches="an item's units returned / units sold over the last `return_window_days` "
+    "days above `item_return_rate_max`, with at least `item_min_units` sold (returns "
+    "that name no order are left out); high at twice the limit",
+    rank=80,
+    needs=("after_sales",),
+    requires=("after_sales_sku", "after_sales_order"),
+    thresholds=("item_return_rate_max", "item_min_units", "return_window_days"),
+    action=ActionText(
+        zh="{item}退货率 {value_pct}：查看它的退货原因分布，核对尺码表、描述与实物是否一致、"
+        "当前批次质量；问题未查清前降低该商品的推广投入",
+        en="{item} return rate {value_pct}: look at its return reasons, check the size "
+        "chart, whether the description matches the product and the current batch quality; "
+        "scale down its ads until the cause is found",
+    ),
+)
 def item_return_rate(ctx: RuleContext) -> list[Alert]:
     """Item return rate = returned units / units sold, both over the return window."""
     r = _refund_window(ctx)
@@ -575,29 +563,6 @@ def item_return_rate(ctx: RuleContext) -> list[Alert]:
             )
         )
     return out
-
-
-REGISTRY.register(
-    Rule(
-        id="item_return_rate",
-        name=("商品退货率过高", "Item return rate too high"),
-        catches="an item's units returned / units sold over the last `return_window_days` "
-        "days above `item_return_rate_max`, with at least `item_min_units` sold (returns "
-        "that name no order are left out); high at twice the limit",
-        evaluate=item_return_rate,
-        rank=80,
-        needs=("after_sales",),
-        requires=("after_sales_sku", "after_sales_order"),
-        thresholds=("item_return_rate_max", "item_min_units", "return_window_days"),
-        action=ActionText(
-            zh="{item}退货率 {value_pct}：查看它的退货原因分布，核对尺码表、描述与实物是否一致、"
-            "当前批次质量；问题未查清前降低该商品的推广投入",
-            en="{item} return rate {value_pct}: look at its return reasons, check the size "
-            "chart, whether the description matches the product and the current batch quality; "
-            "scale down its ads until the cause is found",
-        ),
-    )
-)
 
 
 # --------------------------------------------------------------------------------------
@@ -634,6 +599,33 @@ def _cart_message(sku: str, cart_rate: float, item_cvr: float, shop_cvr: float, 
     return zh, en
 
 
+@REGISTRY.rule(
+    id="cart_high_pay_low",
+    name=("加购高、支付低", "High add-to-cart, low payment"),
+    catches="加购高、支付低: over 14 days, an item with at least `cart_min_visitors` "
+    "visitors whose add-to-cart rate (cart users / visitors) is at least "
+    "`cart_high_pay_low_cart_rate` but whose CVR (orders / visitors) is under "
+    "`cart_high_pay_low_cvr_ratio` x the shop CVR; check price sensitivity, competitor "
+    "diversion, missing trust signals",
+    rank=90,
+    needs=("traffic",),
+    requires=("item_cart_traffic",),
+    thresholds=(
+        "cart_high_pay_low_cart_rate",
+        "cart_high_pay_low_cvr_ratio",
+        "cart_min_visitors",
+    ),
+    action=ActionText(
+        zh="{item}加购高、支付低（转化率 {value_pct}）：依次排查价格敏感（对比竞品价、优惠券门槛）、"
+        "竞品分流（同款比价、竞品新活动）、信任信号不足（评价、买家秀、问大家、售后保障）；"
+        "每次只改一项，如先加一张限时券，观察三天",
+        en="{item} has high add-to-cart but low payment (CVR {value_pct}): check in turn "
+        "price sensitivity (competitor prices, coupon thresholds), competitor diversion "
+        "(same-item price comparison, competitor promotions) and missing trust signals "
+        "(reviews, buyer photos, Q&A, guarantees); change one thing at a time, e.g. a "
+        "time-limited coupon first, and watch three days",
+    ),
+)
 def cart_high_pay_low(ctx: RuleContext) -> list[Alert]:
     """Over 14 days: cart rate = cart_users / visitors >= the cart rate threshold and item
     CVR = orders (buyer proxy) / visitors < ratio x shop CVR (buyers / uv)."""
@@ -667,38 +659,6 @@ def cart_high_pay_low(ctx: RuleContext) -> list[Alert]:
     return out
 
 
-REGISTRY.register(
-    Rule(
-        id="cart_high_pay_low",
-        name=("加购高、支付低", "High add-to-cart, low payment"),
-        catches="加购高、支付低: over 14 days, an item with at least `cart_min_visitors` "
-        "visitors whose add-to-cart rate (cart users / visitors) is at least "
-        "`cart_high_pay_low_cart_rate` but whose CVR (orders / visitors) is under "
-        "`cart_high_pay_low_cvr_ratio` x the shop CVR; check price sensitivity, competitor "
-        "diversion, missing trust signals",
-        evaluate=cart_high_pay_low,
-        rank=90,
-        needs=("traffic",),
-        requires=("item_cart_traffic",),
-        thresholds=(
-            "cart_high_pay_low_cart_rate",
-            "cart_high_pay_low_cvr_ratio",
-            "cart_min_visitors",
-        ),
-        action=ActionText(
-            zh="{item}加购高、支付低（转化率 {value_pct}）：依次排查价格敏感（对比竞品价、优惠券门槛）、"
-            "竞品分流（同款比价、竞品新活动）、信任信号不足（评价、买家秀、问大家、售后保障）；"
-            "每次只改一项，如先加一张限时券，观察三天",
-            en="{item} has high add-to-cart but low payment (CVR {value_pct}): check in turn "
-            "price sensitivity (competitor prices, coupon thresholds), competitor diversion "
-            "(same-item price comparison, competitor promotions) and missing trust signals "
-            "(reviews, buyer photos, Q&A, guarantees); change one thing at a time, e.g. a "
-            "time-limited coupon first, and watch three days",
-        ),
-    )
-)
-
-
 # --------------------------------------------------------------------------------------
 # channel CVR drop
 
@@ -711,6 +671,23 @@ def _baseline_days(ctx: RuleContext) -> list[pd.Timestamp]:
     return [d for d in recent if d not in promo][-7:]
 
 
+@REGISTRY.rule(
+    id="channel_cvr_drop",
+    name=("渠道转化率骤降", "Channel CVR drop"),
+    catches="1 - a channel's CVR on the run date / its CVR over the 7 days before (ratio "
+    "of sums; festival days replaced by earlier ordinary days) above `channel_cvr_drop`, "
+    "with at least `channel_min_visitors` visitors on the run date; high at twice the drop",
+    rank=20,
+    needs=("traffic",),
+    thresholds=("channel_cvr_drop", "channel_min_visitors"),
+    action=ActionText(
+        zh="{subject} 渠道转化率骤降（{value_pct}，近7日 {reference_pct}）：检查该渠道的优惠券/"
+        "商品链接是否失效、落地页与价格、主播排期与话术等最近的变化；单独回滚最近一次改动后观察一天",
+        en="{subject} channel CVR dropped ({value_pct} vs {reference_pct} over 7 days): check "
+        "for expired coupons or broken item links, landing page and price changes, host "
+        "schedule or script changes; roll back only the latest change and watch for a day",
+    ),
+)
 def channel_cvr_drop(ctx: RuleContext) -> list[Alert]:
     """Channel CVR today = buyers / uv; trailing = sum buyers / sum uv over the 7 days before
     (promo days replaced by the next earlier normal days); drop = 1 - today / trailing."""
@@ -742,28 +719,6 @@ def channel_cvr_drop(ctx: RuleContext) -> list[Alert]:
         sev = "high" if drop >= 2 * th.channel_cvr_drop else "medium"
         out.append(ctx.alert("channel_cvr_drop", sev, "cvr", ("channel", ch), cvr, base, (zh, en)))
     return out
-
-
-REGISTRY.register(
-    Rule(
-        id="channel_cvr_drop",
-        name=("渠道转化率骤降", "Channel CVR drop"),
-        catches="1 - a channel's CVR on the run date / its CVR over the 7 days before (ratio "
-        "of sums; festival days replaced by earlier ordinary days) above `channel_cvr_drop`, "
-        "with at least `channel_min_visitors` visitors on the run date; high at twice the drop",
-        evaluate=channel_cvr_drop,
-        rank=20,
-        needs=("traffic",),
-        thresholds=("channel_cvr_drop", "channel_min_visitors"),
-        action=ActionText(
-            zh="{subject} 渠道转化率骤降（{value_pct}，近7日 {reference_pct}）：检查该渠道的优惠券/"
-            "商品链接是否失效、落地页与价格、主播排期与话术等最近的变化；单独回滚最近一次改动后观察一天",
-            en="{subject} channel CVR dropped ({value_pct} vs {reference_pct} over 7 days): check "
-            "for expired coupons or broken item links, landing page and price changes, host "
-            "schedule or script changes; roll back only the latest change and watch for a day",
-        ),
-    )
-)
 
 
 # --------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def example_rule():
 
 def test_the_doc_has_the_rule_and_its_test():
     rule_code, test_code = _blocks()
-    assert "REGISTRY.register(" in rule_code
+    assert "@REGISTRY.rule(" in rule_code
     assert "def test_refund_amount_share(" in test_code
 
 
