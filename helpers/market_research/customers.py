@@ -114,3 +114,26 @@ def paid_lines(
     else:
         lines["category"] = UNKNOWN
     return category_by_buyer(lines[["customer_id", "category", "value"]])
+
+
+def preference(buyers: pd.DataFrame, dimension: str, bought: pd.DataFrame) -> pd.DataFrame:
+    """How much more (or less) each group buys of each category than the average buyer (TGI).
+
+    ``share[g, c]`` = group g's goods value in category c / group g's goods value;
+    ``TGI[g, c] = 100 * share[g, c] / share[all, c]``: 100 = like the average buyer, 120 = the
+    group leans 20 % more towards the category.
+
+    Returns
+    -------
+    DataFrame indexed by group, one column per category, TGI values.
+    """
+    joined = bought.merge(buyers[["customer_id", dimension]], on="customer_id")
+    value = joined.pivot_table(
+        index=dimension, columns="category", values="value", aggfunc="sum", fill_value=0.0
+    )
+    share = value.div(value.sum(axis=1), axis=0)
+    overall = value.sum() / value.to_numpy().sum()
+    out = (100.0 * share.div(overall, axis=1)).astype(float)
+    if set(out.index) <= set(SPENDING_BANDS):
+        out = out.reindex([b for b in SPENDING_BANDS if b in out.index])
+    return out

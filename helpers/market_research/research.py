@@ -13,12 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.market_research import (
-    competitors as comp,
-)
-from helpers.market_research import (
-    customers as cust,
-)
+from helpers.contract import NON_PRODUCT
+from helpers.market_research import competitors as comp
+from helpers.market_research import customers as cust
 from helpers.market_research.lifecycle import lifecycle, shop_monthly, shop_share
 from helpers.market_research.months import complete_months, last_complete_month, window
 from helpers.market_research.outlook import Outlook, outlook
@@ -46,7 +43,8 @@ class MarketResearch:
     competitors : competitors and the shop side by side (latest month).
     competitor_month : the month of the competitor figures.
     undercuts : competitor items priced below a comparable shop item.
-    buyers : the shop's buyers with attributes; ``groups``: dimension -> group table.
+    buyers : the shop's buyers with attributes; ``groups``: dimension -> group table;
+        ``preferences``: dimension -> preference index (TGI) of groups x categories.
     spending_edges : the order-value edges of the spending-power bands.
     screen : the 三高一低 screen.
     outlooks : category -> :class:`Outlook`; ``outlook_source`` says which series.
@@ -65,6 +63,7 @@ class MarketResearch:
     undercuts: pd.DataFrame | None = None
     buyers: pd.DataFrame | None = None
     groups: dict[str, pd.DataFrame] = field(default_factory=dict)
+    preferences: dict[str, pd.DataFrame] = field(default_factory=dict)
     spending_edges: tuple[float, float] | None = None
     screen: pd.DataFrame | None = None
     outlooks: dict[str, Outlook] = field(default_factory=dict)
@@ -113,25 +112,36 @@ def _customer_part(tables: Mapping[str, Any], facts: Any) -> dict:
     return {
         "buyers": buyers,
         "groups": {d: cust.groups(buyers, d, lines) for d in dims},
+        "preferences": {d: cust.preference(buyers, d, lines) for d in dims if not lines.empty},
         "spending_edges": edges,
     }
 
 
+def top_categories(frame: pd.DataFrame, value: str, end: pd.Timestamp, n: int) -> list[str]:
+    """The ``n`` categories with the largest ``value`` over the twelve months to ``end``
+    (goods only: the ``non-product`` lines are left out)."""
+    rows = frame.loc[(frame["month"] > end - pd.DateOffset(months=12)) & (frame["month"] <= end)]
+    rows = rows.loc[rows["category"] != NON_PRODUCT]
+    sums = rows.groupby("category")[value].sum().sort_values(ascending=False)
+    return [str(c) for c in sums.index[:n]]
+
+
 def _outlooks(
-    market: pd.DataFrame | None, shop: pd.DataFrame, s: MarketResearchSettings
+    market: pd.DataFrame | None, shop: pd.DataFrame, end: pd.Timestamp, s: MarketResearchSettings
 ) -> tuple[dict, str]:
-    """Per category outlook of the market size (or index), else of the shop's own GMV."""
+    """Per category outlook of the market size (or index), else of the shop's own GMV, for
+    the largest ``top_categories`` categories."""
     if market is not None and not market.empty:
         col = "market_gmv" if market["market_gmv"].notna().any() else "search_index"
         frame, source = market.rename(columns={col: "value"}), col
     else:
         frame, source = shop.rename(columns={"shop_gmv": "value"}), "shop_gmv"
+    keep = top_categories(frame, "value", end, s.top_categories)
     out = {}
-    for cat, rows in frame.groupby("category"):
-        if cat == "":
-            cat = "全店"
+    for cat, rows in frame.loc[frame["category"].isin(keep)].groupby("category"):
+        name = str(cat) or "全店"
         series = rows.set_index("month")["value"].sort_index()
-        out[str(cat)] = outlook(series, str(cat), months=s.forecast_months, interval=s.interval)
+        out[name] = outlook(series, name, months=s.forecast_months, interval=s.interval)
     return out, source
 
 
@@ -158,12 +168,15 @@ def build_research(
         parts["screen"] = screen(market, end, settings)
     if products is not None:
         items = shop_item_prices(facts.daily_item, products, window(end, settings.window_months))
+        items = items.loc[
+            items["category"].isin(top_categories(shop, "shop_gmv", end, settings.top_categories))
+        ]
         parts["bands"] = price_bands(items, cut["market_price_bands"], end, settings)
     if cut["search_terms"] is not None:
         parts["terms"] = term_trends(cut["search_terms"], end, settings)
     parts.update(_competitor_part(cut, facts, settings))
     parts.update(_customer_part(tables, facts))
-    parts["outlooks"], parts["outlook_source"] = _outlooks(market, shop, settings)
+    parts["outlooks"], parts["outlook_source"] = _outlooks(market, shop, end, settings)
     alerts = []
     if parts.get("lifecycle") is not None:
         alerts += share_alerts(parts["lifecycle"], settings, lang)

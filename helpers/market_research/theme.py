@@ -69,6 +69,9 @@ class MarketResearchSettings:
         (default): no conversion, indices stay indices.
     index_exponent : float
         Exponent of that conversion (1.0).
+    top_categories : int
+        Price bands and the demand outlook show the largest ``top_categories`` categories
+        (by the shop's GMV over the last twelve months, or by market size) (6).
     forecast_months : int
         Months forecast by the demand outlook (3).
     interval : float
@@ -97,6 +100,7 @@ class MarketResearchSettings:
     price_days: int = 7
     index_scale: float | None = None
     index_exponent: float = 1.0
+    top_categories: int = 6
     forecast_months: int = 3
     interval: float = 0.80
 

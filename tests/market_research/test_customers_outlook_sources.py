@@ -3,7 +3,13 @@ import pandas as pd
 import pytest
 from conftest import END, months
 
-from helpers.market_research.customers import buyer_table, groups, paid_lines, spending_bands
+from helpers.market_research.customers import (
+    buyer_table,
+    groups,
+    paid_lines,
+    preference,
+    spending_bands,
+)
 from helpers.market_research.outlook import PERIOD, fill_gaps, outlook
 from helpers.market_research.sources import CONVERTED, figure_kinds, with_values
 
@@ -123,3 +129,16 @@ def test_kinds_say_index_or_value_and_show_the_conversion():
         CONVERTED,
     ]
     assert list(with_values(market, scale=None)["gmv_basis"]) == ["value", "index"]
+
+
+def test_preference_index_by_hand():
+    buyers = pd.DataFrame({"customer_id": ["a", "b"], "region": ["浙江", "上海"]})
+    bought = pd.DataFrame(
+        {"customer_id": ["a", "a", "b"], "category": ["X", "Y", "X"], "value": [30.0, 10.0, 60.0]}
+    )
+    out = preference(buyers, "region", bought)
+    # all buyers: X 90 of 100 (0.9), Y 0.1; 浙江: X 30/40 = 0.75 -> 100 x 0.75 / 0.9 = 83.3,
+    # Y 0.25 / 0.1 -> 250; 上海: X 1.0 / 0.9 -> 111.1, Y 0
+    assert out.loc["浙江", "X"] == pytest.approx(250 / 3)
+    assert out.loc["浙江", "Y"] == pytest.approx(250.0)
+    assert out.loc["上海", "X"] == pytest.approx(1000 / 9) and out.loc["上海", "Y"] == 0.0
