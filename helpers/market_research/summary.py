@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from helpers import i18n
 from helpers.market_research.research import MarketResearch
 from helpers.market_research.theme import THEME
 
@@ -61,12 +62,12 @@ def kpis(research: MarketResearch, lang: str = "zh") -> dict[str, dict[str, Any]
     return {
         "shortlist_size": {
             "value": len(_shortlist(research)),
-            "label": "Shortlist size" if lang == "en" else "蓝海候选数",
+            "label": i18n.metric_label("shortlist_size", lang),
             "unit": "count",
         },
         "stage_changes": {
             "value": n_changed,
-            "label": "Categories changing stage" if lang == "en" else "阶段变化的类目",
+            "label": i18n.metric_label("stage_changes", lang),
             "unit": "count",
         },
     }

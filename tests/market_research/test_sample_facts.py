@@ -15,9 +15,38 @@ PLANTED = planted_market_facts()
 
 
 @pytest.fixture(scope="module")
-def research(tmp_path_factory):
-    ctx = load_context(SAMPLE, cache_dir=str(tmp_path_factory.mktemp("mr-cache")))
+def ctx(tmp_path_factory):
+    return load_context(SAMPLE, cache_dir=str(tmp_path_factory.mktemp("mr-cache")))
+
+
+@pytest.fixture(scope="module")
+def research(ctx):
     return build_research(ctx.dataset.tables, ctx.facts, MarketResearchSettings())
+
+
+def _future(frame: pd.DataFrame, month: str, **values) -> pd.DataFrame:
+    """``frame`` with its last month's rows copied to ``month`` with wild ``values``."""
+    last = frame.loc[frame["month"] == frame["month"].max()].assign(month=pd.Timestamp(month))
+    return pd.concat([frame, last.assign(**values)], ignore_index=True)
+
+
+def test_months_not_over_by_the_run_date_change_nothing(ctx, research):
+    tables = dict(ctx.dataset.tables)
+    # the running month (2026-11, not over on 2026-11-15) and a later one, with absurd values
+    for month in ("2026-11-01", "2026-12-01"):
+        tables["market"] = _future(tables["market"], month, market_gmv=1e15, search_index=0.0)
+        tables["search_terms"] = _future(tables["search_terms"], month, search_popularity=1e9)
+        tables["competitors"] = _future(tables["competitors"], month, price=1.0)
+        tables["market_price_bands"] = _future(tables["market_price_bands"], month, market_gmv=1e12)
+    again = build_research(tables, ctx.facts, MarketResearchSettings())
+    pd.testing.assert_frame_equal(again.lifecycle, research.lifecycle)
+    pd.testing.assert_frame_equal(again.screen, research.screen)
+    pd.testing.assert_frame_equal(again.bands, research.bands)
+    pd.testing.assert_frame_equal(again.terms, research.terms)
+    pd.testing.assert_frame_equal(again.undercuts, research.undercuts)
+    for cat, res in research.outlooks.items():
+        pd.testing.assert_frame_equal(again.outlooks[cat].forecast, res.forecast)
+    assert again.alerts == research.alerts
 
 
 def test_market_figures_stop_at_the_last_complete_month(research):
