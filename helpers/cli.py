@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -238,12 +239,17 @@ def _cmd_strip(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from helpers.check import check_data, problem_text, render
+    from helpers.notices import notice
+    from helpers.privacy import key_notice
     from helpers.settings import load_settings
 
     data = Path(args.data)
     if not data.is_dir():
         return _fail(f"data folder not found: {args.data}")
     settings = load_settings(args.config if args.config else data, language=args.lang)
+    weak_key = key_notice(settings.pii_salt)
+    if weak_key:
+        notice(weak_key)
     report = check_data(
         data, settings, mapping=args.mapping, config=args.config, cache_dir=args.cache
     )
@@ -252,6 +258,24 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if not report.usable:
         return _fail(problem_text(report.problem, "en"))
     return EXIT_OK
+
+
+def _with_notices(handler, args: argparse.Namespace) -> int:
+    """Run ``handler(args)``, printing each :class:`~helpers.notices.PlaybookNotice` it
+    issued (weak pseudonym key, damaged cache entry rebuilt ...) once on stderr."""
+    from helpers.notices import PlaybookNotice
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PlaybookNotice)
+        try:
+            return handler(args)
+        finally:
+            seen: set[str] = set()
+            for w in caught:
+                text = str(w.message)
+                if issubclass(w.category, PlaybookNotice) and text not in seen:
+                    seen.add(text)
+                    print(f"playbook: notice: {text}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -265,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     handlers = {"run": _cmd_run, "sample": _cmd_sample, "strip": _cmd_strip, "check": _cmd_check}
     try:
-        return handlers[args.command](args)
+        return _with_notices(handlers[args.command], args)
     except KeyboardInterrupt:
         return _fail("interrupted")
     except (ValueError, OSError, KeyError) as exc:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import pandas as pd
 
 from helpers.facts import Facts
 from helpers.intake import Dataset, default_cache_dir, source_digest
+from helpers.intake.cache import discard_damaged, verify_digests, write_digests
+from helpers.privacy import make_private
 from helpers.settings import Settings, load_settings
 
 
@@ -65,6 +68,21 @@ def _facts_dir(
     return cache_dir / fingerprint / f"facts-{run_date:%Y-%m-%d}-{tag}"
 
 
+def _cached_facts(target: Path, load_facts: Callable[[Path], Facts]) -> Facts | None:
+    """The facts cached in ``target`` after checking their digests; a damaged entry is
+    removed (with a notice) and None returned, so the facts are built again."""
+    if not (target / "facts.json").is_file():
+        return None
+    problem = verify_digests(target)
+    if problem is None:
+        try:
+            return load_facts(target)
+        except Exception as exc:  # noqa: BLE001 - unreadable despite digests: rebuild
+            problem = f"unreadable: {type(exc).__name__}"
+    discard_damaged(target, problem)
+    return None
+
+
 def prepare(
     data_dir: str | Path,
     settings: Settings,
@@ -94,12 +112,15 @@ def prepare(
         else pd.Timestamp(run_date).normalize()
     )
     target = _facts_dir(cache, dataset.fingerprint, day, settings)
-    if (target / "facts.json").is_file():
-        return dataset, load_facts(target), day
+    cached = _cached_facts(target, load_facts)
+    if cached is not None:
+        return dataset, cached, day
     facts = build_facts(dataset.tables, day, settings)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".facts-", dir=target.parent))
     save_facts(facts, tmp)
+    write_digests(tmp)
+    make_private(tmp)
     try:
         tmp.rename(target)
     except OSError:  # another process finished first: keep theirs

@@ -41,7 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from helpers import i18n, report, staging
+from helpers import i18n, privacy, report, staging
+from helpers.notices import notice
 from helpers.settings import Settings, load_settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -695,6 +696,9 @@ def run(
         raise RunError(f"invalid language {lang!r}: expected zh or en")
     settings = load_settings(config if config else data_path, language=lang)
     lang = settings.language
+    weak_key = privacy.key_notice(settings.pii_salt)
+    if weak_key:
+        notice(weak_key)
 
     nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else default_notebooks_dir()
     notebooks = select_notebooks(discover_notebooks(nb_dir), only)
@@ -705,7 +709,7 @@ def run(
     from helpers.intake import default_cache_dir
 
     cache_path = Path(cache_dir).resolve() if cache_dir else default_cache_dir()
-    cache_path.mkdir(parents=True, exist_ok=True)
+    privacy.private_dir(cache_path)
     mapping_arg = str(Path(mapping).resolve()) if mapping and Path(mapping).is_file() else mapping
     prepare_fn = prepare or functools.partial(default_prepare, mapping=mapping_arg or None)
     prepared = _as_prepared(

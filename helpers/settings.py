@@ -190,7 +190,10 @@ class Settings:
     thresholds : Thresholds
         Alert rule parameters.
     pii_salt : str
-        Salt for hashing buyer nicknames into pseudonymous ids at intake.
+        Secret key for turning buyer nicknames into pseudonymous ids (HMAC-SHA256) at intake.
+        Leave it empty (the default) to use this installation's own random key file; set it
+        only to share ids between machines, with at least 16 random characters (see
+        docs/privacy.md).
     platform_calendar : str
         ``cn``: without a ``promotions`` table, the Chinese platform festivals (618, 双11 ...)
         mark the promo days; ``none``: no festival calendar (a shop outside those platforms).
@@ -206,7 +209,7 @@ class Settings:
     language: str = "zh"
     industry_cvr: float | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
-    pii_salt: str = "playbook"
+    pii_salt: str = ""
     platform_calendar: str = "cn"
     sections: dict[str, Any] = field(default_factory=_default_sections)
 

@@ -7,6 +7,8 @@ notebook once per data set for the whole session; each theme's tests assert on t
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,21 @@ from batch_runs import (
     orders_only,
 )
 from locations import REALDATA, SAMPLE
+
+#: A fixed pseudonym key for the whole test session (and the notebook kernels it starts), so
+#: hashed customer ids are the same on every machine and the user's own key is never touched.
+TEST_KEY = "5eed" * 16
+
+
+def _test_key_file() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="playbook-test-key-"))
+    path = folder / "pseudonym.key"
+    path.write_text(TEST_KEY + "\n", encoding="ascii")
+    path.chmod(0o600)
+    return path
+
+
+os.environ["PLAYBOOK_KEY_FILE"] = str(_test_key_file())
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,9 @@ their headers. :func:`load_dataset` reads every file, maps it onto the contract
 
 Personal data (names, phones, addresses, payment accounts, buyer messages ...) never reaches a
 contract table, the quarantine or the sources: mappings list those columns, hash the buyer
-nickname into a pseudonymous ``customer_id`` (salted SHA-256, ``Settings.pii_salt``) and may
-keep the delivery province before dropping the address.
+nickname into a pseudonymous ``customer_id`` (HMAC-SHA256 under a secret key,
+:mod:`helpers.privacy`) and may keep the delivery province before dropping the address; phone
+and ID-card numbers typed into free text are masked.
 
 Validated results are cached as Parquet under ``cache_dir/<fingerprint>/``; the fingerprint
 covers the bytes of the data files, the mapping text, the salt, the timezone and

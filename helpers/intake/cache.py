@@ -17,6 +17,8 @@ import pandas as pd
 from helpers.contract import TABLES
 from helpers.intake.dataset import Dataset, _canon_quarantine, _canon_sources
 from helpers.intake.parsing import _canonical_dtypes
+from helpers.notices import notice
+from helpers.privacy import key_id, make_private, private_dir, pseudonym_key
 from helpers.settings import Settings
 
 #: Bump when intake output for the same input changes (invalidates every cache entry).
@@ -46,7 +48,8 @@ def default_cache_dir() -> Path:
 
 
 def fingerprint_inputs(files: Iterable[Path], mapping_texts: Iterable[str], settings: Settings):
-    """sha256 over sorted (file name, bytes), the mapping texts, the salt, the timezone,
+    """sha256 over sorted (file name, bytes), the mapping texts, the pseudonym key's id
+    (:func:`helpers.privacy.key_id`, never the key), the timezone,
     :data:`INTAKE_VERSION` and the digest of the intake code."""
     import helpers.contract
     import helpers.intake
@@ -62,12 +65,57 @@ def fingerprint_inputs(files: Iterable[Path], mapping_texts: Iterable[str], sett
         h.update(b"\0")
     for text in mapping_texts:
         h.update(b"mapping\0" + text.encode("utf-8") + b"\0")
-    h.update(b"salt\0" + settings.pii_salt.encode("utf-8") + b"\0")
+    h.update(b"key\0" + key_id(pseudonym_key(settings.pii_salt)).encode() + b"\0")
     h.update(b"tz\0" + settings.timezone.encode("utf-8"))
     return h.hexdigest()
 
 
 _MANIFEST = "manifest.json"
+DIGESTS_FILE = "digests.json"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_digests(folder: Path) -> None:
+    """Record the sha256 of every file under ``folder`` in ``folder/digests.json``."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != DIGESTS_FILE)
+    digests = {p.relative_to(folder).as_posix(): _sha256(p) for p in files}
+    (folder / DIGESTS_FILE).write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
+
+
+def verify_digests(folder: Path) -> str | None:
+    """None when every file listed in ``folder/digests.json`` is there unchanged; else what
+    is wrong (a truncated, edited or missing file, or no digests at all)."""
+    try:
+        digests = json.loads((folder / DIGESTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "no readable digests.json"
+    if not isinstance(digests, dict) or not digests:
+        return "no readable digests.json"
+    for name, digest in sorted(digests.items()):
+        path = folder / str(name)
+        if not path.is_file():
+            return f"{name} missing"
+        if _sha256(path) != digest:
+            return f"{name} changed since it was written"
+    return None
+
+
+def discard_damaged(folder: Path, problem: str) -> None:
+    """Remove a damaged cache entry (so it is rebuilt) and say so with a notice."""
+    notice(f"damaged cache entry {folder.name[:12]} ({problem}); rebuilt from the data")
+    trash = folder.with_name(f".damaged-{folder.name}-{os.getpid()}")
+    try:
+        os.rename(folder, trash)
+    except OSError:
+        return
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def _write_cache(root: Path, ds: Dataset) -> None:
@@ -75,9 +123,8 @@ def _write_cache(root: Path, ds: Dataset) -> None:
     if (final / _MANIFEST).is_file():
         return
     try:
-        root.mkdir(parents=True, exist_ok=True)
+        private_dir(root)  # owner-only: it holds customer ids and quarantined values
         tmp = Path(tempfile.mkdtemp(prefix=f".{ds.fingerprint[:12]}-", dir=root))
-        tmp.chmod(0o755)  # mkdtemp makes it private; the cache is shared like ~/.cache
     except OSError:
         return
     try:
@@ -92,6 +139,8 @@ def _write_cache(root: Path, ds: Dataset) -> None:
             "settings_hints": ds.settings_hints,
         }
         (tmp / _MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+        write_digests(tmp)
+        make_private(tmp)
         try:
             os.rename(tmp, final)
         except OSError:  # another process won the race; its copy is identical
@@ -105,6 +154,10 @@ def _read_cache(root: Path, fingerprint: str) -> Dataset | None:
     manifest = d / _MANIFEST
     if not manifest.is_file():
         return None
+    problem = verify_digests(d)
+    if problem is not None:
+        discard_damaged(d, problem)
+        return None
     try:
         meta = json.loads(manifest.read_text(encoding="utf-8"))
         tables = {
@@ -113,7 +166,8 @@ def _read_cache(root: Path, fingerprint: str) -> Dataset | None:
         }
         quarantine = _canon_quarantine(pd.read_parquet(d / "quarantine.parquet"))
         sources = _canon_sources(pd.read_parquet(d / "sources.parquet"))
-    except Exception:  # noqa: BLE001 - a broken cache entry is simply re-built
+    except Exception as exc:  # noqa: BLE001 - a broken cache entry is re-built
+        discard_damaged(d, f"unreadable: {type(exc).__name__}")
         return None
     hints = {str(k): str(v) for k, v in (meta.get("settings_hints") or {}).items()}
     return Dataset(tables, quarantine, sources, fingerprint, from_cache=True, settings_hints=hints)

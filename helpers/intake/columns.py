@@ -3,7 +3,6 @@ pseudonymising hashes, province extraction, ``expr``, ``template`` and ``number_
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
 import numpy as np
@@ -14,6 +13,7 @@ from helpers.intake.expressions import Condition, _eval_condition, _eval_expr
 from helpers.intake.mapping import ColumnSpec, Mapping
 from helpers.intake.parsing import _parse_number, _show
 from helpers.intake.validate import MASK
+from helpers.privacy import pseudonym_key, pseudonyms
 from helpers.settings import Settings
 
 # Short province names (省级行政区) used by ``province_from``; longest alternatives first.
@@ -23,17 +23,6 @@ _PROVINCE_NAMES = """
 """
 PROVINCES: tuple[str, ...] = tuple(_PROVINCE_NAMES.split())
 _PROVINCE_RE = r"^\s*(" + "|".join(PROVINCES) + ")"
-
-
-def _hash_values(values: pd.Series, *, salt: str, prefix: str, length: int) -> pd.Series:
-    """prefix + sha256(salt + value)[:length] for every non-empty value (computed per
-    distinct value)."""
-    present = values.dropna().astype("str")
-    uniques = pd.unique(present)
-    digests = {
-        u: prefix + hashlib.sha256((salt + u).encode("utf-8")).hexdigest()[:length] for u in uniques
-    }
-    return values.astype("object").where(values.isna(), values.map(digests))
 
 
 class _MappedBuilder:
@@ -101,9 +90,9 @@ class _MappedBuilder:
             if src is None and not spec.optional and spec.fallback is None:
                 raise self.missing_error(table, column, spec.hash)
             s = (
-                _hash_values(
+                pseudonyms(
                     src,
-                    salt=self.settings.pii_salt if spec.salt else "",
+                    key=pseudonym_key(self.settings.pii_salt) if spec.salt else b"",
                     prefix=spec.prefix,
                     length=spec.length,
                 )

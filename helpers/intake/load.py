@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.contract import TABLES
+from helpers.contract import PERSONAL_FIELDS, TABLES
 from helpers.intake.apply import _apply_mapping, _canonical_part, _source_note
 from helpers.intake.cache import _read_cache, _write_cache, default_cache_dir, fingerprint_inputs
 from helpers.intake.dataset import (
@@ -23,6 +23,7 @@ from helpers.intake.mapping import Mapping, builtin_mappings, load_mapping
 from helpers.intake.parsing import _canonical_dtypes
 from helpers.intake.readers import _list_files, _read_raw, _suffix, _table_for_name
 from helpers.intake.validate import _combine, _Part
+from helpers.privacy import mask_quarantine, mask_tables
 from helpers.settings import Settings
 
 
@@ -81,9 +82,10 @@ def load_dataset(
     quarantine = _sorted_quarantine(parts, extra)
     qcount = quarantine.groupby(["table", "file"]).size()
     _check_bookkeeping(tables, parts, qcount)
+    # phone and ID-card numbers typed into free text never reach a table, the cache or a page
     ds = Dataset(
-        {t: _canonical_dtypes(tables[t], TABLES[t]) for t in TABLES if t in tables},
-        quarantine,
+        mask_tables({t: _canonical_dtypes(tables[t], TABLES[t]) for t in TABLES if t in tables}),
+        mask_quarantine(quarantine, PERSONAL_FIELDS),
         _sources(parts, qcount, found.ignored),
         fp,
         settings_hints=found.hints,

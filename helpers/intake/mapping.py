@@ -308,9 +308,10 @@ class Mapping:
         ``cancelled`` otherwise).
     ``hash``
         Header(s) to pseudonymise: ``prefix`` + the first ``length`` hex digits of
-        SHA-256(``Settings.pii_salt`` + value). With several headers, the first non-empty one
-        is hashed. ``prefix`` defaults to ``u_``, ``length`` to 16; ``salt: false`` makes the
-        hash independent of the salt (for ids that are not personal, e.g. a title).
+        HMAC-SHA256(key, value), the key being the installation's secret key or
+        ``Settings.pii_salt`` (:mod:`helpers.privacy`). With several headers, the first
+        non-empty one is hashed. ``prefix`` defaults to ``u_``, ``length`` to 16; ``salt:
+        false`` gives the unkeyed SHA-256 (for ids that are not personal, e.g. a title).
     ``fallback``
         A nested column spec used on rows where this one is empty (e.g. ``sku_id`` from
         商家编码, else a hash of the title).

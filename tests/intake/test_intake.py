@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import hmac
 import io
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ from helpers.intake import (
     mapping,
     parsing,
 )
+from helpers.privacy import installation_key
 
 FIXTURES = FIXTURE_ROOT / "intake"
 TAOBAO_GBK = FIXTURES / "taobao_orders_gbk.csv"
@@ -101,10 +103,13 @@ def test_taobao_orders_statuses_and_amounts(taobao):
     assert o.loc[oid(7), "province"] == "北京"
 
 
-def test_taobao_customer_ids_are_salted_hashes(taobao):
+def test_taobao_customer_ids_are_keyed_pseudonyms(taobao):
     o = taobao["orders"].set_index("order_id")
-    expected = "u_" + hashlib.sha256(("playbook" + "小鱼儿2019").encode()).hexdigest()[:16]
+    key = installation_key()  # the test session's fixed key (tests/conftest.py)
+    expected = "u_" + hmac.new(key, "小鱼儿2019".encode(), hashlib.sha256).hexdigest()[:16]
     assert o.loc[oid(1), "customer_id"] == expected
+    # the old unkeyed id, which anyone could recompute from the nickname, is gone
+    assert expected != "u_" + hashlib.sha256("playbook小鱼儿2019".encode()).hexdigest()[:16]
     assert o.loc[oid(5), "customer_id"] == expected  # same buyer, same id
     assert o["customer_id"].nunique() == 8  # 9 orders, buyer 小鱼儿2019 twice
 
@@ -114,7 +119,7 @@ def test_taobao_hash_depends_on_salt(tmp_path):
     ds = load(d, settings=S.replace(pii_salt="other"))
     o = ds["orders"].set_index("order_id")
     assert o.loc[oid(1), "customer_id"] == (
-        "u_" + hashlib.sha256(("other" + "小鱼儿2019").encode()).hexdigest()[:16]
+        "u_" + hmac.new(b"other", "小鱼儿2019".encode(), hashlib.sha256).hexdigest()[:16]
     )
 
 

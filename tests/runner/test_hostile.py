@@ -19,7 +19,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hostile_shop import EVIL_HOST, MARK, hostile_shop, payload
+from hostile_shop import EVIL_HOST, ID_CARD, MARK, PHONE, hostile_shop, payload
 
 from helpers import runner
 
@@ -91,7 +91,7 @@ def test_hostile_text_shows_literally(hostile_run):
     result, _ = hostile_run
     dom, _ = dump_dom(result.out_dir / "05_daily_review.html")
     text = html.unescape(re.sub(r"<[^>]+>", "", dom))
-    # the channel payload, as a reader sees it (its personal numbers are masked elsewhere)
+    # the channel payload, as a reader sees it (its personal numbers masked at intake)
     assert "<img src=x onerror=document.body.dataset.pwned=1>" in text
     assert f"http://{EVIL_HOST}/1" in text and "$x^{$" in text
     assert "<img src=x onerror=document.body.dataset.pwned=5>" in text  # shop_name
@@ -105,6 +105,22 @@ def test_raw_pages_carry_no_live_payload(hostile_run):
         raw = page.read_text(encoding="utf-8")
         assert not re.search(r"<(img|svg)[^>]*onerror|<script>document", raw), page.name
         assert f'href="http://{EVIL_HOST}' not in raw, page.name
+
+
+@pytest.mark.notebooks
+def test_no_phone_or_id_card_number_in_any_output(hostile_run):
+    """Finding 3: numbers typed into reasons and channels used to reach the HTML and
+    summary.json; intake masks them, so no published file carries them."""
+    result, out = hostile_run
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert any(p.name == "summary.json" for p in files)
+    for p in files:
+        raw = p.read_bytes()
+        assert PHONE.encode() not in raw and ID_CARD.encode() not in raw, p.name
+    summary = (result.out_dir / "summary.json").read_text(encoding="utf-8")
+    assert "[phone]" in summary or "[phone]" in (result.out_dir / "05_daily_review.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_payload_is_what_the_fixture_says():
