@@ -260,47 +260,51 @@ def _render_sections(report: CheckReport, lang: str) -> list[str]:
     return out
 
 
+def _render_settings(report: CheckReport, lang: str) -> list[str]:
+    rows = []
+    for r in report.settings.itertuples(index=False):
+        key = f"src_{r.source}"
+        source = _t(key, lang) if key in _TEXT else r.source
+        rows.append([_t(r.setting, lang), r.value, source])
+    lines = [_t("settings", lang), *_grid(["", "", ""], rows, "lll")[2:], ""]
+    if report.run_date is not None:
+        return [*lines, _t("run_date", lang, day=_day(report.run_date))]
+    return [*lines, _t("no_run_date", lang)]
+
+
+def _render_reasons(report: CheckReport, lang: str) -> list[str]:
+    lines = [_t("reasons", lang, n=TOP_REASONS)]
+    if report.reasons.empty:
+        return [*lines, "  " + _t("no_quarantine", lang)]
+    rows = [
+        [
+            _table_name(r.table, lang),
+            _int(r.rows),
+            r.reason,
+            _t("example", lang, file=r.file, row=int(r.row)),
+        ]
+        for r in report.reasons.itertuples(index=False)
+    ]
+    heads = ["h_table", "h_rows", "h_reason", "h_example"]
+    return lines + _grid([_t(h, lang) for h in heads], rows, "lrll")
+
+
+def _render_ignored(report: CheckReport, lang: str) -> list[str]:
+    if report.ignored.empty:
+        return []
+    rows = [[r.file, r.note] for r in report.ignored.itertuples(index=False)]
+    return ["", _t("ignored", lang), *_grid(["", ""], rows, "ll")[2:]]
+
+
 def render(report: CheckReport, *, lang: str = "zh") -> str:
     """The report as aligned plain text in ``lang`` (``zh`` or ``en``) for a terminal."""
     lang = i18n.check_lang(lang)
     title = _t("title", lang, name=report.data_name)
-    lines = [title, "=" * display_width(title), "", _t("settings", lang)]
-    srows = []
-    for r in report.settings.itertuples(index=False):
-        key = f"src_{r.source}"
-        source = _t(key, lang) if key in _TEXT else r.source
-        srows.append([_t(r.setting, lang), r.value, source])
-    lines += [ln for ln in _grid(["", "", ""], srows, "lll")[2:]]
-    lines.append("")
-    if report.run_date is not None:
-        lines.append(_t("run_date", lang, day=_day(report.run_date)))
-    else:
-        lines.append(_t("no_run_date", lang))
-    lines += ["", _t("tables", lang)]
-    lines += _render_tables(report, lang)
-    lines += ["", _t("reasons", lang, n=TOP_REASONS)]
-    if report.reasons.empty:
-        lines.append("  " + _t("no_quarantine", lang))
-    else:
-        rows = [
-            [
-                _table_name(r.table, lang),
-                _int(r.rows),
-                r.reason,
-                _t("example", lang, file=r.file, row=int(r.row)),
-            ]
-            for r in report.reasons.itertuples(index=False)
-        ]
-        heads = ["h_table", "h_rows", "h_reason", "h_example"]
-        lines += _grid([_t(h, lang) for h in heads], rows, "lrll")
-    if not report.ignored.empty:
-        lines += ["", _t("ignored", lang)]
-        lines += [
-            ln
-            for ln in _grid(
-                ["", ""], [[r.file, r.note] for r in report.ignored.itertuples(index=False)], "ll"
-            )[2:]
-        ]
+    lines = [title, "=" * display_width(title), ""]
+    lines += _render_settings(report, lang)
+    lines += ["", _t("tables", lang), *_render_tables(report, lang)]
+    lines += ["", *_render_reasons(report, lang)]
+    lines += _render_ignored(report, lang)
     lines += _render_sections(report, lang)
     if (report.tables["status"] == "missing").any():
         lines += ["", _t("add_table", lang)]

@@ -121,6 +121,28 @@ def settings_frame(
     return pd.DataFrame(rows, columns=list(SETTINGS_COLUMNS))
 
 
+def default_run_date(orders: pd.DataFrame | None) -> pd.Timestamp | None:
+    """The last complete day in the orders, None when they have no usable timestamps."""
+    from helpers.facts import last_complete_day
+
+    if orders is None or not len(orders):
+        return None
+    try:
+        return last_complete_day(orders)
+    except ValueError:
+        return None
+
+
+def usability_problem(tables: pd.DataFrame, run_date: pd.Timestamp | None) -> str:
+    """Why a run cannot start ("" when it can): ``no_rows:<tables>`` when orders or order
+    lines have no accepted row, ``no_dates`` when no run date can be found."""
+    status = tables.set_index("table")["status"]
+    bad = [t for t in ("orders", "order_items") if status.get(t) != "found"]
+    if bad:
+        return "no_rows:" + ",".join(bad)
+    return "no_dates" if run_date is None else ""
+
+
 def check_data(
     data_dir: str | Path,
     settings: Settings,
@@ -153,24 +175,11 @@ def check_data(
         Nothing usable: the folder does not exist, has no orders / order lines, or a file
         cannot be read (the message names the file and what to fix).
     """
-    from helpers.facts import last_complete_day
-
     root = Path(data_dir)
     ds = load_dataset(root, settings, mapping=mapping, cache_dir=cache_dir)
     tables = tables_frame(ds)
-    run_date: pd.Timestamp | None = None
-    problem = ""
-    orders = ds.tables.get("orders")
-    try:
-        run_date = last_complete_day(orders) if orders is not None and len(orders) else None
-    except ValueError:
-        run_date = None
-    status = tables.set_index("table")["status"]
-    bad = [t for t in ("orders", "order_items") if status.get(t) != "found"]
-    if bad:
-        problem = "no_rows:" + ",".join(bad)
-    elif run_date is None:
-        problem = "no_dates"
+    run_date = default_run_date(ds.tables.get("orders"))
+    problem = usability_problem(tables, run_date)
     hints = getattr(ds, "settings_hints", None) or {}
     shape = data_shape(ds, settings, run_date)
     return CheckReport(
