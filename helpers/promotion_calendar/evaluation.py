@@ -182,7 +182,8 @@ def evaluate_event(
     settings: PromotionCalendarSettings,
     busy: pd.DataFrame | None = None,
 ) -> tuple[list[dict], pd.DataFrame] | None:
-    """Phase rows and per-day frame of one event (None when no baseline can be fitted).
+    """Phase rows and per-day frame of one event (None when its burst is outside the data or
+    no baseline can be fitted).
 
     Only days up to ``run_date`` are measured; the fit uses ordinary days from
     ``lookback_days`` before the first watched day to ``lookback_days / 2`` after the last.
@@ -193,7 +194,7 @@ def evaluate_event(
     edge = w["phase"].isin(("pre", "post"))
     w = w[~(edge & w["date"].isin(other)) & (w["date"] <= run_date)]
     w = w[w["date"] >= series.index.min()]
-    if w.empty or not (w["phase"] != "pre").any():
+    if not (w["phase"] == "burst").any():  # the burst is not in the data (yet)
         return None
     first, last = w["date"].min(), w["date"].max()
     lo = first - pd.Timedelta(days=settings.lookback_days)

@@ -18,6 +18,7 @@ from IPython.display import display
 from helpers import charts as base_charts
 from helpers import festivals
 from helpers.promotion_calendar import charts, tables
+from helpers.promotion_calendar.mechanics import what_if
 from helpers.promotion_calendar.overview import PromotionCalendar
 from helpers.promotion_calendar.summary import summary
 from helpers.promotion_calendar.theme import THEME
@@ -294,34 +295,40 @@ def page_for(ctx: Any, cal: PromotionCalendar) -> Page:
 
 
 def explore(ctx: Any, page: Page) -> None:
-    """JupyterLab controls: pick an evaluated event (its baseline chart and phases) and a
-    discount depth (the what-if at that depth)."""
+    """JupyterLab controls: pick a mechanic (its events), an evaluated event (its baseline
+    chart and phases) and a discount depth (the what-if at that depth)."""
     import ipywidgets as widgets
 
     phases = page.cal.gmv.phases
-    ids = phases.loc[phases["phase"] == "total", "promo_id"].tolist()
-    if not ids:
+    totals = phases[phases["phase"] == "total"]
+    if totals.empty:
         return
-    event_w = widgets.Dropdown(options=ids, value=ids[-1], description="event")
+    mechanics = ["*", *sorted(totals["mechanic"].fillna("未注明").unique())]
+    mech_w = widgets.Dropdown(
+        options=[(m if m != "*" else "—", m) for m in mechanics], description="mechanic"
+    )
+    event_w = widgets.Dropdown(options=totals["promo_id"].tolist(), description="event")
     top = page.cal.elasticity.max_depth + 0.05 if page.cal.elasticity else 0.3
     depth_w = widgets.FloatSlider(
         value=0.1, min=0.0, max=round(top, 2), step=0.025, description="depth"
     )
 
-    def draw(promo_id: str, depth: float) -> None:
-        days = page.cal.gmv.days[page.cal.gmv.days["promo_id"] == promo_id]
-        charts.event_vs_baseline(days, lang=page.labels, currency=page.currency, title=promo_id)
-        plt.show()
-        display(
-            tables.phases_table(
-                page.cal.gmv.event(promo_id), lang=page.lang, currency=page.currency
-            )
-        )
+    def events_of(change: dict) -> None:
+        pick_ = totals if change["new"] == "*" else totals[totals["mechanic"] == change["new"]]
+        event_w.options = pick_["promo_id"].tolist()
+
+    mech_w.observe(events_of, names="value")
+
+    def draw(promo_id: str | None, depth: float) -> None:
+        if promo_id:
+            days = page.cal.gmv.days[page.cal.gmv.days["promo_id"] == promo_id]
+            charts.event_vs_baseline(days, lang=page.labels, currency=page.currency, title=promo_id)
+            plt.show()
+            rows = page.cal.gmv.event(promo_id)
+            display(tables.phases_table(rows, lang=page.lang, currency=page.currency))
         if page.cal.elasticity is not None:
-            from helpers.promotion_calendar.mechanics import what_if
+            grid = what_if(page.cal.elasticity, [0.0, depth])
+            display(tables.what_if_table(grid, lang=page.lang))
 
-            display(
-                tables.what_if_table(what_if(page.cal.elasticity, [0.0, depth]), lang=page.lang)
-            )
-
+    display(mech_w)
     widgets.interact(draw, promo_id=event_w, depth=depth_w)

@@ -1,8 +1,10 @@
 """The counterfactual baseline on synthetic series with known effects.
 
-Tolerances: the series have 8 % daily lognormal noise; a one-day burst is then measured within
-+-0.25 of its true uplift and a phase of 7+ days within +-0.08 (a few noise standard errors),
-and the 95 % interval must contain the truth.
+Tolerances (measured over 20 noise seeds, 8 % daily lognormal noise): a one-day x3 burst's
+uplift (true +2.0) is estimated with an error of sd 0.27 (the day's own noise, 3 x 8 %), so
+a single series must land within +-0.6 (about 2.2 sd) and the mean over 20 series within
++-0.15; a 7-day part (pull-forward, hangover) within +-0.1 (sd 0.02-0.04), mean within
++-0.03. The 95 % intervals of a series without effect missed zero 6 times in 240 (97.5 %).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def test_watched_days_by_hand():
 def test_injected_burst_recovered():
     ev = _evaluate({"burst": 3.0, "afterglow": 1.3})
     burst = ev.row("e1", "burst")
-    assert burst["uplift"] == pytest.approx(2.0, abs=0.25)  # true uplift: x3 -> +200 %
+    assert burst["uplift"] == pytest.approx(2.0, abs=0.6)  # true uplift: x3 -> +200 %
     assert burst["uplift_lower"] <= 2.0 <= burst["uplift_upper"]
     glow = ev.row("e1", "afterglow")
     assert glow["uplift"] == pytest.approx(0.3, abs=0.12)
@@ -77,10 +79,27 @@ def test_no_effect_coverage_is_near_nominal():
 def test_pull_forward_and_hangover_recovered():
     ev = _evaluate({"pre": 0.8, "burst": 2.5, "post": 0.85})
     pre, post = ev.row("e1", "pre"), ev.row("e1", "post")
-    assert pre["uplift"] == pytest.approx(-0.2, abs=0.08)
-    assert post["uplift"] == pytest.approx(-0.15, abs=0.08)
+    assert pre["uplift"] == pytest.approx(-0.2, abs=0.1)
+    assert post["uplift"] == pytest.approx(-0.15, abs=0.1)
     assert pre["uplift_upper"] < 0 and post["uplift_upper"] < 0  # clearly below the baseline
     assert ev.row("e1", "warmup")["uplift_lower"] <= 0 <= ev.row("e1", "warmup")["uplift_upper"]
+
+
+def test_estimates_are_unbiased_over_many_series():
+    effects = {"pre": 0.8, "burst": 3.0, "post": 0.85}
+    errors = []
+    for seed in range(200, 220):
+        ev = _evaluate(effects, seed=seed)
+        errors.append(
+            (
+                ev.row("e1", "burst")["uplift"] - 2.0,
+                ev.row("e1", "pre")["uplift"] + 0.2,
+                ev.row("e1", "post")["uplift"] + 0.15,
+            )
+        )
+    mean = np.mean(errors, axis=0)
+    assert abs(mean[0]) < 0.15
+    assert abs(mean[1]) < 0.03 and abs(mean[2]) < 0.03
 
 
 def test_effect_days_are_not_in_the_fit():

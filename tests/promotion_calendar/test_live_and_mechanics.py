@@ -161,3 +161,26 @@ def test_fit_elasticity_recovers_an_exact_curve(a, e):
 def test_fit_elasticity_needs_several_depths():
     rows = [(f"p{i}", "满减", 0.1, "burst", 1.0, 0.0) for i in range(4)]
     assert fit_elasticity(_phases(rows), 100.0, 50.0) is None
+
+
+def test_paid_orders_are_cut_at_the_run_date():
+    from helpers.promotion_calendar.economics import paid_orders
+
+    raw = pd.DataFrame(
+        {
+            "order_id": ["a", "b", "c"],
+            "customer_id": ["c1", "", "c2"],
+            "created_at": pd.to_datetime(
+                ["2025-11-10 23:00", "2025-11-11 00:10", "2025-11-12 09:00"]
+            ),
+            "paid_at": pd.to_datetime(["2025-11-11 00:01", "2025-11-11 00:11", "2025-11-12 09:01"]),
+            "paid_amount": [10.0, 20.0, 40.0],
+            "discount_amount": [1.0, 2.0, 4.0],
+        }
+    )
+    o = paid_orders(raw, D("2025-11-11"))
+    # order c was created after the run date: gone; the guest order keeps no customer id
+    assert o["order_id"].tolist() == ["a", "b"]
+    assert o["customer_id"].isna().tolist() == [False, True]
+    assert hourly(o, D("2025-11-12"))["gmv"].sum() == 0.0  # nothing after the run date
+    assert hourly(o, D("2025-11-11")).loc[0, "gmv"] == 30.0
