@@ -140,17 +140,22 @@ def festival_risk(
     Expected demand up to the end of the burst ``= mu x (days_to_end - burst_days) + mu x
     uplift x burst_days``; ``stockout_risk = on_hand < expected demand``. ``order_by`` is the
     last day an order placed now-or-later still arrives in time: ``run_date + floor(cover
-    days) - lead time`` (in the past when it is already too late).
+    days) - lead time`` (in the past when it is already too late). For an item at risk the
+    suggested ``order_qty`` becomes at least ``ceil(expected demand + safety stock - on
+    hand)``, enough to last through the burst.
     """
     burst_days = int((festival.end - festival.start).days) + 1
     days = festival.days_to_end(run_date)
     need = plan["mean_daily"] * (days - burst_days) + plan["mean_daily"] * uplift * burst_days
     cover = np.where(np.isfinite(plan["days_of_cover"]), plan["days_of_cover"], 10_000.0)
     order_by = run_date + pd.to_timedelta(np.floor(cover) - plan["lead_time_days"], unit="D")
+    risk = (plan["on_hand"] < need) & (plan["mean_daily"] > 0)
+    festival_qty = np.ceil(np.maximum(need + plan["safety_stock"] - plan["on_hand"], 0.0))
     return plan.assign(
         festival_demand=need,
-        stockout_risk=(plan["on_hand"] < need) & (plan["mean_daily"] > 0),
+        stockout_risk=risk,
         order_by=order_by.where(plan["on_hand"] < need),
+        order_qty=np.where(risk, np.maximum(plan["order_qty"], festival_qty), plan["order_qty"]),
     )
 
 

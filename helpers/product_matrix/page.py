@@ -35,10 +35,10 @@ from helpers.view import bullet_list, escape, format_frame, md, present
 NOTES: dict[str, Text] = {
     "concentration": (
         "共 {items} 个有销售的商品；A 类 {a} 个（占商品数 {a_share}），贡献 {a_cut} 的净销售额；"
-        "前 20% 的商品贡献 {top20}；基尼系数 {gini}（越接近 1 越集中）。",
+        "前 20% 的商品贡献 {top20}；C 类长尾 {c} 个，只占 {c_cut}；基尼系数 {gini}（越接近 1 越集中）。",
         "{items} items sold; {a} class A items ({a_share} of the items) make {a_cut} of net "
-        "revenue; the top 20% of items make {top20}; Gini {gini} (closer to 1 = more "
-        "concentrated).",
+        "revenue; the top 20% of items make {top20}; the long tail of {c} class C items makes "
+        "{c_cut}; Gini {gini} (closer to 1 = more concentrated).",
     ),
     "core": ("**核心商品（A 类，前 15）**", "**Core items (class A, top 15)**"),
     "by_category": (
@@ -160,8 +160,11 @@ class Page:
     def show_abc(self, items: pd.DataFrame) -> None:
         c = self.pm.concentration
         a_cut = items.loc[items["abc_revenue"] == "A", "cum_share"].max()
+        tail = items.loc[items["abc_revenue"] == "C"]
+        c_cut = tail["revenue"].clip(lower=0).sum() / items["revenue"].clip(lower=0).sum()
         self.note("concentration", items=f"{c.items:,}", a=f"{c.a_items:,}",
                   a_share=_f(c.a_share_of_items), a_cut=_f(a_cut), top20=_f(c.top20_share),
+                  c=f"{len(tail):,}", c_cut=_f(c_cut),
                   gini=_f(c.gini, ".2f"))  # fmt: skip
         charts.pareto_curve(items, a=self.cfg.abc_a, b=self.cfg.abc_b, lang=self.labels)
         plt.show()

@@ -177,18 +177,18 @@ def assign_roles(
 def role_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
     """Items whose role or tier differs between two :func:`assign_roles` results.
 
-    A move between 爆款 and 常青款 only says that growth crossed ``hit_growth``; it is not
-    listed (both are established sellers). Returns ``sku_id, title, role_before, role, tier_before, tier`` for SKUs present in both
+    Two tier moves are not listed, being momentum rather than a change of standing: between
+    爆款 and 常青款 (growth crossed ``hit_growth``; both are established sellers) and into or
+    out of 潜力款 from no tier (a small item's growth crossed ``potential_growth``). Returns ``sku_id, title, role_before, role, tier_before, tier`` for SKUs present in both
     (a SKU new since then is not a change of role), sorted by revenue now.
     """
     cols = ["sku_id", "role", "tier"]
     m = now[["sku_id", "title", "revenue", "role", "tier"]].merge(
         before[cols], on="sku_id", suffixes=("", "_before")
     )
-    swap = ("hit", "evergreen")
-    tier_moved = (m["tier"] != m["tier_before"]) & ~(
-        m["tier"].isin(swap) & m["tier_before"].isin(swap)
-    )
+    pair = m["tier_before"] + ">" + m["tier"]
+    noise = pair.isin(["hit>evergreen", "evergreen>hit", ">potential", "potential>"])
+    tier_moved = (m["tier"] != m["tier_before"]) & ~noise
     changed = m.loc[(m["role"] != m["role_before"]) | tier_moved]
     changed = changed.sort_values(["revenue", "sku_id"], ascending=[False, True])
     return changed[["sku_id", "title", "role_before", "role", "tier_before", "tier"]].reset_index(

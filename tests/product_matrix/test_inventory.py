@@ -69,6 +69,8 @@ def test_festival_risk_by_hand():
             "mean_daily": [10.0, 10.0],
             "days_of_cover": [30.0, 40.0],
             "lead_time_days": [9.0, 9.0],
+            "safety_stock": [15.0, 15.0],
+            "order_qty": [0.0, 0.0],
         }
     )
     fest = Festival(
@@ -83,6 +85,9 @@ def test_festival_risk_by_hand():
     assert r.loc["A", "stockout_risk"]
     # order by = run date + floor(30 days of cover) - 9 days lead time = 12-06
     assert r.loc["A", "order_by"] == pd.Timestamp("2026-12-06")
+    # enough to last through the burst: 290 + 15 safety stock - 250 on hand = 55
+    assert r.loc["A", "order_qty"] == 55
+    assert r.loc["B", "order_qty"] == 0  # 400 >= 290: no risk, nothing to add
 
 
 def test_next_festival_comes_from_the_calendar():

@@ -30,7 +30,7 @@ def test_sample_runs_and_publishes_its_headline(sample_run):
     assert 0.5 < extra["top20_share"] < 1
     assert extra["next_festival"] == "双12"  # from the one festival calendar
     assert extra["restock_now"] >= 1 and extra["clearance"] >= 2
-    for key in ("role_changes", "entering_decline", "stockout_risk"):
+    for key in ("role_changes", "tier_changes", "entering_decline", "stockout_risk"):
         assert isinstance(extra[key], int)
     # the forecast beats copying last week on the sample's weekly rhythm
     assert extra["forecast_wape"] < extra["forecast_naive_wape"]

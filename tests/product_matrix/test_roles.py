@@ -131,10 +131,11 @@ def test_role_changes():
 
 def test_a_move_between_hit_and_evergreen_is_not_a_change():
     now = pd.DataFrame(
-        {"sku_id": ["a", "b"], "title": ["x", "y"], "revenue": [2, 1],
-         "role": ["profit", "profit"], "tier": ["hit", "potential"]}
+        {"sku_id": ["a", "b", "c"], "title": ["x", "y", "z"], "revenue": [3, 2, 1],
+         "role": ["profit", "profit", "profit"], "tier": ["hit", "potential", "potential"]}
     )  # fmt: skip
     before = pd.DataFrame(
-        {"sku_id": ["a", "b"], "role": ["profit", "profit"], "tier": ["evergreen", "evergreen"]}
+        {"sku_id": ["a", "b", "c"], "role": ["profit"] * 3, "tier": ["evergreen", "evergreen", ""]}
     )
+    # a: hit <-> evergreen and c: none -> potential are momentum, not a change of standing
     assert role_changes(now, before)["sku_id"].tolist() == ["b"]
