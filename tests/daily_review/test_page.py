@@ -115,3 +115,26 @@ def test_the_notebook_is_thin_and_its_code_holds_no_chinese_text():
     shown_ids = re.findall(r'page\.section\("(\w+)"\)', "\n".join(sections))
     assert shown_ids == [s.id for s in THEME.sections]  # every section, in declared order
     assert all(len(s.splitlines()) <= 3 for s in sections)
+
+
+def test_the_explorer_offers_metrics_channels_and_draws_the_chosen_series(
+    review, facts, monkeypatch
+):
+    import types
+
+    import ipywidgets
+
+    from helpers.daily_review import explore
+
+    calls = {}
+    monkeypatch.setattr(ipywidgets, "interact", lambda fn, **w: calls.update(fn=fn, **w))
+    ctx = types.SimpleNamespace(facts=facts, run_date=review.run_date)
+    explore(ctx, Page(review, lang="en", labels="en"))
+    assert [v for _, v in calls["metric"].options] == list(page.EXPLORE_METRICS)
+    channels = dict(calls["channel"].options)
+    assert channels["Whole shop"] is None and channels["Live stream"] == "直播"
+    monkeypatch.setattr(plt, "show", lambda: None)
+    calls["fn"]("gmv", "直播", 3)  # draws 直播's GMV: 50, 80, 60 on 03-01..03-03
+    line = plt.gcf().axes[0].lines[0]
+    assert list(line.get_ydata()) == [50.0, 80.0, 60.0]
+    plt.close("all")

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from helpers import view
-from helpers.daily_review import tables as show
+from helpers.daily_review import tables
 
 
 def test_kpi_table_formats_values_and_leaves_out_unavailable_metrics():
@@ -20,7 +20,7 @@ def test_kpi_table_formats_values_and_leaves_out_unavailable_metrics():
         columns=["metric", "value", "prev_day", "vs_prev_day", "same_weekday_last_week", "vs_last_week",
                  "avg_7d", "vs_avg_7d", "last_year", "vs_last_year", "available"],
     )  # fmt: skip
-    out = show.kpi_table(kpis, lang="zh")
+    out = tables.kpi_table(kpis, lang="zh")
     assert list(out.index) == ["支付金额 GMV", "转化率 CVR"]  # uv unavailable: not shown
     assert out.loc["支付金额 GMV", "当日"] == "¥1,234.50"
     assert out.loc["支付金额 GMV", "较前一日"] == "+23.4%"  # 1234.5 / 1000 - 1
@@ -32,7 +32,7 @@ def test_format_frame_translates_channels_for_english_and_keeps_data_text_raw():
     frame = pd.DataFrame(
         {"channel": ["直播", "<b>x</b>"], "uv": [1200, 30], "cvr": [0.0123, math.nan]}
     )
-    out = show.funnel_table(frame.assign(gmv=[10.0, 0.0]), lang="en", currency="GBP")
+    out = tables.funnel_table(frame.assign(gmv=[10.0, 0.0]), lang="en", currency="GBP")
     assert list(out.index) == ["Live stream", "<b>x</b>"]  # pandas escapes it when rendering
     assert "&lt;b&gt;" in out.to_html()
     assert out.loc["Live stream", "Visitors (UV)"] == "1,200"
@@ -50,7 +50,7 @@ def test_alerts_list_escapes_messages():
             }
         ]
     )
-    text = show.alerts_list(alerts, lang="zh").data
+    text = tables.alerts_list(alerts, lang="zh").data
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "[高] 商品退货率过高" in text
 
@@ -58,5 +58,5 @@ def test_alerts_list_escapes_messages():
 def test_skip_note_and_skipped_list_name_the_missing_tables():
     assert "`traffic` (流量)" in view.skip_note(("traffic",), "zh").data
     assert "traffic" in view.skip_note(("traffic",), "en").data
-    text = show.skipped_list({"funnel": ("traffic",), "ads": ("ad_spend",)}, lang="en").data
+    text = tables.skipped_list({"funnel": ("traffic",), "ads": ("ad_spend",)}, lang="en").data
     assert "- funnel: traffic" in text and "- ads: ad spend" in text
