@@ -28,21 +28,16 @@ TRAFFIC_COLUMNS = {
 }
 AD_COLUMNS = {"spend": "ad_spend", "attributed_gmv": "ad_gmv"}
 
+#: additive sales measures shared by the daily and the channel facts
+SALES_COLUMNS = ["gmv", "orders", "buyers", "units"]
 DAILY_COLUMNS = [
     "date",
-    "gmv",
-    "orders",
-    "buyers",
-    "units",
+    *SALES_COLUMNS,
     "new_buyers",
     "returning_buyers",
     "guest_buyers",
-    "uv",
-    "impressions",
-    "cart_users",
-    "fav_users",
-    "ad_spend",
-    "ad_gmv",
+    *TRAFFIC_COLUMNS.values(),
+    *AD_COLUMNS.values(),
     "refund_cases",
     "refund_amount",
     "complaint_cases",
@@ -54,16 +49,9 @@ DAILY_COLUMNS = [
 DAILY_CHANNEL_COLUMNS = [
     "date",
     "channel",
-    "gmv",
-    "orders",
-    "buyers",
-    "units",
-    "uv",
-    "impressions",
-    "cart_users",
-    "fav_users",
-    "ad_spend",
-    "ad_gmv",
+    *SALES_COLUMNS,
+    *TRAFFIC_COLUMNS.values(),
+    *AD_COLUMNS.values(),
 ]
 DAILY_ITEM_COLUMNS = ["date", "channel", "sku_id", "gmv", "units", "orders"]
 ITEM_TRAFFIC_COLUMNS = ["date", "sku_id", "visitors", "cart_users", "fav_users"]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from helpers.contract import TABLES, Table
 from helpers.intake.aggregate import _aggregate_block, _join_lookup
-from helpers.intake.columns import _as_text, _MappedBuilder
+from helpers.intake.columns import _as_text, _Built, _MappedBuilder
 from helpers.intake.dataset import IntakeError, _canon_quarantine
 from helpers.intake.expressions import _eval_condition
 from helpers.intake.mapping import Block, Join, Mapping
@@ -238,29 +238,6 @@ def _lookup_note(
     return _source_note(inp.path, mapping.name, note, ", ".join(dropped))
 
 
-@dataclass
-class _Built:
-    """A block's contract columns as built, with the values already found bad
-    (``pre_bad``), the rows whose missing value is not an error (``skip_missing``), the
-    columns from personal headers (``masked``) and each column's date format."""
-
-    columns: dict[str, pd.Series]
-    pre_bad: dict[str, tuple[pd.Series, pd.Series, pd.Series]]
-    skip_missing: dict[str, pd.Series]
-    masked: set[str]
-    formats: dict[str, str | None]
-
-    def keep(self, keep: np.ndarray) -> None:
-        """Keep only the rows where ``keep`` is True (in place)."""
-
-        def cut(v: pd.Series) -> pd.Series:
-            return v.reset_index(drop=True)[keep].reset_index(drop=True)
-
-        self.columns = {c: cut(v) for c, v in self.columns.items()}
-        self.pre_bad = {c: (cut(t[0]), cut(t[1]), cut(t[2])) for c, t in self.pre_bad.items()}
-        self.skip_missing = {c: cut(v) for c, v in self.skip_missing.items()}
-
-
 def _select_rows(
     mapping: Mapping,
     block: Block,
@@ -288,9 +265,7 @@ def _build_columns(
     personal = set(mapping.personal)
     out = _Built({}, {}, {}, set(), {})
     for cname, spec in block.columns.items():
-        out.columns[cname] = builder.spec_values(
-            block.table, cname, spec, out.columns, out.pre_bad, out.skip_missing
-        )
+        out.columns[cname] = builder.spec_values(block.table, cname, spec, out)
         direct = set(spec.source) | (
             set(spec.fallback.source) if spec.fallback is not None else set()
         )

@@ -4,6 +4,7 @@ pseudonymising hashes, province extraction, ``expr``, ``template`` and ``number_
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,29 @@ _PROVINCE_NAMES = """
 """
 PROVINCES: tuple[str, ...] = tuple(_PROVINCE_NAMES.split())
 _PROVINCE_RE = r"^\s*(" + "|".join(PROVINCES) + ")"
+
+
+@dataclass
+class _Built:
+    """A block's contract columns as built, with the values already found bad
+    (``pre_bad``), the rows whose missing value is not an error (``skip_missing``), the
+    columns from personal headers (``masked``) and each column's date format."""
+
+    columns: dict[str, pd.Series]
+    pre_bad: dict[str, tuple[pd.Series, pd.Series, pd.Series]]
+    skip_missing: dict[str, pd.Series]
+    masked: set[str]
+    formats: dict[str, str | None]
+
+    def keep(self, keep: np.ndarray) -> None:
+        """Keep only the rows where ``keep`` is True (in place)."""
+
+        def cut(v: pd.Series) -> pd.Series:
+            return v.reset_index(drop=True)[keep].reset_index(drop=True)
+
+        self.columns = {c: cut(v) for c, v in self.columns.items()}
+        self.pre_bad = {c: (cut(t[0]), cut(t[1]), cut(t[2])) for c, t in self.pre_bad.items()}
+        self.skip_missing = {c: cut(v) for c, v in self.skip_missing.items()}
 
 
 class _MappedBuilder:
@@ -69,16 +93,53 @@ class _MappedBuilder:
     ) -> pd.Series:
         return _eval_condition(cond, lambda n: self.value(n, built, table, column), self.df.index)
 
-    def spec_values(
-        self,
-        table: str,
-        column: str,
-        spec: ColumnSpec,
-        built: dict[str, pd.Series],
-        pre_bad: dict[str, tuple[pd.Series, pd.Series, pd.Series]],
-        skip_missing: dict[str, pd.Series],
-    ) -> pd.Series:
-        n = len(self.df)
+    def spec_values(self, table: str, column: str, spec: ColumnSpec, built: _Built) -> pd.Series:
+        """The values of contract ``column`` from its spec: the source values, then whole
+        numbers, value maps, ``where``, ``fallback`` and ``default`` in that order."""
+        index = self.df.index
+        s = self.source_values(table, column, spec, built)
+        if s is None:
+            s = pd.Series(np.nan, index=index, dtype="object")
+        if spec.whole_number:
+            s = _whole_number_text(s)
+        if spec.values or spec.when_filled:
+            s = self.mapped_values(s, spec)
+        if spec.where is not None:
+            keep = self.condition(spec.where, built.columns, table, column)
+            s = s.where(keep)
+            if column in built.pre_bad:
+                m, what, why = built.pre_bad[column]
+                built.pre_bad[column] = (m & keep, what, why)
+            if column in built.skip_missing:
+                built.skip_missing[column] = built.skip_missing[column] & keep
+        if spec.fallback is not None:
+            fb = self.spec_values(table, column, spec.fallback, built)
+            s = s.where(s.notna(), fb)
+        if spec.default is not None:
+            s = s.where(s.notna(), str(spec.default))
+        assert len(s) == len(self.df)
+        return s
+
+    def mapped_values(self, s: pd.Series, spec: ColumnSpec) -> pd.Series:
+        """``values`` maps each text; ``when_filled`` maps where its header is filled."""
+        index = self.df.index
+        text = s.astype("object")
+        mapped = text.map(spec.values) if spec.values else pd.Series(np.nan, index=index)
+        out = mapped.where(mapped.notna(), text)
+        for h, values in spec.when_filled.items():
+            cond = self.header(h)
+            if cond is None:
+                continue
+            alt = text.map(values)
+            use = cond.notna() & alt.notna()
+            out = out.where(~use, alt)  # type: ignore[arg-type]
+        return out
+
+    def source_values(
+        self, table: str, column: str, spec: ColumnSpec, built: _Built
+    ) -> pd.Series | None:
+        """The values a spec reads (const, hash, province, expr, template, numbering or
+        the first filled source header); None when the column is left empty."""
         index = self.df.index
         s: pd.Series | None
         if spec.empty:
@@ -105,13 +166,13 @@ class _MappedBuilder:
                 raise self.missing_error(table, column, (spec.province_from,))
             s = src.str.extract(_PROVINCE_RE, expand=False) if src is not None else None
         elif spec.expr:
-            s = self.expr_values(table, column, spec.expr, built, pre_bad, skip_missing)
+            s = self.expr_values(table, column, spec.expr, built)
         elif spec.template:
-            s = self.template_values(table, column, spec.template, built)
+            s = self.template_values(table, column, spec.template, built.columns)
         elif spec.number_within:
             keys = pd.DataFrame(
                 {
-                    i: self.value(h, built, table, column).to_numpy()
+                    i: self.value(h, built.columns, table, column).to_numpy()
                     for i, h in enumerate(spec.number_within)
                 },
                 index=index,
@@ -121,36 +182,6 @@ class _MappedBuilder:
             s = self.first_filled(spec.source)
             if s is None and not spec.optional and spec.fallback is None:
                 raise self.missing_error(table, column, spec.source)
-        if s is None:
-            s = pd.Series(np.nan, index=index, dtype="object")
-        if spec.whole_number:
-            s = _whole_number_text(s)
-        if spec.values or spec.when_filled:
-            text = s.astype("object")
-            mapped = text.map(spec.values) if spec.values else pd.Series(np.nan, index=index)
-            out = mapped.where(mapped.notna(), text)
-            for h, values in spec.when_filled.items():
-                cond = self.header(h)
-                if cond is None:
-                    continue
-                alt = text.map(values)
-                use = cond.notna() & alt.notna()
-                out = out.where(~use, alt)  # type: ignore[arg-type]
-            s = out
-        if spec.where is not None:
-            keep = self.condition(spec.where, built, table, column)
-            s = s.where(keep)
-            if column in pre_bad:
-                m, what, why = pre_bad[column]
-                pre_bad[column] = (m & keep, what, why)
-            if column in skip_missing:
-                skip_missing[column] = skip_missing[column] & keep
-        if spec.fallback is not None:
-            fb = self.spec_values(table, column, spec.fallback, built, pre_bad, skip_missing)
-            s = s.where(s.notna(), fb)
-        if spec.default is not None:
-            s = s.where(s.notna(), str(spec.default))
-        assert len(s) == n
         return s
 
     def template_values(
@@ -170,21 +201,16 @@ class _MappedBuilder:
             out = out + v.fillna("")
         return out.mask(missing)
 
-    def expr_values(
-        self,
-        table: str,
-        column: str,
-        expr: str,
-        built: dict[str, pd.Series],
-        pre_bad: dict[str, tuple[pd.Series, pd.Series, pd.Series]],
-        skip_missing: dict[str, pd.Series],
-    ) -> pd.Series:
+    def expr_values(self, table: str, column: str, expr: str, built: _Built) -> pd.Series:
+        """An arithmetic ``expr`` over numbers; values of headers that do not parse are
+        recorded in ``built.pre_bad``, rows whose operands are missing in
+        ``built.skip_missing``."""
         header_bad: list[tuple[str, pd.Series, pd.Series]] = []
         index = self.df.index
 
         def resolve(name: str) -> tuple[pd.Series, pd.Series]:
-            if name in built:
-                v, bad = _parse_number(built[name])
+            if name in built.columns:
+                v, bad = _parse_number(built.columns[name])
                 return v, bad  # reported by that column's own validation
             src = self.header(name)
             if src is None:
@@ -212,8 +238,8 @@ class _MappedBuilder:
                 ]
                 mask = mask | new
             if mask.any():
-                pre_bad[column] = (mask, shown, why)
-        skip_missing[column] = bad
+                built.pre_bad[column] = (mask, shown, why)
+        built.skip_missing[column] = bad
         return values
 
 
