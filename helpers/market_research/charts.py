@@ -105,8 +105,10 @@ def lifecycle_map(
 
 
 def share_lines(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = None, **kwargs) -> Axes:
-    """The shop's monthly market share per category (``month, category, share``)."""
+    """The shop's monthly market share per category (``month, category, share``); categories
+    the shop never sold in are left out."""
     ax = axes_or_new(ax, (9, 3.8))
+    data = data.loc[data.groupby("category")["share"].transform("max") > 0]
     sns.lineplot(data=data, x="month", y="share", hue="category", marker="o", ax=ax, **kwargs)
     format_axis(ax.yaxis, "ratio", decimals=3)
     ax.set_xlabel("")
@@ -159,12 +161,13 @@ def band_grid(data: pd.DataFrame, *, lang: str = "zh", ncols: int = 2) -> Axes:
 
 def term_map(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = None, **kwargs) -> Axes:
     """Each term: market growth (x) against the growth of the shop's visitors from it (y);
-    terms the shop misses (market up, shop flat or down) in red, labelled."""
+    terms the shop misses (market up, shop flat or down) in red; rising, falling and missed
+    terms are labelled."""
     ax = axes_or_new(ax, (8, 4.5))
     frame = data.dropna(subset=["growth", "shop_growth"])
     colors = np.where(frame["missed"], COLOR_DOWN, COLOR_MAIN)
     ax.scatter(frame["growth"], frame["shop_growth"], c=colors, s=60, **kwargs)
-    for r in frame.itertuples(index=False):
+    for r in frame.loc[frame["missed"] | (frame["trend"] != "flat")].itertuples(index=False):
         ax.annotate(
             str(r.term),
             (r.growth, r.shop_growth),

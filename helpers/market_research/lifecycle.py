@@ -100,11 +100,14 @@ def shop_monthly(
     """The shop's GMV by month and category, complete months up to ``end``.
 
     ``daily_item`` is :attr:`helpers.facts.Facts.daily_item`; items without a product row
-    (or without ``products``) fall in the category ``""``.
+    (or without ``products``) fall in the category ``""``. The month the data start in is
+    left out unless they start on its first day (a part month would look like a fall).
     """
     frame = daily_item[["date", "sku_id", "gmv"]].copy()
     frame["month"] = frame["date"].dt.to_period("M").dt.to_timestamp()
-    frame = frame.loc[frame["month"] <= end]
+    first = frame["date"].min()
+    # a month counts when the shop's data cover all of it (not the month the data start in)
+    frame = frame.loc[(frame["month"] <= end) & (frame["month"] >= first)]
     if products is not None and "category" in products:
         cats = products.drop_duplicates("sku_id").set_index("sku_id")["category"]
         frame["category"] = frame["sku_id"].map(cats).fillna("")
@@ -124,8 +127,12 @@ def shop_share(market: pd.DataFrame, shop: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["month", "category", "shop_gmv", "market_gmv", "share"])
     m = market.loc[market["market_gmv"].notna() & (market["market_gmv"] > 0)]
     m = m[["month", "category", "market_gmv"]]
-    out = m.merge(shop, on=["month", "category"], how="left").fillna({"shop_gmv": 0.0})
+    out = m.merge(shop, on=["month", "category"], how="left")
+    # months before the shop's data begin stay unknown, later months without sales are 0
+    start = shop["month"].min() if not shop.empty else pd.NaT
+    out.loc[out["month"] >= start, "shop_gmv"] = out["shop_gmv"].fillna(0.0)
     out["share"] = out["shop_gmv"] / out["market_gmv"]
+    out = out.dropna(subset=["share"])
     return out.sort_values(["category", "month"]).reset_index(drop=True)
 
 

@@ -100,14 +100,22 @@ def test_share_needs_a_real_market_size():
 def test_shop_monthly_cuts_at_the_last_complete_month():
     daily = pd.DataFrame(
         {
-            "date": pd.to_datetime(["2026-03-05", "2026-03-20", "2026-04-02"]),
-            "sku_id": ["x", "y", "x"],
-            "gmv": [10.0, 5.0, 99.0],
+            "date": pd.to_datetime(["2026-02-01", "2026-03-05", "2026-03-20", "2026-04-02"]),
+            "sku_id": ["x", "x", "y", "x"],
+            "gmv": [1.0, 10.0, 5.0, 99.0],
         }
     )
     products = pd.DataFrame({"sku_id": ["x"], "category": ["A"]})
-    out = shop_monthly(daily, products, END).set_index("category")["shop_gmv"]
-    assert out.to_dict() == {"": 5.0, "A": 10.0}  # y has no product row; April is cut
+    out = shop_monthly(daily, products, END).set_index(["month", "category"])["shop_gmv"]
+    # y has no product row; April is not over by END's month; the data start on 02-01
+    assert out.to_dict() == {
+        (pd.Timestamp("2026-02-01"), "A"): 1.0,
+        (pd.Timestamp("2026-03-01"), ""): 5.0,
+        (pd.Timestamp("2026-03-01"), "A"): 10.0,
+    }
+    # data starting on 02-05 leave February out: a part month would look like a fall
+    later = shop_monthly(daily.assign(date=daily["date"] + pd.Timedelta(days=4)), products, END)
+    assert list(later["month"].unique()) == [pd.Timestamp("2026-03-01")]
 
 
 def test_stage_change_is_reported():
