@@ -165,7 +165,8 @@ def calendar_for(ctx, *, lang: str | None = None) -> PromotionCalendar:
     ready = check = None
     if nxt is not None:
         rates = upcoming.key_sku_rates(facts.daily_item, ordinary, day, s.key_skus, s.baseline_days)
-        ready = upcoming.readiness(nxt, rates, tables.get("inventory"), units, day, s)
+        fc = _forecast(facts.daily_item, rates, nxt, units, day)
+        ready = upcoming.readiness(nxt, rates, tables.get("inventory"), units, day, s, fc)
         check = upcoming.checklist(nxt, day, lang=lang)
     mech = mechanics.compare_mechanics(gmv, economics)
     price, cost = mechanics.unit_economics(margins, ordinary)
@@ -195,6 +196,23 @@ def calendar_for(ctx, *, lang: str | None = None) -> PromotionCalendar:
         skipped=THEME.skipped(ctx.available),
         season=seasonality(past, events),
     )
+
+
+def _forecast(daily_item, rates, event, units, day) -> pd.Series | None:
+    """Units to the event's end per key SKU from the product-matrix forecast (None when that
+    theme is not installed or the history is shorter than it needs)."""
+    try:
+        from helpers.product_matrix.forecast import FIT_DAYS, MIN_DAYS, forecast_item
+    except ImportError:  # pragma: no cover - the product matrix ships with the playbook
+        return None
+    start = day - pd.Timedelta(days=FIT_DAYS - 1)
+    items = daily_item[(daily_item["date"] >= start) & daily_item["sku_id"].isin(rates["sku_id"])]
+    history = items.pivot_table(index="date", columns="sku_id", values="units", aggfunc="sum")
+    history = history.reindex(pd.date_range(start, day), fill_value=0.0).fillna(0.0)
+    if len(history) < MIN_DAYS or history.empty:
+        return None
+    mult = upcoming.phase_multipliers(units, event)
+    return upcoming.forecast_demand(history, event, day, mult, forecast_item)
 
 
 def _last_event(gmv: Evaluation, economics: pd.DataFrame | None) -> pd.Series | None:

@@ -1,12 +1,20 @@
 """Upcoming events: countdown, phase dates, expected demand, stock readiness, prep checklist.
 
-Expected demand of a key SKU until the end of an event's after-glow::
+Expected demand of a key SKU until the end of an event's after-glow, by one of two methods:
+
+* ``forecast`` (when the product-matrix theme is installed): its daily demand forecast
+  (:func:`helpers.product_matrix.forecast.forecast_item`: exponential smoothing with a weekly
+  pattern on the promotion-cleaned history of the SKU) summed from the day after the run date
+  to the end of the event, with this calendar's phase multipliers on the event's days;
+* ``baseline`` otherwise::
 
     demand = b x (ordinary days before the warm-up + sum over phases of days x multiplier)
 
-``b`` is the SKU's mean daily units over the last ``baseline_days`` ordinary days up to the
-run date; a phase multiplier is ``1 + uplift`` (units) averaged over past events of the same
-name, else of the same kind (platform / shop), else 1. Readiness compares the latest on-hand
+  ``b`` is the SKU's mean daily units over the last ``baseline_days`` ordinary days up to the
+  run date.
+
+A phase multiplier is ``1 + uplift`` (units) averaged over past events of the same name,
+else of the same kind (platform / shop), else 1. Readiness compares the latest on-hand
 stock ``s``: ``short`` when ``s < demand``, ``at risk`` when ``s < demand x (1 +
 safety_share)``, else ``enough``. The last day to reorder is ``warmup_start - lead time``
 (goods in the warehouse before the warm-up starts).
@@ -36,6 +44,7 @@ READINESS_COLUMNS = [
     "promo_id",
     "sku_id",
     "daily_units",
+    "method",
     "expected_units",
     "on_hand",
     "lead_time_days",
@@ -116,6 +125,42 @@ def key_sku_rates(
     )
 
 
+def event_phases(event: object, run_date: pd.Timestamp) -> pd.Series:
+    """Phase by date from the day after ``run_date`` to the end of the event (NaN on the
+    ordinary days before its warm-up)."""
+    one = pd.Timedelta(days=1)
+    start, end = pd.Timestamp(event.start_date), pd.Timestamp(event.end_date)
+    ws = pd.Timestamp(event.warmup_start) if pd.notna(event.warmup_start) else start
+    ae = pd.Timestamp(event.afterglow_end) if pd.notna(event.afterglow_end) else end
+    days = pd.date_range(run_date + one, max(ae, run_date + one), freq="D")
+    phase = pd.Series(np.nan, index=days, dtype=object)
+    phase[(days >= ws) & (days < start)] = "warmup"
+    phase[(days >= start) & (days <= end)] = "burst"
+    phase[(days > end) & (days <= ae)] = "afterglow"
+    return phase
+
+
+def forecast_demand(
+    history: pd.DataFrame,
+    event: object,
+    run_date: pd.Timestamp,
+    mult: dict[str, float],
+    forecast_item,
+) -> pd.Series:
+    """Units per key SKU to the end of the event from a daily forecaster.
+
+    ``history``: daily units, one column per SKU, every day up to the run date;
+    ``forecast_item(y, horizon=, promo_phase=, uplift=)`` returns the daily forecast of
+    ``y`` with ``uplift[phase]`` applied on the days ``promo_phase`` marks.
+    """
+    phase = event_phases(event, run_date)
+    out = {}
+    for sku in history.columns:
+        f = forecast_item(history[sku], horizon=len(phase), promo_phase=phase, uplift=mult)
+        out[sku] = float(f.sum())
+    return pd.Series(out, dtype=float)
+
+
 def readiness(
     event: object,
     rates: pd.DataFrame,
@@ -123,13 +168,21 @@ def readiness(
     units: Evaluation,
     run_date: pd.Timestamp,
     settings: PromotionCalendarSettings,
+    forecast: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Stock readiness of the key SKUs for one upcoming promotion (:data:`READINESS_COLUMNS`;
-    ``on_hand`` NaN and ``readiness`` ``unknown`` without an inventory table)."""
+    ``on_hand`` NaN and ``readiness`` ``unknown`` without an inventory table). ``forecast``
+    (units to the event's end by SKU, :func:`forecast_demand`) replaces the baseline demand
+    of the SKUs it covers (``method`` says which)."""
     factor = event_day_factor(event, run_date, phase_multipliers(units, event))
     out = rates[["sku_id", "daily_units"]].copy()
     out.insert(0, "promo_id", event.promo_id)
     out["expected_units"] = out["daily_units"] * factor
+    out["method"] = "baseline"
+    if forecast is not None and not forecast.empty:
+        has = out["sku_id"].isin(forecast.index)
+        out.loc[has, "expected_units"] = out.loc[has, "sku_id"].map(forecast).to_numpy()
+        out.loc[has, "method"] = "forecast"
     stock = _latest_stock(inventory, run_date)
     out["on_hand"] = out["sku_id"].map(stock["on_hand"]).astype(float)
     lead = out["sku_id"].map(stock["lead_time_days"]).astype(float)

@@ -12,6 +12,8 @@ from helpers.promotion_calendar.theme import PromotionCalendarSettings
 from helpers.promotion_calendar.upcoming import (
     checklist,
     event_day_factor,
+    event_phases,
+    forecast_demand,
     next_promotion,
     phase_multipliers,
     readiness,
@@ -108,3 +110,39 @@ def test_upcoming_events_and_status():
     assert up.set_index("promo_id").loc["1212-2025", "days_to_go"] == 11
     assert next_promotion(up)["promo_id"] == "now"
     assert next_promotion(up.iloc[0:0]) is None
+
+
+def test_event_phases_by_hand():
+    ph = event_phases(EVENT, RUN)
+    # 12-02..12-07 ordinary, 12-08..12-11 warm-up, 12-12 burst, 12-13 after-glow
+    assert ph.index[0] == D("2025-12-02") and ph.index[-1] == D("2025-12-13")
+    assert ph.isna().sum() == 6
+    assert (ph == "warmup").sum() == 4 and ph[D("2025-12-12")] == "burst"
+    assert ph[D("2025-12-13")] == "afterglow"
+
+
+def test_forecast_demand_and_readiness_with_a_forecaster():
+    calls = []
+
+    def flat_forecaster(y, *, horizon, promo_phase, uplift):
+        # 2 units a day on ordinary days, x uplift on the days the phase marks
+        calls.append((len(y), horizon))
+        base = pd.Series(2.0, index=promo_phase.index)
+        return base * promo_phase.map(uplift).fillna(1.0)
+
+    history = pd.DataFrame({"A": [1.0] * 30}, index=pd.date_range(end=RUN, periods=30))
+    mult = {"warmup": 0.9, "burst": 3.0, "afterglow": 1.3}
+    fc = forecast_demand(history, EVENT, RUN, mult, flat_forecaster)
+    # 2 x (6 + 4 x 0.9 + 3 + 1.3) = 27.8
+    assert fc["A"] == pytest.approx(27.8)
+    assert calls == [(30, 12)]
+    rates = pd.DataFrame({"sku_id": ["A", "B"], "daily_units": [10.0, 2.0]})
+    r = readiness(EVENT, rates, None, _units(), RUN, PromotionCalendarSettings(), fc)
+    r = r.set_index("sku_id")
+    assert r.loc["A", "method"] == "forecast" and r.loc["A", "expected_units"] == pytest.approx(
+        27.8
+    )
+    # B has no forecast: baseline 2 x 13.9
+    assert r.loc["B", "method"] == "baseline" and r.loc["B", "expected_units"] == pytest.approx(
+        27.8
+    )
