@@ -23,6 +23,7 @@ from helpers.intake.mapping import Mapping, builtin_mappings, load_mapping
 from helpers.intake.parsing import _canonical_dtypes
 from helpers.intake.readers import _list_files, _read_raw, _suffix, _table_for_name
 from helpers.intake.validate import _combine, _Part
+from helpers.limits import cut_tables
 from helpers.privacy import mask_quarantine, mask_tables
 from helpers.settings import Settings
 
@@ -82,9 +83,12 @@ def load_dataset(
     quarantine = _sorted_quarantine(parts, extra)
     qcount = quarantine.groupby(["table", "file"]).size()
     _check_bookkeeping(tables, parts, qcount)
-    # phone and ID-card numbers typed into free text never reach a table, the cache or a page
+    # phone and ID-card numbers typed into free text never reach a table, the cache or a page;
+    # free text longer than helpers.limits.MAX_TEXT_CHARS is cut
     ds = Dataset(
-        mask_tables({t: _canonical_dtypes(tables[t], TABLES[t]) for t in TABLES if t in tables}),
+        cut_tables(
+            mask_tables({t: _canonical_dtypes(tables[t], TABLES[t]) for t in TABLES if t in tables})
+        ),
         mask_quarantine(quarantine, PERSONAL_FIELDS),
         _sources(parts, qcount, found.ignored),
         fp,

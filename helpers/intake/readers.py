@@ -4,6 +4,7 @@ into raw frames with cleaned headers."""
 
 from __future__ import annotations
 
+import functools
 import gzip
 import re
 import warnings
@@ -14,6 +15,7 @@ import pandas as pd
 
 from helpers.contract import TABLES
 from helpers.intake.dataset import IntakeError
+from helpers.limits import LimitError, check_text_file
 from helpers.settings import SETTINGS_FILE
 
 #: File endings intake can read, longest first.
@@ -62,7 +64,18 @@ def _clean_header(h: Any) -> str:
     return (m.group(1) if m else text).strip()
 
 
+@functools.lru_cache(maxsize=256)
+def _check_limits(path: Path, size: int, mtime: float) -> None:
+    """Line length and unzipped size within :mod:`helpers.limits` (once per file version)."""
+    try:
+        check_text_file(path)
+    except LimitError as exc:
+        raise IntakeError(str(exc)) from None
+
+
 def _read_csv(path: Path, *, nrows: int | None = None) -> pd.DataFrame:
+    stat = path.stat()
+    _check_limits(path, stat.st_size, stat.st_mtime)
     errors: list[str] = []
     for encoding in ("utf-8-sig", "gb18030"):
         try:
