@@ -9,8 +9,10 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import pkgutil
+import sys
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 from helpers.sections import Theme
 
@@ -23,23 +25,46 @@ def discover_themes() -> tuple[Theme, ...]:
 
     A package is a theme when it has a ``theme`` module defining ``THEME``, a
     :class:`helpers.sections.Theme`. Only that light module is imported, not the theme's
-    computations.
+    package with its computations (loading settings or listing sections stays fast).
     """
     root = Path(__file__).resolve().parent
     found: list[Theme] = []
     for info in pkgutil.iter_modules([str(root)]):
-        if not info.ispkg:
+        path = root / info.name / "theme.py"
+        if not info.ispkg or not path.is_file():
             continue
         name = f"{_PACKAGE}.{info.name}.theme"
-        if importlib.util.find_spec(name) is None:
-            continue
-        theme = getattr(importlib.import_module(name), "THEME", None)
+        theme = getattr(_declaration(name, path), "THEME", None)
         if not isinstance(theme, Theme):
             raise TypeError(f"{name}.THEME must be a helpers.sections.Theme")
         if theme.name != info.name:
             raise ValueError(f"{name}: THEME.name {theme.name!r} must be the package name")
         found.append(theme)
     return tuple(sorted(found, key=lambda t: t.notebook))
+
+
+def _declaration(name: str, path: Path) -> ModuleType:
+    """The module ``helpers.<theme>.theme``, loaded from its file without running the theme
+    package's ``__init__`` when that package is not imported yet.
+
+    ``from helpers.<theme>.theme import THEME`` later finds this same module, so the theme's
+    settings class is one class everywhere.
+    """
+    if name in sys.modules:
+        return sys.modules[name]
+    if name.rsplit(".", 1)[0] in sys.modules:  # the package is loaded: import as usual
+        return importlib.import_module(name)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:  # pragma: no cover - a .py file always has one
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
 
 
 def theme(name: str) -> Theme:
