@@ -121,6 +121,7 @@ def stage_heatmap(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = Non
     table.columns = [_t(*STAGES[s], lang) for s in table.columns]
     ax = _ax(ax, (7, 0.45 * len(table) + 1.5))
     sns.heatmap(table, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax)
+    ax.tick_params(axis="y", rotation=0)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title(_t("各类目商品所处的生命周期", "Life-cycle stage of the items by category", lang))

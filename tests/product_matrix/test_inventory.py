@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.product_matrix.inventory import (
     Festival,
@@ -123,3 +125,32 @@ def test_latest_stock_stockout_days_and_slow_movers():
     # B: 500 days of cover > 120 -> overstock; C: no sale for 40 >= 30 days -> no_sale
     assert slow["slow_reason"].to_dict() == {"B": "overstock", "C": "no_sale"}
     assert slow.loc["C", "days_since_sale"] == 40
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=50), min_size=2, max_size=30),
+    st.floats(min_value=0, max_value=500),
+    st.floats(min_value=1, max_value=40),
+    st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+)
+def test_reorder_plan_properties(series, on_hand, lead, level):
+    stock = pd.DataFrame(
+        {"sku_id": ["A"], "stock_date": [RUN], "on_hand": [on_hand], "lead_time_days": [lead]}
+    )
+    demand = pd.DataFrame({"A": [float(x) for x in series]})
+
+    def plan(service):
+        return reorder_plan(
+            stock, demand, service_level=service, default_lead_time=7.0, review_days=7
+        ).iloc[0]
+
+    r = plan(level)
+    mu = float(np.mean(series))
+    assert r["order_qty"] >= 0 and r["safety_stock"] >= 0
+    assert r["reorder_point"] >= mu * lead - 1e-9  # never below the lead-time demand
+    if r["restock_now"]:
+        # the order brings the stock up to at least the reorder point plus a review period
+        assert on_hand + r["order_qty"] >= r["reorder_point"] + mu * 7 - 1e-6
+    # a higher service level never asks for less safety stock
+    assert plan(0.99)["safety_stock"] >= plan(0.8)["safety_stock"] - 1e-9
