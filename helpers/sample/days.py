@@ -39,48 +39,48 @@ def promotions(start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     return promos.sort_values(["start_date", "promo_id"]).reset_index(drop=True)
 
 
-def day_drivers(dates: pd.DatetimeIndex, end: pd.Timestamp, promos: pd.DataFrame) -> pd.DataFrame:
-    """Per-day drivers: order level, promo multipliers, CVR lift, cart lift, logistics."""
-    n = len(dates)
-    age = (end - dates).days.to_numpy()
-    level = 150.0 * (80.0 / 150.0) ** (age / 729.0)
-    pdays = promo_days(promos).set_index("date")
-    info = promos.set_index("promo_id")
-    phase = pdays["phase"].reindex(dates).to_numpy(dtype=object)
-    pid = pdays["promo_id"].reindex(dates).to_numpy(dtype=object)
-    order_mult = np.ones(n)
-    cvr_mult = np.ones(n)
-    cart_mult = np.ones(n)
-    spend_mult = np.ones(n)
-    promo_id = np.full(n, None, dtype=object)
-    mechanic = np.full(n, None, dtype=object)
-    disc = np.zeros(n)
-    nianhuo = np.zeros(n, dtype=bool)
+#: the per-day multipliers a promotion phase sets (orders, conversion, carts, ad spend)
+_MULTIPLIERS = ("order_mult", "cvr_mult", "cart_mult", "spend_mult")
+
+
+def _promo_effects(phase: np.ndarray, pid: np.ndarray, info: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Multipliers of each day's phase: a burst lifts orders (``BURST``), conversion, carts
+    and ad spend and applies its mechanic; a warm-up lifts carts and lowers conversion; an
+    after-glow keeps orders up. 年货节 days are flagged (食品 sells more)."""
+    n = len(phase)
+    out = {k: np.ones(n) for k in _MULTIPLIERS}
+    out["promo_id"] = np.full(n, None, dtype=object)
+    out["mechanic"] = np.full(n, None, dtype=object)
+    out["discount_rate"] = np.zeros(n)
+    out["nianhuo"] = np.zeros(n, dtype=bool)
     for i in range(n):
         if phase[i] is None or (isinstance(phase[i], float) and np.isnan(phase[i])):
             continue
         name = info.loc[pid[i], "name"]
         if name == "年货节":
-            nianhuo[i] = True
+            out["nianhuo"][i] = True
         if phase[i] == "burst":
             m = BURST.get(name, BURST_SHOP)
-            order_mult[i] = m
-            cvr_mult[i] = 2.0 if m >= 4 else 1.6
-            cart_mult[i] = 1.2
-            spend_mult[i] = 1.8 if m >= 3 else 1.4
-            promo_id[i] = pid[i]
-            mechanic[i] = info.loc[pid[i], "mechanic"]
-            disc[i] = info.loc[pid[i], "discount_rate"]
+            mults = (m, 2.0 if m >= 4 else 1.6, 1.2, 1.8 if m >= 3 else 1.4)
+            out["promo_id"][i] = pid[i]
+            out["mechanic"][i] = info.loc[pid[i], "mechanic"]
+            out["discount_rate"][i] = info.loc[pid[i], "discount_rate"]
         elif phase[i] == "warmup":
-            order_mult[i] = 1.0 if name == "年货节" else 0.9
-            cvr_mult[i] = 0.85
-            cart_mult[i] = 1.8
-            spend_mult[i] = 1.25
+            mults = (1.0 if name == "年货节" else 0.9, 0.85, 1.8, 1.25)
         else:  # afterglow
-            order_mult[i] = 1.3
-            cart_mult[i] = 1.1
-            spend_mult[i] = 1.1
-    # Spring Festival: demand dips, the warehouse pauses (shipping slows)
+            mults = (1.3, 1.0, 1.1, 1.1)
+        for key, value in zip(_MULTIPLIERS, mults, strict=True):
+            out[key][i] = value
+    return out
+
+
+def _spring_festival(
+    dates: pd.DatetimeIndex, order_mult: np.ndarray, cvr_mult: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Spring Festival: demand dips from SF-8 to SF+7 (``order_mult``, ``cvr_mult`` changed
+    in place); the warehouse closes SF-4 .. SF+5 and reopens on SF+6. Returns (closed,
+    reopening time)."""
+    n = len(dates)
     sf_close = np.zeros(n, dtype=bool)
     sf_reopen = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     for year in sorted({d.year for d in dates}):
@@ -92,20 +92,32 @@ def day_drivers(dates: pd.DatetimeIndex, end: pd.Timestamp, promos: pd.DataFrame
         close = (rel >= -4) & (rel <= 5)
         sf_close |= close
         sf_reopen[close] = np.datetime64(sf + 6 * ONE_DAY, "ns")
+    return sf_close, sf_reopen
+
+
+def day_drivers(dates: pd.DatetimeIndex, end: pd.Timestamp, promos: pd.DataFrame) -> pd.DataFrame:
+    """Per-day drivers: order level (80 paid orders a day two years before ``end`` growing
+    to 150), weekday rhythm, promo multipliers, CVR lift, cart lift, logistics."""
+    age = (end - dates).days.to_numpy()
+    pdays = promo_days(promos).set_index("date")
+    phase = pdays["phase"].reindex(dates).to_numpy(dtype=object)
+    pid = pdays["promo_id"].reindex(dates).to_numpy(dtype=object)
+    fx = _promo_effects(phase, pid, promos.set_index("promo_id"))
+    sf_close, sf_reopen = _spring_festival(dates, fx["order_mult"], fx["cvr_mult"])
     return pd.DataFrame(
         {
             "date": dates,
-            "level": level,
+            "level": 150.0 * (80.0 / 150.0) ** (age / 729.0),
             "weekday": WEEKDAY[dates.day_of_week],
             "phase": phase,
-            "promo_id": promo_id,
-            "mechanic": mechanic,
-            "discount_rate": disc,
-            "order_mult": order_mult,
-            "cvr_mult": cvr_mult,
-            "cart_mult": cart_mult,
-            "spend_mult": spend_mult,
-            "nianhuo": nianhuo,
+            "promo_id": fx["promo_id"],
+            "mechanic": fx["mechanic"],
+            "discount_rate": fx["discount_rate"],
+            "order_mult": fx["order_mult"],
+            "cvr_mult": fx["cvr_mult"],
+            "cart_mult": fx["cart_mult"],
+            "spend_mult": fx["spend_mult"],
+            "nianhuo": fx["nianhuo"],
             "sf_close": sf_close,
             "sf_reopen": sf_reopen,
         }
