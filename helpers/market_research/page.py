@@ -16,9 +16,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
+from helpers import i18n
 from helpers.exports import export_table
 from helpers.market_research import charts as mrc
-from helpers.market_research.research import MarketResearch
+from helpers.market_research.research import WHOLE_SHOP, MarketResearch
 from helpers.market_research.screen import CRITERIA
 from helpers.market_research.theme import THEME, MarketResearchSettings
 from helpers.sections import Shown, Text, pick
@@ -203,6 +204,11 @@ SPENDING_LABELS: dict[str, Text] = {
 YES_NO: dict[bool, Text] = {True: ("是", "yes"), False: ("否", "no")}
 
 
+def whole_shop(category: str, lang: str) -> str:
+    """A category name for display: the shop's items without a category read "whole shop"."""
+    return i18n.channel_label(WHOLE_SHOP, lang) if category in ("", WHOLE_SHOP) else category
+
+
 @dataclass(frozen=True)
 class Page:
     """The market research of one run, ready to show section by section."""
@@ -341,6 +347,7 @@ class Page:
             plt.show()
 
     def show_price_bands(self, bands: pd.DataFrame) -> None:
+        bands = bands.assign(category=[whole_shop(c, self.lang) for c in bands["category"]])
         sources = [self.label(EDGE_SOURCES, x) for x in dict.fromkeys(bands["edges_from"])]
         self.note("edges", source=self.names(sources))
         if "market_share" not in bands:
@@ -493,6 +500,7 @@ class Page:
         )
 
     def show_outlook(self, outlooks: dict) -> None:
+        outlooks = {whole_shop(c, self.lang): o for c, o in outlooks.items()}
         source = self.research.outlook_source
         if source == "shop_gmv":
             self.note("outlook_shop")

@@ -26,6 +26,10 @@ from helpers.market_research.signals import share_alerts, undercut_alerts
 from helpers.market_research.sources import figure_kinds, with_values
 from helpers.market_research.theme import MarketResearchSettings
 
+#: the outlook's name for the shop's items that carry no category (a key of
+#: :data:`helpers.i18n.CHANNELS`, shown as "whole shop" in English)
+WHOLE_SHOP = "全店"
+
 
 @dataclass(frozen=True, eq=False)
 class MarketResearch:
@@ -139,7 +143,7 @@ def _outlooks(
     keep = top_categories(frame, "value", end, s.top_categories)
     out = {}
     for cat, rows in frame.loc[frame["category"].isin(keep)].groupby("category"):
-        name = str(cat) or "全店"
+        name = str(cat) or WHOLE_SHOP
         series = rows.set_index("month")["value"].sort_index()
         out[name] = outlook(series, name, months=s.forecast_months, interval=s.interval)
     return out, source
