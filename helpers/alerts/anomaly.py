@@ -39,6 +39,7 @@ from helpers.settings import Settings
 RULE_ID = "anomaly"
 
 PROMO_SKIP_NOTE = "promo day: compared with festival, not with the weekly baseline"
+PROMO_SKIP_NOTE_ZH = "大促日：与大促比较，不与周内基线比较"
 
 #: One-step-ahead baseline: most history days per STL fit (8 weekly cycles) and how many
 #: previous ordinary days' one-step errors set the scale. A forecast needs at least 3 cycles of
@@ -272,25 +273,30 @@ def baseline_for_chart(
     return base.iloc[-days:].reset_index(drop=True)
 
 
-def _series_gap(ctx: RuleContext, m: str, d: pd.DataFrame, promo: np.ndarray) -> str | None:
-    """Why metric ``m`` cannot be scored on the run date (None when it can)."""
+def _series_gap(
+    ctx: RuleContext, m: str, d: pd.DataFrame, promo: np.ndarray
+) -> tuple[str, str] | None:
+    """Why metric ``m`` cannot be scored on the run date, ``(en, zh)`` (None when it can)."""
+    zh = metric_in_text(m, "zh")
     if m in ("uv", "cvr") and not ctx.has_table("traffic"):
-        return f"{m}: no traffic table"
+        return f"{m}: no traffic table", f"{zh}：缺少流量表（traffic）"
     if m in ("ad_spend", "roas") and not ctx.has_table("ad_spend"):
-        return f"{m}: no ad_spend table"
+        return f"{m}: no ad_spend table", f"{zh}：缺少推广花费表（ad_spend）"
     if m not in d.columns or d[m].isna().all():
-        return f"{m}: not in daily facts"
+        return f"{m}: not in daily facts", f"{zh}：日汇总数据中没有该指标"
     s = d[m]
     have = int(s.notna().sum())
     if have < MIN_HISTORY_DAYS or len(s) < MIN_HISTORY_DAYS:
         return (
             f"{m}: needs at least {MIN_HISTORY_DAYS} days of history (3 weeks to fit, "
-            f"2 weeks of one-step errors), has {have} days"
+            f"2 weeks of one-step errors), has {have} days",
+            f"{zh}：至少需要 {MIN_HISTORY_DAYS} 天历史（3 周拟合、2 周一步预测误差），"
+            f"现有 {have} 天",
         )
     if int((s.notna().to_numpy() & ~promo).sum()) < 2 * 7 + 1:
-        return f"{m}: too few non-promo days in the history"
+        return f"{m}: too few non-promo days in the history", f"{zh}：历史中非大促日太少"
     if pd.isna(s.iloc[-1]):
-        return f"{m}: no value on {ctx.day}"
+        return f"{m}: no value on {ctx.day}", f"{zh}：{ctx.day} 没有数值"
     return None
 
 
@@ -322,9 +328,9 @@ def _evaluate_anomalies(ctx: RuleContext, metrics: Iterable[str]) -> Findings:
     """Score each of ``metrics`` on the run date; the metrics that cannot be scored are
     recorded as skipped parts."""
     if ctx.daily is None or ctx.daily.empty:
-        return Findings([], ["no daily facts"])
+        return Findings([], [("no daily facts", "没有日汇总数据")])
     if ctx.run_date in ctx.promo_dates():
-        return Findings([], [PROMO_SKIP_NOTE])
+        return Findings([], [(PROMO_SKIP_NOTE, PROMO_SKIP_NOTE_ZH)])
     d, promo = _anomaly_input(ctx)
     found = Findings([])
     for m in metrics:
@@ -335,7 +341,12 @@ def _evaluate_anomalies(ctx: RuleContext, metrics: Iterable[str]) -> Findings:
         s = d.set_index("date")[m].astype(float)
         last = seasonal_baseline(s, promo, period=7, score_days=1).iloc[-1]
         if not np.isfinite(float(last["z"])):
-            found.skipped.append(f"{m}: too few ordinary days for the one-step error scale")
+            found.skipped.append(
+                (
+                    f"{m}: too few ordinary days for the one-step error scale",
+                    f"{metric_in_text(m, 'zh')}：普通日太少，无法估计一步预测误差的尺度",
+                )
+            )
             continue
         alert = _anomaly_alert(ctx, m, last)
         if alert is not None:

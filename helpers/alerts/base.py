@@ -62,7 +62,7 @@ class Alert:
 
 
 ALERT_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Alert))
-SKIP_COLUMNS: tuple[str, ...] = ("rule", "reason")
+SKIP_COLUMNS: tuple[str, ...] = ("rule", "reason", "reason_zh")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,8 @@ class AlertReport:
     ----------
     alerts : DataFrame with the :class:`Alert` columns, sorted by severity, rule (report
         order of :data:`REGISTRY`), metric and subject.
-    skipped : DataFrame ``rule, reason``: checks not evaluated for lack of data.
+    skipped : DataFrame ``rule, reason, reason_zh``: checks (or parts of them) not evaluated
+        for lack of data, the reason in English and in Chinese.
     """
 
     alerts: pd.DataFrame
@@ -92,9 +93,25 @@ class AlertReport:
             "skipped": [clean_record(r) for r in self.skipped.to_dict("records")],
         }
 
+    def not_checked(self, lang: str = "zh") -> list[str]:
+        """The checks not evaluated, one line each: the rule's name and the reason, in
+        ``lang`` (plain text; escape it for Markdown)."""
+        zh = i18n.check_lang(lang) == "zh"
+        return [
+            f"{REGISTRY.label(r.rule, lang)}：{r.reason_zh}"
+            if zh
+            else f"{REGISTRY.label(r.rule, lang)}: {r.reason}"
+            for r in self.skipped.itertuples(index=False)
+        ]
+
 
 class Skip(Exception):
-    """Raised by a rule that cannot be evaluated; the message is the recorded reason."""
+    """Raised by a rule that cannot be evaluated: the recorded reason, in English and (``zh``)
+    in Chinese."""
+
+    def __init__(self, reason: str, zh: str) -> None:
+        super().__init__(reason)
+        self.zh = zh
 
 
 @dataclass(frozen=True)
@@ -102,11 +119,12 @@ class Findings:
     """What a rule found when parts of it could not run (e.g. one metric lacks history).
 
     A rule returns a plain list of alerts when it ran in full, raises :class:`Skip` when it
-    could not run at all, and returns ``Findings`` to record the parts it skipped.
+    could not run at all, and returns ``Findings`` to record the parts it skipped, each as
+    ``(reason, reason_zh)``.
     """
 
     alerts: list[Alert]
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------
@@ -173,7 +191,7 @@ def day_rows(df: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     """The rows of ``day``; :class:`Skip` when there are none."""
     rows = df.loc[df["date"] == day]
     if rows.empty:
-        raise Skip(f"no daily row for {day:%Y-%m-%d}")
+        raise Skip(f"no daily row for {day:%Y-%m-%d}", f"没有 {day:%Y-%m-%d} 的日数据")
     return rows
 
 
@@ -262,13 +280,13 @@ class RuleContext:
     def require_daily(self) -> pd.DataFrame:
         """The daily facts; :class:`Skip` without them."""
         if self.daily is None or self.daily.empty:
-            raise Skip("no daily facts")
+            raise Skip("no daily facts", "没有日汇总数据")
         return self.daily
 
     def require_traffic(self) -> None:
         """:class:`Skip` unless the traffic table is present and the daily facts carry UV."""
         if not self.has_table("traffic") or not has_values(self.daily, "uv"):
-            raise Skip("no traffic table")
+            raise Skip("no traffic table", "缺少流量表（traffic）")
 
     def promo_dates(self) -> set[pd.Timestamp]:
         """Festival and promotion days: ``daily.phase`` set, or listed in ``promo_days``."""
@@ -434,14 +452,15 @@ class Rule:
         """Days of history it needs with these thresholds (None: no minimum)."""
         return None if self.min_history is None else int(self.min_history(thresholds))
 
-    def run(self, ctx: RuleContext) -> tuple[list[Alert], list[tuple[str, str]]]:
-        """Evaluate on ``ctx``: its alerts and its skipped parts as ``(rule, reason)``."""
+    def run(self, ctx: RuleContext) -> tuple[list[Alert], list[tuple[str, str, str]]]:
+        """Evaluate on ``ctx``: its alerts and its skipped parts as ``(rule, reason,
+        reason_zh)``."""
         try:
             found = self.evaluate(ctx)
         except Skip as e:
-            return [], [(self.id, str(e))]
+            return [], [(self.id, str(e), e.zh)]
         if isinstance(found, Findings):
-            return list(found.alerts), [(self.id, reason) for reason in found.skipped]
+            return list(found.alerts), [(self.id, en, zh) for en, zh in found.skipped]
         return list(found), []
 
 

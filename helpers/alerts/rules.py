@@ -110,12 +110,15 @@ def cvr_below_industry(ctx: RuleContext) -> list[Alert]:
     """Shop CVR = buyers / uv on the run date; alert when CVR < industry x (1 - x)."""
     ind, source = industry_cvr(ctx.settings, ctx.market, ctx.run_date)
     if ind is None or ind <= 0:
-        raise Skip("no industry CVR (settings.industry_cvr or market.avg_cvr)")
+        raise Skip(
+            "no industry CVR (settings.industry_cvr or market.avg_cvr)",
+            "没有行业转化率（设置 industry_cvr 或市场表 market.avg_cvr）",
+        )
     daily = ctx.require_daily()
     ctx.require_traffic()
     cvr = as_float(add_ratios(day_rows(daily, ctx.run_date)).iloc[0]["cvr"])
     if cvr is None:
-        raise Skip(f"no visitors on {ctx.day}")
+        raise Skip(f"no visitors on {ctx.day}", f"{ctx.day} 没有访客数据")
     x = ctx.th.cvr_below_industry
     limit = ind * (1 - x)
     if cvr >= limit:
@@ -158,7 +161,7 @@ def cvr_below_industry(ctx: RuleContext) -> list[Alert]:
 def refund_rate(ctx: RuleContext) -> list[Alert]:
     """Refund rate = refund_cases / orders (count basis), on the run date and over 7 days."""
     if not ctx.has_table("after_sales"):
-        raise Skip("no after_sales table")
+        raise Skip("no after_sales table", "缺少售后表（after_sales）")
     daily = ctx.require_daily()
     mx = ctx.th.refund_rate_max
     out = []
@@ -233,9 +236,12 @@ def unshipped_sla(ctx: RuleContext) -> list[Alert]:
     """Overdue = paid, not shipped at the cutoff, hours_waiting > ship_sla_hours."""
     oo = ctx.open_orders
     if oo is None or not isinstance(oo, pd.DataFrame) or "hours_waiting" not in oo.columns:
-        raise Skip("no open orders in facts")
+        raise Skip("no open orders in facts", "没有未发货订单数据")
     if ctx.facts_run_date is not None and ctx.facts_run_date != ctx.run_date:
-        raise Skip("open orders are only known for the facts' own run date")
+        raise Skip(
+            "open orders are only known for the facts' own run date",
+            "未发货订单只在数据本身的复盘日可知",
+        )
     sla = ctx.th.ship_sla_hours
     late = oo.loc[pd.to_numeric(oo["hours_waiting"], errors="coerce") > sla]
     n = len(late)
@@ -311,12 +317,12 @@ def _swing_alert(ctx: RuleContext, ch: str, metric: str, h: pd.Series, x: float,
 def ad_swing(ctx: RuleContext) -> list[Alert]:
     """Robust z of spend and ROAS (ad_gmv / ad_spend) vs the channel's trailing days."""
     if not ctx.has_table("ad_spend") or not has_values(ctx.daily_channel, "ad_spend"):
-        raise Skip("no ad_spend table")
+        raise Skip("no ad_spend table", "缺少推广花费表（ad_spend）")
     lb = ctx.th.ad_lookback_days
     dates = pd.date_range(ctx.run_date - pd.Timedelta(days=lb), ctx.run_date, freq="D")
     dates = dates[dates >= ctx.require_daily()["date"].min()]
     if len(dates) < AD_SWING_MIN_DAYS:
-        raise Skip("fewer than 7 days of ad history")
+        raise Skip("fewer than 7 days of ad history", "推广数据不足 7 天")
     dc = ctx.daily_channel.loc[ctx.daily_channel["date"].isin(dates)]
     spenders = dc.groupby("channel")["ad_spend"].sum()
     out = []
@@ -400,7 +406,7 @@ def consecutive_decline(ctx: RuleContext) -> list[Alert]:
     daily = ctx.require_daily()
     dates = pd.date_range(ctx.run_date - pd.Timedelta(days=n), ctx.run_date, freq="D")
     if daily["date"].min() > dates[0]:
-        raise Skip(f"fewer than {n + 1} days of history")
+        raise Skip(f"fewer than {n + 1} days of history", f"历史数据不足 {n + 1} 天")
     promo = bool(ctx.promo_dates() & set(dates))
     d = add_ratios(daily.set_index("date").reindex(dates).rename_axis("date").reset_index())
     traffic = ctx.has_table("traffic") and has_values(ctx.daily, "uv")
@@ -427,7 +433,7 @@ def consecutive_decline(ctx: RuleContext) -> list[Alert]:
 
 def _refund_window(ctx: RuleContext) -> pd.DataFrame:
     if not ctx.has_table("after_sales") or ctx.refunds is None:
-        raise Skip("no after_sales table")
+        raise Skip("no after_sales table", "缺少售后表（after_sales）")
     return window(ctx.refunds, ctx.run_date, ctx.th.return_window_days)
 
 
@@ -502,11 +508,14 @@ def _returned_units(ctx: RuleContext, r: pd.DataFrame) -> pd.Series:
     long before the window, and would push the "rate" past 100 %; it is left out.
     """
     if "sku_id" not in r.columns or r["sku_id"].isna().all():
-        raise Skip("after_sales has no sku_id")
+        raise Skip("after_sales has no sku_id", "售后记录没有商品编码（sku_id）")
     if "order_id" in r.columns:
         r = r.loc[r["order_id"].notna()]
         if r.empty and "order_id" in ctx.refunds and ctx.refunds["order_id"].isna().all():
-            raise Skip("after-sales cases name no order: returns cannot be matched to sales")
+            raise Skip(
+                "after-sales cases name no order: returns cannot be matched to sales",
+                "售后记录没有订单号：退货无法与销售对应",
+            )
     r = r.loc[r["sku_id"].notna()]
     if "quantity" in r.columns:
         q = pd.to_numeric(r["quantity"], errors="coerce").astype(float).fillna(1.0)
@@ -537,7 +546,7 @@ def item_return_rate(ctx: RuleContext) -> list[Alert]:
     """Item return rate = returned units / units sold, both over the return window."""
     r = _refund_window(ctx)
     if ctx.daily_item is None or "units" not in ctx.daily_item.columns:
-        raise Skip("no item sales in facts")
+        raise Skip("no item sales in facts", "没有商品销售数据")
     th = ctx.th
     w, mx = th.return_window_days, th.item_return_rate_max
     sold = window(ctx.daily_item, ctx.run_date, w).groupby("sku_id")["units"].sum()
@@ -631,16 +640,16 @@ def cart_high_pay_low(ctx: RuleContext) -> list[Alert]:
     CVR = orders (buyer proxy) / visitors < ratio x shop CVR (buyers / uv)."""
     it = ctx.item_traffic
     if it is None or it.empty or "visitors" not in it.columns:
-        raise Skip("no item-level traffic")
+        raise Skip("no item-level traffic", "没有商品级流量数据")
     if "cart_users" not in it.columns or it["cart_users"].isna().all():
-        raise Skip("no add-to-cart data in item traffic")
+        raise Skip("no add-to-cart data in item traffic", "商品流量中没有加购数据")
     daily = ctx.require_daily()
     ctx.require_traffic()
     th = ctx.th
     shop = add_ratios(sums(window(daily, ctx.run_date, CART_WINDOW_DAYS), ["buyers", "uv"]))
     shop_cvr = as_float(shop["cvr"].iloc[0])
     if shop_cvr is None:
-        raise Skip("no shop visitors in the window")
+        raise Skip("no shop visitors in the window", "统计窗口内店铺没有访客")
     ratio = th.cart_high_pay_low_cvr_ratio
     limit = ratio * shop_cvr
     out = []
@@ -694,7 +703,7 @@ def channel_cvr_drop(ctx: RuleContext) -> list[Alert]:
     ctx.require_traffic()
     dc = ctx.daily_channel
     if dc is None or not has_values(dc, "uv"):
-        raise Skip("no channel traffic")
+        raise Skip("no channel traffic", "没有渠道流量数据")
     th = ctx.th
     base_days = _baseline_days(ctx)
     out = []

@@ -229,14 +229,10 @@ class Page:
 
     def after_alerts(self) -> None:
         """The rules not checked (and why), then each series against its seasonal baseline."""
-        not_checked = self.review.alerts.skipped
-        if not not_checked.empty:
+        not_checked = self.review.alerts.not_checked(self.lang)
+        if not_checked:
             self.note("not_checked")
-            display(
-                bullet_list(
-                    f"{escape(r.rule)}: {escape(r.reason)}" for r in not_checked.itertuples()
-                )
-            )
+            display(bullet_list(escape(line) for line in not_checked))
         if self.review.baselines:
             charts.baseline_grid(
                 self.review.baselines,

@@ -387,7 +387,7 @@ def test_collect_alerts_sorted_and_records():
     json.dumps(rec, ensure_ascii=False)
     cvr = next(r for r in rec["alerts"] if r["rule"] == "cvr_below_industry")
     assert cvr["value"] == 0.01 and cvr["date"] == "2026-03-31"
-    assert list(rep.skipped.columns) == ["rule", "reason"]
+    assert list(rep.skipped.columns) == ["rule", "reason", "reason_zh"]
 
 
 def test_no_future_data_is_read():
@@ -450,3 +450,15 @@ def test_thresholds_are_read_from_settings():
     live = mk_channel("直播", 8, buyers=[10])
     s = Settings(thresholds=Thresholds(channel_cvr_drop=0.8))
     assert not by_rule(rule_alerts(mk_facts(daily_channel=live), s), "channel_cvr_drop")
+
+
+def test_not_checked_lines_name_the_rule_and_reason_in_the_report_language():
+    # no after-sales table: the refund rules are not checked; the lines read the registry's
+    # names and the reason in the report language
+    facts = mk_facts(available={"orders", "order_items", "traffic", "ad_spend"})
+    rep = collect_alerts(facts, Settings())
+    zh, en = rep.not_checked("zh"), rep.not_checked("en")
+    assert "退款率过高：缺少售后表（after_sales）" in zh
+    assert "Refund rate too high: no after_sales table" in en
+    assert len(zh) == len(en) == len(rep.skipped)
+    assert rep.skipped["reason_zh"].map(lambda t: any("\u4e00" <= c <= "\u9fff" for c in t)).all()
