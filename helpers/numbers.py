@@ -87,11 +87,18 @@ def format_value(value: float | None, unit: str, *, currency: str = "CNY") -> st
     return f"{value:,.0f}"
 
 
-def format_change(value: float | None) -> str:
-    """Signed percentage change, e.g. ``+12.3%``; en dash when missing."""
+def format_change(value: float | None, *, missing: str = MISSING) -> str:
+    """Signed percentage change, e.g. ``+12.3%``; ``missing`` (an en dash) when missing."""
     if _missing(value):
-        return MISSING
+        return missing
     return f"{value:+.1%}"
+
+
+def format_amount(value: float | None, *, missing: str = MISSING) -> str:
+    """An amount with thousands separators and two decimals, e.g. ``12,345.60``."""
+    if _missing(value):
+        return missing
+    return f"{value:,.2f}"
 
 
 def format_number(value: Any, unit: Any = None) -> str:

@@ -51,3 +51,10 @@ def test_money_sign_follows_the_value(x):
     assert text.startswith("-") == (x < 0)
     assert text.removeprefix("-").startswith("¥")
     assert float(text.removeprefix("-")[1:].replace(",", "")) == round(abs(x), 2)
+
+
+def test_missing_values_can_be_worded_by_the_caller():
+    # the drill-down summary line writes missing values as "nan"
+    assert numbers.format_change(math.nan, missing="nan") == "nan"
+    assert numbers.format_amount(math.nan, missing="nan") == "nan"
+    assert numbers.format_amount(12345.6) == "12,345.60"

@@ -17,6 +17,7 @@ import pandas as pd
 from helpers.facts import Facts, as_day
 from helpers.metrics.decomposition import baseline_window, gmv_change_split, lmdi_split, per_day
 from helpers.metrics.kpis import safe_ratio, window_sums
+from helpers.numbers import format_amount, format_change
 
 Baseline = Literal["prev_day", "last_week", "avg_7d"]
 
@@ -155,14 +156,6 @@ def _item_table(
     return out[ITEM_COLUMNS].reset_index(drop=True)
 
 
-def _fmt(x: float) -> str:
-    return "nan" if pd.isna(x) else f"{x:,.2f}"
-
-
-def _pct(x: float) -> str:
-    return "nan" if pd.isna(x) else f"{x:+.1%}"
-
-
 def drill_down(
     facts: Facts,
     *,
@@ -202,7 +195,8 @@ def drill_down(
     parts = [
         f"date={day:%Y-%m-%d}",
         f"baseline={baseline}",
-        f"gmv {_fmt(g0)} -> {_fmt(g1)} ({_pct(safe_ratio(g1, g0) - 1.0)})",
+        f"gmv {format_amount(g0, missing='nan')} -> {format_amount(g1, missing='nan')} "
+        f"({format_change(safe_ratio(g1, g0) - 1.0, missing='nan')})",
     ]
     if split.attrs.get("method") == "lmdi":
         parts.append(
