@@ -219,6 +219,7 @@ def traffic_mix(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = None,
     ax = axes_or_new(ax, (8, 0.5 * len(grid) + 1.5))
     sns.heatmap(grid, annot=True, fmt=".0%", cmap="Blues", cbar=False, ax=ax, **kwargs)
     ax.set_ylabel("")
+    ax.grid(False)
     ax.set_title(_t("mix", lang))
     return ax
 
@@ -231,6 +232,7 @@ def preference_heatmap(
     sns.heatmap(data, annot=True, fmt=".0f", cmap="RdBu_r", center=100, cbar=False, ax=ax, **kwargs)
     ax.set_ylabel("")
     ax.set_xlabel("")
+    ax.grid(False)
     ax.set_title(_t("tgi", lang))
     return ax
 
@@ -258,6 +260,7 @@ def screen_grid(
     )
     ax.set_ylabel("")
     ax.set_xlabel("")
+    ax.grid(False)
     ax.tick_params(axis="x", labeltop=True, labelbottom=False)
     return ax
 

@@ -19,6 +19,7 @@ from IPython.display import display
 from helpers import i18n
 from helpers.exports import export_table
 from helpers.market_research import charts as mrc
+from helpers.market_research.competitors import SHOP
 from helpers.market_research.research import WHOLE_SHOP, MarketResearch
 from helpers.market_research.screen import CRITERIA
 from helpers.market_research.theme import THEME, MarketResearchSettings
@@ -201,6 +202,7 @@ SPENDING_LABELS: dict[str, Text] = {
     "mid": ("中", "mid"),
     "high": ("高", "high"),
 }
+SHOP_LABEL: Text = (SHOP, "This shop")
 YES_NO: dict[bool, Text] = {True: ("是", "yes"), False: ("否", "no")}
 
 
@@ -390,6 +392,8 @@ class Page:
         )
 
     def show_competitors(self, comp: pd.DataFrame) -> None:
+        shop = pick(SHOP_LABEL, self.lang)
+        comp = comp.assign(competitor=comp["competitor"].replace({SHOP: shop}))
         if comp["price"].notna().any() and comp["monthly_sales"].notna().any():
             mrc.price_sales(comp, lang=self.labels, currency=self.currency)
             plt.show()
