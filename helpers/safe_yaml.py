@@ -16,6 +16,9 @@ import yaml
 
 #: Settings and mapping files are a few kilobytes; anything bigger is a mistake.
 MAX_BYTES = 256 * 1024
+#: Where aliases are allowed (mappings reuse a condition with ``*name``), the document may
+#: expand to at most this many nodes (aliases counted as often as they are used).
+MAX_EXPANDED_NODES = 100_000
 
 
 class YamlError(ValueError):
@@ -33,6 +36,53 @@ class _NoAliasLoader(yaml.SafeLoader):
                 None, None, f"aliases (*{event.anchor}) are not allowed (line {line})"
             )
         return super().compose_node(parent, index)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Nodes of the document with every alias expanded (memoised: cheap even for a bomb)."""
+    key = id(node)
+    if key not in memo:
+        memo[key] = 0  # a recursive alias counts once
+        if isinstance(node, yaml.SequenceNode):
+            size = 1 + sum(_expanded_size(n, memo) for n in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+        else:
+            size = 1
+        memo[key] = min(size, MAX_EXPANDED_NODES + 1)
+    return memo[key]
+
+
+def load_yaml_with_aliases(text: str, where: str) -> Any:
+    """Like :func:`load_yaml_text` but aliases are allowed, as long as the document expands
+    to at most :data:`MAX_EXPANDED_NODES` nodes (a few hundred bytes of nested aliases
+    cannot stand for gigabytes).
+
+    Raises
+    ------
+    YamlError
+        Too big (in bytes or expanded), bad syntax, an unknown tag.
+    """
+    if len(text.encode("utf-8", "replace")) > MAX_BYTES:
+        raise YamlError(f"{where}: file larger than {MAX_BYTES // 1024} KB; is it the right file?")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            return None
+        if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+            raise YamlError(
+                f"{where}: aliases expand to more than {MAX_EXPANDED_NODES:,} values; "
+                "write the values out instead"
+            )
+        loader = yaml.SafeLoader("")
+        try:
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        raise YamlError(f"{where}: not valid YAML: {_problem(exc)}") from None
+    except RecursionError:
+        raise YamlError(f"{where}: not valid YAML: nested too deeply") from None
 
 
 def _problem(exc: yaml.YAMLError) -> str:

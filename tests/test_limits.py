@@ -69,3 +69,20 @@ def test_check_text_file_streams_in_chunks(tmp_path):
     p.write_bytes(b"h\n" + b"y" * (limits.MAX_LINE_BYTES + 1) + b"\nshort\n")
     with pytest.raises(limits.LimitError):
         limits.check_text_file(p)
+
+
+def test_alias_bomb_in_a_mapping_is_refused_but_ordinary_aliases_work():
+    """Finding 6: mappings may reuse a condition with ``*name`` (the UCI mapping does), but a
+    few hundred bytes of nested aliases cannot stand for gigabytes."""
+    from helpers.intake.mapping import Mapping, builtin_mappings
+    from helpers.safe_yaml import MAX_EXPANDED_NODES
+
+    bomb = "\n".join(
+        ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+        + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+        + ["name: bomb"]
+    )
+    assert len(bomb) < 1000 and MAX_EXPANDED_NODES < 9**9
+    with pytest.raises(IntakeError, match="aliases expand to more than"):
+        Mapping.from_text(bomb, where="mapping file bomb.yaml")
+    assert "uci_online_retail" in {m.name for m in builtin_mappings()}

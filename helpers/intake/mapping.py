@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from helpers.contract import TABLES
 from helpers.intake.dataset import IntakeError
 from helpers.intake.expressions import Condition, _expr_names, _parse_condition, _template_names
+from helpers.safe_yaml import YamlError, load_yaml_with_aliases
 
 #: Folder of the built-in mappings shipped with the package.
 BUILTIN_MAPPINGS_DIR = Path(__file__).parent.with_name("mappings")
@@ -377,9 +376,9 @@ class Mapping:
     def from_text(cls, text: str, *, where: str = "mapping") -> Mapping:
         """Parse and check a mapping from YAML text (``where`` names it in errors)."""
         try:
-            raw = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise IntakeError(f"{where}: not valid YAML ({exc})") from None
+            raw = load_yaml_with_aliases(text, where)
+        except YamlError as exc:
+            raise IntakeError(str(exc)) from None
         if not isinstance(raw, dict):
             raise IntakeError(f"{where}: expected a mapping with keys name, detect, tables")
         unknown = sorted(set(raw) - _MAPPING_KEYS)
