@@ -306,7 +306,7 @@ def build_matrix(
     )
     from helpers.product_matrix.report import matrix_alerts
 
-    return _replace_alerts(pm, matrix_alerts(pm, lang=settings.language))
+    return _replace_alerts(pm, matrix_alerts(pm, lang=settings.language, cfg=cfg))
 
 
 def _replace_alerts(pm: ProductMatrix, alerts: pd.DataFrame) -> ProductMatrix:

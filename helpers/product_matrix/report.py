@@ -49,18 +49,20 @@ CLEARANCE_COLUMNS = [
 ]
 
 
-def _stock_alerts(pm: Any, review_days: int = 7) -> list[dict]:
+def _stock_alerts(pm: Any, review_days: int = 7, limit: int = 10) -> list[dict]:
     """Class-A items that will run out: within the lead time (high: no delivery can arrive
-    in time), or before the next festival ends unless ordered within ``review_days``."""
+    in time), or before the next festival ends unless ordered within ``review_days``. At
+    most ``limit`` alerts, the shortest cover first (the restock list has them all)."""
     if pm.stock is None:
         return []
     s = pm.stock.loc[pm.stock["abc_revenue"].eq("A")]
     soon = pm.run_date + pd.Timedelta(days=review_days)
     urgent = s["stockout_risk"] & (s["order_by"] <= soon)
     risky = s.loc[urgent | (s["days_of_cover"] < s["lead_time_days"])]
+    risky = risky.sort_values(["days_of_cover", "sku_id"]).head(limit)
     fest = pm.festival.name if pm.festival is not None else None
     out = []
-    for r in risky.sort_values("days_of_cover").itertuples(index=False):
+    for r in risky.itertuples(index=False):
         late = r.days_of_cover < r.lead_time_days
         when_zh = f"撑不到{fest}结束" if fest and r.stockout_risk else "在补货到货前就会断货"
         when_en = (
@@ -89,10 +91,13 @@ def _stock_alerts(pm: Any, review_days: int = 7) -> list[dict]:
     return out
 
 
-def _decline_alerts(pm: Any) -> list[dict]:
-    """Hits (class A or 爆款 four weeks ago) that entered decline."""
-    e = pm.entering
-    hits = e.loc[e["abc_revenue"].eq("A") | e["tier_before"].eq("hit")]
+def _decline_alerts(pm: Any, top: int = 20, limit: int = 10) -> list[dict]:
+    """Hits that entered decline: 爆款 four weeks ago, or among the ``top`` items by net
+    revenue; at most ``limit``, the largest revenue first."""
+    rank = pm.items.set_index("sku_id")["revenue"].rank(ascending=False, method="first")
+    e = pm.entering.assign(rank=pm.entering["sku_id"].map(rank))
+    hits = e.loc[(e["rank"] <= top) | e["tier_before"].eq("hit")]
+    hits = hits.sort_values(["rank", "sku_id"]).head(limit)
     out = []
     for r in hits.itertuples(index=False):
         title = r.title if isinstance(r.title, str) else ""
@@ -114,9 +119,13 @@ def _decline_alerts(pm: Any) -> list[dict]:
     return out
 
 
-def matrix_alerts(pm: Any, *, lang: str = "zh") -> pd.DataFrame:
-    """Alert records of the product matrix (columns :data:`ALERT_COLUMNS`)."""
-    rows = _stock_alerts(pm) + _decline_alerts(pm)
+def matrix_alerts(pm: Any, *, lang: str = "zh", cfg: Any = None) -> pd.DataFrame:
+    """Alert records of the product matrix (columns :data:`ALERT_COLUMNS`); ``cfg`` (the
+    theme settings) gives the review period and the limits of each rule."""
+    review = getattr(cfg, "review_days", 7)
+    limit = getattr(cfg, "alert_max_items", 10)
+    top = getattr(cfg, "alert_top_items", 20)
+    rows = _stock_alerts(pm, review, limit) + _decline_alerts(pm, top, limit)
     for r in rows:
         r["message"] = r["message_en"] if lang == "en" else r["message_zh"]
     return pd.DataFrame(rows, columns=ALERT_COLUMNS)

@@ -77,6 +77,12 @@ class ProductMatrixSettings:
         Pairs shown (default 15).
     cart_window_days : int
         Window of the 加购高支付低 diagnosis (default 28).
+    alert_top_items : int
+        A best seller entering decline is alerted when it was a 爆款 four weeks ago or is
+        among this many items by net revenue (default 20).
+    alert_max_items : int
+        At most this many alerts per rule, the most urgent first; the exported lists hold
+        every item (default 10).
     """
 
     window_days: int = 90
@@ -108,6 +114,8 @@ class ProductMatrixSettings:
     basket_min_pair_orders: int = 5
     basket_top: int = 15
     cart_window_days: int = 28
+    alert_top_items: int = 20
+    alert_max_items: int = 10
 
 
 THEME = Theme(
