@@ -512,6 +512,86 @@ COMPETITORS = Table(
     ),
 )
 
+EXPERIMENTS = Table(
+    name="experiments",
+    zh="实验",
+    description="A/B tests (A/B 测试), in either of two shapes: one row per experiment, variant and "
+    "day with visitors, conversions and revenue; or one row per user with a converted flag 0/1 "
+    "(and optionally revenue). The variant named `control` (setting ab_test.control) is the "
+    "baseline. Optional orders and refunded_orders feed the refund-rate and AOV guardrails; "
+    "planned_share is the planned treatment share the sample-ratio check tests against.",
+    columns=(
+        C("experiment", "str", True, zh="实验名称", nullable=False),
+        C(
+            "variant",
+            "str",
+            True,
+            zh="版本",
+            description="control or a treatment name.",
+            nullable=False,
+        ),
+        C("date", "date", True, zh="日期", nullable=False),
+        C(
+            "visitors",
+            "int",
+            unit="count",
+            zh="访客数",
+            min_value=0,
+            description="Day rows: visitors of the variant that day.",
+        ),
+        C(
+            "conversions",
+            "int",
+            unit="count",
+            zh="转化人数",
+            min_value=0,
+            description="Day rows: visitors who converted (bought).",
+        ),
+        C(
+            "revenue",
+            "float",
+            unit="currency",
+            zh="销售额",
+            min_value=0,
+            description="Day rows: the variant's revenue that day; user rows: the user's.",
+        ),
+        C("user_id", "str", zh="用户编号", description="User rows: the (pseudonymous) user."),
+        C(
+            "converted",
+            "int",
+            unit="count",
+            zh="是否转化",
+            min_value=0,
+            description="User rows: 1 when the user converted, else 0.",
+        ),
+        C("page", "str", zh="页面", description="The page or version the visitor saw."),
+        C(
+            "orders",
+            "int",
+            unit="count",
+            zh="订单数",
+            min_value=0,
+            description="Orders placed by the variant's visitors (guardrails).",
+        ),
+        C(
+            "refunded_orders",
+            "int",
+            unit="count",
+            zh="退款订单数",
+            min_value=0,
+            description="Of those orders, the ones refunded (refund-rate guardrail).",
+        ),
+        C(
+            "planned_share",
+            "float",
+            unit="ratio",
+            zh="计划分流比例",
+            min_value=0,
+            description="Planned share of visitors in the treatment (0.5 = even split).",
+        ),
+    ),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -528,6 +608,7 @@ TABLES: dict[str, Table] = {
         MARKET_PRICE_BANDS,
         SEARCH_TERMS,
         COMPETITORS,
+        EXPERIMENTS,
     )
 }
 

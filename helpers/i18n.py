@@ -116,6 +116,14 @@ METRICS: dict[str, Metric] = {
     "expected_units": Metric("预计需求", "Expected demand (units)", "count", "", "expected units"),
     "days_to_next_event": Metric("距下个活动天数", "Days to the next event", "count"),
     "skus_short": Metric("备货不足的关键商品数", "Key SKUs short", "count"),
+    # A/B tests (helpers.ab_test)
+    "ab_cvr_diff": Metric("转化率差", "CVR difference", "ratio", "", "CVR difference"),
+    "ab_lift": Metric("相对提升", "Relative lift", "ratio", "", "relative lift"),
+    "ab_p_value": Metric("p 值", "p-value", "ratio", "", "p-value"),
+    "ab_rpv": Metric("每访客收入", "Revenue per visitor", "currency", "", "revenue per visitor"),
+    "ab_srm_p": Metric("分流检验 p 值", "Sample-ratio p-value", "ratio", "", "SRM p-value"),
+    "ab_sample_size": Metric("每组所需样本量", "Visitors needed per variant", "count"),
+    "ab_days_needed": Metric("所需天数", "Days needed", "count"),
 }
 
 CHANNELS: dict[str, str] = {
