@@ -4,8 +4,6 @@ ones or are computed here from the raw files with plain pandas, independently of
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
 import pytest
 from locations import REALDATA
@@ -52,10 +50,9 @@ def retail_raw() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def retail() -> tuple[Dataset, float]:
-    t0 = time.perf_counter()
-    ds = load_dataset(RETAIL_DIR, Settings(), cache_dir=False)  # mapping detected by headers
-    return ds, time.perf_counter() - t0
+def retail() -> Dataset:
+    # timings belong to benchmarks/ (python benchmarks/run.py), never to tests
+    return load_dataset(RETAIL_DIR, Settings(), cache_dir=False)  # mapping detected by headers
 
 
 def test_retail_published_figures(retail_raw):
@@ -66,7 +63,7 @@ def test_retail_published_figures(retail_raw):
 
 
 def test_retail_every_invoice_accounted_for(retail, retail_raw):
-    ds, _ = retail
+    ds = retail
     check_balance(ds)
     assert ds.settings_hints["currency"] == "GBP"
     s = ds.sources.set_index("table")
@@ -89,7 +86,7 @@ def test_retail_every_invoice_accounted_for(retail, retail_raw):
 
 
 def test_retail_amounts_add_up(retail, retail_raw):
-    ds, _ = retail
+    ds = retail
     r = retail_raw
     credit = r["InvoiceNo"].str.startswith("C")
     bad_debt = r["InvoiceNo"].str.startswith("A")
@@ -107,7 +104,7 @@ def test_retail_amounts_add_up(retail, retail_raw):
 
 
 def test_retail_customers_and_guests(retail, retail_raw):
-    ds, _ = retail
+    ds = retail
     r = retail_raw
     sale = ~r["InvoiceNo"].str.startswith(("C", "A"))
     expected = r.loc[sale & r["CustomerID"].notna(), "CustomerID"].astype(str).unique()
@@ -122,8 +119,8 @@ def test_retail_customers_and_guests(retail, retail_raw):
     assert o["customer_id"].isna().sum() == guest_invoices[guest_with_value].sum()
 
 
-def test_retail_lines_products_and_speed(retail, retail_raw):
-    ds, seconds = retail
+def test_retail_lines_and_products(retail, retail_raw):
+    ds = retail
     r = retail_raw
     it = ds["order_items"]
     write_off = ~r["InvoiceNo"].str.startswith("C") & (r["Quantity"] < 0)
@@ -146,7 +143,6 @@ def test_retail_lines_products_and_speed(retail, retail_raw):
     for code in ("POST", "DOT", "M", "BANK CHARGES", "AMAZONFEE", "DCGSSGIRL", "gift_0001_20"):
         assert p.loc[code, "category"] == "non-product"
     assert pd.isna(p.loc["85123A", "category"])
-    assert seconds < 60, f"mapping 541,909 lines took {seconds:.1f} s"
 
 
 # --------------------------------------------------------------------------------------------
