@@ -7,6 +7,7 @@ only for items bought together (and the shipping fee of the few flagged items).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ import pandas as pd
 from helpers.contract import NON_PRODUCT
 from helpers.product_matrix import baskets, cart_gap, forecast, inventory, lifecycle, pricing
 from helpers.product_matrix.abc import Concentration, abc_table, concentration
+from helpers.product_matrix.report import matrix_alerts
 from helpers.product_matrix.roles import assign_roles, growth, role_changes, selling_weeks
 from helpers.product_matrix.roles import traffic_share as traffic_share_of
 from helpers.product_matrix.sales import (
@@ -304,15 +306,7 @@ def build_matrix(
         competitor=competitor,
         alerts=pd.DataFrame(),
     )
-    from helpers.product_matrix.report import matrix_alerts
-
-    return _replace_alerts(pm, matrix_alerts(pm, lang=settings.language, cfg=cfg))
-
-
-def _replace_alerts(pm: ProductMatrix, alerts: pd.DataFrame) -> ProductMatrix:
-    import dataclasses
-
-    return dataclasses.replace(pm, alerts=alerts)
+    return dataclasses.replace(pm, alerts=matrix_alerts(pm, lang=settings.language, cfg=cfg))
 
 
 def _pairs(tables, *, end, products, cfg) -> pd.DataFrame:
