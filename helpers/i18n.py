@@ -165,6 +165,7 @@ FACTORS: dict[str, tuple[str, str]] = {
 BASELINES: dict[str, tuple[str, str]] = {
     "value": ("当日", "Day"),
     "prev_day": ("前一日", "Previous day"),
+    "baseline": ("对比基线", "Baseline"),
     "same_weekday_last_week": ("上周同日", "Same weekday last week"),
     "avg_7d": ("近7日日均", "7-day average"),
     "last_year": ("去年同期", "Same day last year"),

@@ -20,6 +20,7 @@ from helpers.alerts.rules import AlertReport, collect_alerts
 from helpers.contract import NON_PRODUCT
 from helpers.daily_review.theme import THEME
 from helpers.facts import UNKNOWN_CHANNEL, Facts
+from helpers.metrics.comparison import Comparison, choose_comparison, level_shifts
 from helpers.metrics.decomposition import FACTORS, FACTORS_NO_TRAFFIC, gmv_change_split
 from helpers.metrics.drilldown import DrillDown, drill_down
 from helpers.metrics.funnel import channel_funnel
@@ -52,9 +53,11 @@ class DailyReview:
     ----------
     run_date : the day under review.
     kpis : headline KPIs (:func:`helpers.metrics.kpis.headline_kpis`).
-    split : LMDI split of the GMV change vs the previous day: UV x CVR x 客单价, or buyers x
-        客单价 without traffic (``skipped["split"]`` then names the missing table).
-    drill : trend -> channel -> item drill-down vs the previous day.
+    split : LMDI split of the GMV change vs the chosen baseline (``comparison``): UV x CVR x
+        客单价, or buyers x 客单价 without traffic (``skipped["split"]`` then names the
+        missing table).
+    drill : trend -> channel -> item drill-down vs the chosen baseline; items whose move rests
+        on fewer than ``min_orders`` orders are not listed.
     trends : metric -> 28-day trend frame (only metrics whose data exist).
     funnel : channel funnel of the run date, or None without traffic.
     ads : spend, attributed GMV and ROAS per ad channel on the run date with the trailing
@@ -69,6 +72,11 @@ class DailyReview:
     items : the drill-down's items with their title and category (when products exist).
     complaints : complaint cases (e.g. 1-2 star reviews) in the refund window, or None without
         after-sales data.
+    comparison : the baseline the conclusion uses (:func:`helpers.metrics.comparison.
+        choose_comparison`): last week's same weekday unless a festival phase makes it
+        incomparable.
+    shifts : channels whose GMV sits far from the baseline several days running
+        (:func:`helpers.metrics.comparison.level_shifts`).
     skipped : section -> tables it lacked (sections that could not run, or ran in part).
     quarantine : quarantined input rows by table and reason.
     """
@@ -88,6 +96,8 @@ class DailyReview:
     actions: pd.DataFrame
     items: pd.DataFrame = field(default_factory=pd.DataFrame)
     complaints: int | None = None
+    comparison: Comparison | None = None
+    shifts: pd.DataFrame = field(default_factory=pd.DataFrame)
     skipped: dict[str, tuple[str, ...]] = field(default_factory=dict)
     quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -231,6 +241,11 @@ def build_review(
     quarantine: pd.DataFrame | None = None,
     products: pd.DataFrame | None = None,
     has_shipping_times: bool = True,
+    clean_days: int = 14,
+    top: int = 10,
+    min_orders: int = 3,
+    shift_days: int = 2,
+    shift_threshold: float = 0.5,
 ) -> DailyReview:
     """Compute every result of the daily review for ``facts.run_date``.
 
@@ -243,6 +258,12 @@ def build_review(
     products : the ``products`` table when present (item titles and categories).
     has_shipping_times : whether the orders carry ``shipped_at`` at all; without it the
         shipping section is skipped rather than reporting every order as unshipped.
+    clean_days : length of the clean window compared with when last week touches a festival.
+    top : items listed by the drill-down.
+    min_orders : materiality floor of the drill-down's items (orders behind a move).
+    shift_days, shift_threshold : a channel's level shift is a GMV at least
+        ``shift_threshold`` (a fraction) away from its baseline on each of the last
+        ``shift_days`` days.
     """
     skipped = _skipped(facts, has_shipping_times)
     if "traffic" not in facts.available:
@@ -251,7 +272,9 @@ def build_review(
     baselines = _baselines(facts, settings, report)
     if not baselines:
         skipped["baselines"] = (f"{MIN_HISTORY_DAYS} days of history",)
-    drill = drill_down(facts, baseline="prev_day", top=10)
+    comparison = choose_comparison(facts, clean_days=clean_days)
+    drill = drill_down(facts, baseline=comparison.window, top=top, min_orders=min_orders)
+    shifts = level_shifts(facts, comparison, days=shift_days, threshold=shift_threshold)
     kpis = headline_kpis(facts)
     if not has_shipping_times:  # no shipping times at all: a 0 % rate would be a false alarm
         kpis.loc[kpis["metric"] == "ship_24h_rate", "available"] = False
@@ -259,7 +282,9 @@ def build_review(
     return DailyReview(
         run_date=facts.run_date,
         kpis=kpis,
-        split=gmv_change_split(facts, baseline="prev_day", factor_names=factors),
+        split=gmv_change_split(facts, baseline=comparison.window, factor_names=factors),
+        comparison=comparison,
+        shifts=shifts,
         drill=drill,
         trends=_trends(facts),
         funnel=None if "funnel" in skipped else channel_funnel(facts),

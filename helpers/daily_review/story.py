@@ -14,6 +14,7 @@ from IPython.display import Markdown
 
 from helpers import i18n
 from helpers.daily_review.review import DailyReview
+from helpers.festivals import PHASE_ZH, festival_name
 from helpers.report import escape_text
 from helpers.sections import Text, pick
 
@@ -31,27 +32,77 @@ SENTENCES: dict[str, Text] = {
         "GMV {value}: {vs_prev_day} vs the previous day, {vs_last_week} vs the same weekday "
         "last week, {vs_avg_7d} vs the 7-day average.",
     ),
+    "vs_base": (
+        "较对比基线（日均 {base}）{change}。",
+        " {change} against the baseline ({base} a day).",
+    ),
+    "cmp_prev_day": (
+        "对比口径：前一日（{start}）。数据还不到一周，没有上周同日可比。",
+        "Compared with the previous day ({start}): the data hold less than a week, so there "
+        "is no same weekday last week.",
+    ),
+    "cmp_last_week": (
+        "对比口径：上周同日（{start}），与今天同一个星期几。",
+        "Compared with the same weekday last week ({start}).",
+    ),
+    "cmp_clean_weeks": (
+        "对比口径：{festival}之前最近 {days} 天的日均（{start} 至 {end}）。上周同日和近7日处于"
+        "{festival}{phases}期间，大促拉高了基数，直接比会看成暴跌，所以这里避开{festival}。",
+        "Compared with the daily average of the {days} days before {festival} ({start} to "
+        "{end}). Last week and the 7-day window fall inside {festival} ({phases}), which "
+        "inflates them; compared directly the day would read as a collapse, so the comparison "
+        "avoids {festival}.",
+    ),
+    "cmp_last_year": (
+        "对比口径：去年同期（{start}）。上周同日和近7日处于{festival}{phases}期间，"
+        "所以改用去年同一阶段比较，避开{festival}带来的失真。",
+        "Compared with the same day last year ({start}). Last week and the 7-day window fall "
+        "inside {festival} ({phases}), so the comparison uses last year's same phase and "
+        "avoids the distortion of {festival}.",
+    ),
+    "cmp_last_week_festival": (
+        "对比口径：上周同日（{start}），但它处于{festival}{phases}期间，数据里没有干净的对照期，"
+        "涨跌要打折看。",
+        "Compared with the same weekday last week ({start}), which falls inside {festival} "
+        "({phases}); the data hold no clean period to compare with, so read the changes "
+        "with care.",
+    ),
+    "shift_down": (
+        "**{channel}** 连续 {days} 天远低于基线：近 {days} 天日均 {recent}，基线日均 {base}"
+        "（{change}），渠道断崖，先查这里。",
+        "**{channel}** has been far below its baseline {days} days running: {recent} a day "
+        "against {base} ({change}); the channel broke, look here first.",
+    ),
+    "shift_up": (
+        "**{channel}** 连续 {days} 天远高于基线：近 {days} 天日均 {recent}，基线日均 {base}"
+        "（{change}）。",
+        "**{channel}** has been far above its baseline {days} days running: {recent} a day "
+        "against {base} ({change}).",
+    ),
     "worst_channel": (
-        "下降最多的渠道：**{channel}**（{delta}）。",
-        "Largest fall by channel: **{channel}** ({delta}).",
+        "较对比基线拖累最大的渠道：**{channel}**（{delta}）。",
+        "Largest drag against the baseline: **{channel}** ({delta}).",
     ),
     "best_channel": (
-        "增长最多的渠道：{channel}（+{delta}）。",
-        "Largest rise by channel: {channel} (+{delta}).",
+        "较对比基线增长最多的渠道：{channel}（+{delta}）。",
+        "Largest rise against the baseline: {channel} (+{delta}).",
     ),
     "no_channels": (
         "订单没有渠道信息，无法按渠道下钻。",
         "The orders carry no channel, so there is no drill-down by channel.",
     ),
-    "items": ("该渠道下拖累最大的商品：{names}。", "Items dragging that channel most: {names}."),
+    "items": (
+        "该渠道下拖累最大的商品：{names}（只涉及一两笔订单的波动不计）。",
+        "Items dragging that channel most: {names} (moves of one or two orders left out).",
+    ),
     "no_traffic": (
         "没有流量表：GMV 变化按 买家数 × 客单价 拆分（UV 与转化率需要流量数据）。",
         "No traffic table: the GMV change is split into buyers x revenue per buyer "
         "(UV and CVR need traffic data).",
     ),
     "split": (
-        "GMV 变化拆解（对比前一日）：{parts}。主要来自 **{main}**。",
-        "GMV change split (vs the previous day): {parts}. Mostly **{main}**.",
+        "GMV 变化拆解（对比基线）：{parts}。主要来自 **{main}**。",
+        "GMV change split (vs the baseline): {parts}. Mostly **{main}**.",
     ),
 }
 
@@ -72,20 +123,57 @@ def _kpi(review: DailyReview, metric: str) -> pd.Series | None:
     return rows.iloc[0]
 
 
+def comparison_line(review: DailyReview, lang: str) -> str | None:
+    """对比口径: which baseline the conclusion uses and, near a festival, why."""
+    c = review.comparison
+    if c is None:
+        return None
+    sep = "、" if lang == "zh" else ", "
+    phase_names = PHASE_ZH if lang == "zh" else {p: p for p in c.phases}
+    festival = escape_text(festival_name(c.festival or "", lang)) if c.festival else ""
+    return _say(
+        f"cmp_{c.kind}",
+        lang,
+        start=f"{c.start:%Y-%m-%d}",
+        end=f"{c.end:%Y-%m-%d}",
+        days=c.days,
+        festival=festival,
+        phases=sep.join(phase_names[p] for p in c.phases),
+    )
+
+
+def _shift_lines(review: DailyReview, lang: str, money: Callable[[float], str]) -> list[str]:
+    """Channels whose level shifted (several days far from the baseline), named first."""
+    days = review.shifts.attrs.get("days", 2)
+    return [
+        _say(
+            f"shift_{r.direction}",
+            lang,
+            channel=escape_text(i18n.channel_label(r.channel, lang)),
+            days=days,
+            recent=money(r.gmv_recent),
+            base=money(r.gmv_base),
+            change=i18n.format_change(r.change_pct),
+        )
+        for r in review.shifts.itertuples(index=False)
+    ]
+
+
 def _channel_lines(review: DailyReview, lang: str, money: Callable[[float], str]) -> list[str]:
     """The channels (and items) that moved GMV most, or a note that there are no channels."""
     d = review.drill
     if not review.has_channels:
         return [_say("no_channels", lang)]
     ch = d.channels.set_index("channel")
-    lines = []
+    lines = _shift_lines(review, lang, money)
     for key, name in (("worst_channel", d.worst_channel), ("best_channel", d.best_channel)):
         if name is not None:
             channel = escape_text(i18n.channel_label(name, lang))
             lines.append(_say(key, lang, channel=channel, delta=money(ch.loc[name, "gmv_change"])))
-    if not d.items.empty and d.worst_channel is not None:
+    falling = d.items.loc[d.items["gmv_change"] < 0] if not d.items.empty else d.items
+    if not falling.empty and d.worst_channel is not None:
         sep = "、" if lang == "zh" else ", "
-        names = sep.join(escape_text(s) for s in d.items["sku_id"].head(3))
+        names = sep.join(escape_text(s) for s in falling["sku_id"].head(3))
         lines.append(_say("items", lang, names=names))
     return lines
 
@@ -96,7 +184,8 @@ def where_lines(review: DailyReview, *, lang: str = "zh", currency: str = "CNY")
     def money(v: float) -> str:
         return i18n.format_value(v, "currency", currency=currency)
 
-    lines: list[str] = []
+    cmp = comparison_line(review, lang)
+    lines: list[str] = [cmp] if cmp else []
     gmv = _kpi(review, "gmv")
     if gmv is not None:
         changes = {k: i18n.format_change(gmv[k]) for k in ("vs_prev_day", "vs_last_week")}
@@ -109,6 +198,10 @@ def where_lines(review: DailyReview, *, lang: str = "zh", currency: str = "CNY")
                 **changes,
             )
         )
+    d = review.drill
+    if review.comparison is not None and d.gmv_before > 0:
+        change = i18n.format_change(d.gmv_after / d.gmv_before - 1.0)
+        lines[-1] += _say("vs_base", lang, base=money(d.gmv_before), change=change)
     return lines + _channel_lines(review, lang, money)
 
 

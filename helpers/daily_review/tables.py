@@ -65,7 +65,7 @@ def split_table(split: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY")
         rows.append(
             {
                 i18n.t("metric", lang): i18n.label(i18n.FACTORS, r.factor, lang),
-                i18n.label(i18n.BASELINES, "prev_day", lang): i18n.format_value(
+                i18n.label(i18n.BASELINES, "baseline", lang): i18n.format_value(
                     r.before, unit, currency=currency
                 ),
                 i18n.t("after", lang): i18n.format_value(r.after, unit, currency=currency),
@@ -114,7 +114,7 @@ def items_table(items: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY")
         labels={
             "sku_id": "SKU",
             "title": i18n.t("item", lang),
-            "gmv_before": i18n.label(i18n.BASELINES, "prev_day", lang),
+            "gmv_before": i18n.label(i18n.BASELINES, "baseline", lang),
             "gmv_after": i18n.t("after", lang),
             "gmv_change": i18n.t("change", lang),
             "units_after": i18n.metric_label("units", lang),

@@ -35,7 +35,8 @@ from helpers.metrics.kpis import safe_ratio, window_sums
 FACTORS = ("uv", "cvr", "arpu")
 #: the split used without traffic data: GMV = buyers x 客单价
 FACTORS_NO_TRAFFIC = ("buyers", "arpu")
-Baseline = Literal["prev_day", "last_week", "avg_7d"]
+#: a named baseline, or a ``(start, end)`` window of days compared as a per-day average
+Baseline = Literal["prev_day", "last_week", "avg_7d"] | tuple[Any, Any]
 
 
 def log_mean(a: float, b: float) -> float:
@@ -158,12 +159,15 @@ def lmdi_split(
     return out
 
 
-def baseline_window(run_date: Any, baseline: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+def baseline_window(run_date: Any, baseline: Baseline) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day of a comparison baseline for ``run_date``.
 
     ``prev_day`` = D-1; ``last_week`` = D-7 (same weekday); ``avg_7d`` = D-7..D-1 (compared
-    as a per-day average).
+    as a per-day average); a ``(start, end)`` pair of days is taken as given (e.g. the window
+    of :func:`helpers.metrics.comparison.choose_comparison`, compared as a per-day average).
     """
+    if isinstance(baseline, tuple):
+        return as_day(baseline[0]), as_day(baseline[1])
     day = as_day(run_date)
     one = pd.Timedelta(days=1)
     if baseline == "prev_day":
@@ -208,5 +212,13 @@ def gmv_change_split(
     assert isinstance(before, pd.Series)
     after = window_sums(facts, day, day).iloc[0]
     out = lmdi_split(before, after, factor_names=factor_names)
-    out.attrs["baseline"] = baseline
+    out.attrs["baseline"] = baseline_name(baseline)
     return out
+
+
+def baseline_name(baseline: Baseline) -> str:
+    """``prev_day`` ... as given; a window as ``YYYY-MM-DD..YYYY-MM-DD``."""
+    if isinstance(baseline, tuple):
+        start, end = (as_day(d) for d in baseline)
+        return f"{start:%Y-%m-%d}..{end:%Y-%m-%d}"
+    return baseline

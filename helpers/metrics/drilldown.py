@@ -15,11 +15,18 @@ import numpy as np
 import pandas as pd
 
 from helpers.facts import Facts, as_day
-from helpers.metrics.decomposition import baseline_window, gmv_change_split, lmdi_split, per_day
+from helpers.metrics.decomposition import (
+    baseline_name,
+    baseline_window,
+    gmv_change_split,
+    lmdi_split,
+    per_day,
+)
 from helpers.metrics.kpis import safe_ratio, window_sums
 from helpers.numbers import format_amount, format_change
 
-Baseline = Literal["prev_day", "last_week", "avg_7d"]
+#: a named baseline, or a ``(start, end)`` window of days compared as a per-day average
+Baseline = Literal["prev_day", "last_week", "avg_7d"] | tuple[Any, Any]
 
 CHANNEL_COLUMNS = [
     "channel",
@@ -130,16 +137,22 @@ def _item_table(
     day: pd.Timestamp,
     channel: str | None,
     top: int,
+    min_orders: int = 0,
 ) -> pd.DataFrame:
+    """Items of ``channel`` (None = whole shop) by GMV change, the largest fall first; an item
+    whose move rests on fewer than ``min_orders`` orders (baseline window + run date) is left
+    out, so a single order is never blamed."""
     di = facts.daily_item
     if channel is not None:
         di = di.loc[di["channel"] == channel]
     n_days = int(facts.daily["date"].between(start, end).sum())
-    b = di.loc[di["date"].between(start, end)].groupby("sku_id")[["gmv", "units"]].sum()
-    b = b / n_days if n_days else b * np.nan
-    a = di.loc[di["date"] == day].groupby("sku_id")[["gmv", "units"]].sum()
+    cols = ["gmv", "units", "orders"]
+    b = di.loc[di["date"].between(start, end)].groupby("sku_id")[cols].sum()
+    a = di.loc[di["date"] == day].groupby("sku_id")[cols].sum()
     idx = a.index.union(b.index)
     b, a = b.reindex(idx, fill_value=0.0), a.reindex(idx, fill_value=0.0)
+    involved = (b["orders"] + a["orders"]).to_numpy(dtype="float64")
+    b = b / n_days if n_days else b * np.nan
     out = pd.DataFrame(
         {
             "sku_id": idx.astype("str"),
@@ -152,6 +165,7 @@ def _item_table(
     out["gmv_change"] = out["gmv_after"] - out["gmv_before"]
     total = out["gmv_change"].sum()
     out["share_of_change"] = safe_ratio(out["gmv_change"], total if total else np.nan)
+    out = out.loc[involved >= min_orders]
     out = out.sort_values(["gmv_change", "sku_id"]).head(top)
     return out[ITEM_COLUMNS].reset_index(drop=True)
 
@@ -162,6 +176,7 @@ def drill_down(
     run_date: Any = None,
     baseline: Baseline = "prev_day",
     top: int = 5,
+    min_orders: int = 0,
 ) -> DrillDown:
     """Drill a GMV change down from the shop to channels to items.
 
@@ -169,9 +184,12 @@ def drill_down(
     ----------
     facts : the run's facts.
     run_date : the day to explain (default: the facts' run date).
-    baseline : ``prev_day`` (D-1), ``last_week`` (D-7) or ``avg_7d`` (per-day average of
-        D-7..D-1; item and channel baselines are per-day averages too).
+    baseline : ``prev_day`` (D-1), ``last_week`` (D-7), ``avg_7d`` (per-day average of
+        D-7..D-1; item and channel baselines are per-day averages too) or a ``(start, end)``
+        window of days (per-day average; see :mod:`helpers.metrics.comparison`).
     top : number of items to return.
+    min_orders : materiality floor: items whose move rests on fewer orders (baseline window
+        plus run date together) are not listed (0 = list every item).
 
     Returns
     -------
@@ -190,11 +208,11 @@ def drill_down(
     best = (
         str(pos.sort_values("gmv_change", ascending=False).iloc[0]["channel"]) if len(pos) else None
     )
-    items = _item_table(facts, start, end, day, worst, top)
+    items = _item_table(facts, start, end, day, worst, top, min_orders)
 
     parts = [
         f"date={day:%Y-%m-%d}",
-        f"baseline={baseline}",
+        f"baseline={baseline_name(baseline)}",
         f"gmv {format_amount(g0, missing='nan')} -> {format_amount(g1, missing='nan')} "
         f"({format_change(safe_ratio(g1, g0) - 1.0, missing='nan')})",
     ]
@@ -211,7 +229,7 @@ def drill_down(
         parts.append(f"top_item={items.iloc[0]['sku_id']} ({items.iloc[0]['gmv_change']:+,.2f})")
     return DrillDown(
         run_date=day,
-        baseline=baseline,
+        baseline=baseline_name(baseline),
         gmv_before=g0,
         gmv_after=g1,
         gmv_change=g1 - g0,

@@ -111,9 +111,12 @@ def test_story_answers_the_three_questions(review):
     s = story(review, lang="zh")
     assert set(s) == {"where", "why", "next"}
     # 03-03 GMV 180 vs 03-02 190 (o4 80 + o5 70 + o6 40): -5.3 %
-    assert s["where"][0].startswith("GMV ¥180.00，较前一日 -5.3%")
+    # three days of data: no same weekday last week, so the previous day is the baseline
+    assert s["where"][0] == "对比口径：前一日（2026-03-02）。数据还不到一周，没有上周同日可比。"
+    assert s["where"][1].startswith("GMV ¥180.00，较前一日 -5.3%")
+    assert s["where"][1].endswith("较对比基线（日均 ¥190.00）-5.3%。")
     en = story(review, lang="en")
-    assert en["where"][0].startswith("GMV ¥180.00: -5.3% vs the previous day")
+    assert en["where"][1].startswith("GMV ¥180.00: -5.3% vs the previous day")
     assert any("GMV change split" in line for line in en["why"])
 
 

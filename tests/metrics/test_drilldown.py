@@ -82,3 +82,17 @@ def test_no_fall_means_no_worst_channel(facts):
     assert flat.best_channel == "搜索"
     with pytest.raises(ValueError):
         drill_down(facts, run_date="2026-03-05")
+
+
+def test_the_materiality_floor_leaves_out_single_order_moves(facts):
+    # 未知 03-02 -> 03-03: A 70 -> 0 rests on one order (o5) in D-1 plus none on D: 1 order
+    assert list(drill_down(facts, min_orders=1).items["sku_id"]) == ["A"]
+    assert drill_down(facts, min_orders=2).items.empty
+    assert "top_item" not in drill_down(facts, min_orders=2).summary
+
+
+def test_a_window_baseline_is_a_per_day_average(facts):
+    d = drill_down(facts, baseline=("2026-03-01", "2026-03-02"))
+    # shop GMV 03-01 150 + 03-02 190 = 340 over 2 days = 170 a day; 03-03 180
+    assert (d.gmv_before, d.gmv_after) == (170, 180)
+    assert d.baseline == "2026-03-01..2026-03-02"

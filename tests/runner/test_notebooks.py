@@ -73,6 +73,19 @@ def test_the_review_finds_every_planted_problem(sample_run):
     assert expected <= found, expected - found
 
 
+def test_the_conclusion_avoids_the_festival_and_names_the_broken_channel(sample_run):
+    html = sample_run.html("05_daily_review")
+    # 11-15: last week (11-08) and the 7-day window (11-08..11-14) lie in 双11 预热/爆发/余热,
+    # so the comparison is the 14 clean days before it (10-06..10-19), said in words
+    assert "对比口径：双11之前最近 14 天的日均（2026-10-06 至 2026-10-19）" in html
+    assert "所以这里避开双11" in html
+    # 直播 (planted P1) is named first as the broken channel and as the largest drag
+    where = html[html.index("对比口径") :]
+    assert "<strong>直播</strong> 连续 2 天远低于基线" in where
+    assert "较对比基线拖累最大的渠道：<strong>直播</strong>" in where
+    assert where.index("直播") < where.index("搜索")
+
+
 def test_the_report_hides_code_and_shows_chinese(sample_run):
     out = sample_run.out
     html = (out / RUN_DATE / "05_daily_review.html").read_text(encoding="utf-8")
