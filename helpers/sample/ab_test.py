@@ -70,7 +70,7 @@ def plant_experiments(tables: Tables, rng: np.random.Generator, spec: SampleSpec
     experiments = pd.concat(parts, ignore_index=True)
     only_finished = experiments["experiment"] == "主图换新"
     for col in ("orders", "refunded_orders"):
-        experiments[col] = experiments[col].astype("Int64").where(only_finished, pd.NA)
+        experiments[col] = experiments[col].astype("Int64").where(only_finished)
     return {**tables, "experiments": experiments}
 
 

@@ -1,0 +1,42 @@
+"""The notebook's table, words and summary payload; nothing after the run date is read."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.ab_test.report import ab_report, reason_text, summary_extra
+from helpers.ab_test.theme import AbTestSettings
+
+
+def test_rows_after_the_run_date_are_not_read(winner):
+    # the winner runs 2026-03-01 .. 03-10; on 03-02 only two days (4,000 each) are seen
+    early = ab_report(winner, None, AbTestSettings(), pd.Timestamp("2026-03-02"))
+    (r,) = early.readings
+    assert r.conversion.n_control == 4000
+    assert r.verdict == "keep_running"
+    assert early.table.loc[0, "status"] == "running"
+    late = ab_report(winner, None, AbTestSettings(), pd.Timestamp("2026-03-31"))
+    assert late.readings[0].verdict == "ship"
+    assert "样本量还不够" in reason_text(r, "zh") and "peeking" in reason_text(r, "en")
+
+
+def test_design_from_the_shop_traffic():
+    daily = pd.DataFrame(
+        {"date": pd.date_range("2026-01-01", periods=28), "uv": 5000, "buyers": 100}
+    )
+    # CVR 100 / 5000 = 0.02; +10 %: h = 2·asin√0.022 − 2·asin√0.02 = 0.0139525;
+    # n = 2·(2.801585 / 0.0139525)² = 80,637.4 -> 80,638 per variant;
+    # days = ceil(161,276 / 5,000) = ceil(32.26) = 33
+    rep = ab_report(None, daily, AbTestSettings(), pd.Timestamp("2026-01-28"))
+    assert rep.design.baseline_cvr == pytest.approx(0.02)
+    assert rep.design.n_control == 80_638
+    assert rep.design.days == 33
+    assert rep.readings == [] and rep.table.empty
+    payload = summary_extra(rep)
+    assert payload["experiments"] == [] and payload["design_days"] == 33
+
+
+def test_settings_refuse_a_split_outside_zero_one():
+    with pytest.raises(ValueError):
+        AbTestSettings(treatment_share=1.5)
