@@ -127,3 +127,35 @@ def guard_text(r: Any, lang: str) -> str:
         f" Guardrails: refund rate {g.refund_rate_control:.1%} → "
         f"{g.refund_rate_treatment:.1%}, AOV {g.aov_control:,.0f} → {g.aov_treatment:,.0f}."
     )
+
+
+def explore(report: AbReport, *, lang: str = "zh") -> Any:
+    """JupyterLab control: pick an experiment, see its verdict, reason and interval chart.
+
+    Returns the ``VBox`` (children: the dropdown, the reason as an ``HTML`` widget and the
+    chart's output area), or None when there is no experiment.
+    """
+    import ipywidgets as widgets
+
+    if not report.readings:
+        return None
+    names = list(dict.fromkeys(r.experiment for r in report.readings))
+    pick = widgets.Dropdown(options=names, value=names[0])
+    reason = widgets.HTML()
+    out = widgets.Output()
+
+    def redraw(change: Any = None) -> None:
+        chosen = [r for r in report.readings if r.experiment == pick.value]
+        reason.value = "<br>".join(
+            f"<b>{escape_text(r.experiment)}</b>: {escape_text(reason_text(r, lang))}"
+            for r in chosen
+        )
+        out.clear_output()
+        with out:
+            rows = report.table[report.table["experiment"] == pick.value]
+            charts.lift_intervals(rows, lang=lang)
+            plt.show()
+
+    pick.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([pick, reason, out])

@@ -40,3 +40,17 @@ def test_design_from_the_shop_traffic():
 def test_settings_refuse_a_split_outside_zero_one():
     with pytest.raises(ValueError):
         AbTestSettings(treatment_share=1.5)
+
+
+def test_explorer_redraws_for_the_chosen_experiment(winner, srm_winner):
+    from helpers.ab_test.page import explore
+
+    both = pd.concat([winner, srm_winner.assign(experiment="checkout")])
+    rep = ab_report(both, None, AbTestSettings(), pd.Timestamp("2026-03-31"))
+    box = explore(rep, lang="en")
+    pick, reason, _ = box.children
+    assert list(pick.options) == ["banner", "checkout"]
+    assert "ship" in reason.value and "split" not in reason.value
+    pick.value = "checkout"
+    assert "checkout" in reason.value and "split" in reason.value  # its SRM reason
+    assert explore(ab_report(None, None, AbTestSettings(), pd.Timestamp("2026-03-31"))) is None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 from conftest import day_rows
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.ab_test.verdict import read_all, read_experiment
 
@@ -72,3 +74,22 @@ def test_read_all_covers_every_experiment(winner, srm_winner):
     assert verdicts == {"banner": "ship", "checkout": "blocked"}
     assert read_all(pd.DataFrame()) == []
     assert read_experiment(winner.assign(variant=winner["variant"].str.upper())) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n_c=st.integers(1000, 50000),
+    skew=st.floats(1.2, 2.0),
+    cvr_c=st.floats(0.01, 0.3),
+    cvr_t=st.floats(0.01, 0.3),
+)
+def test_a_broken_split_always_blocks(n_c, skew, cvr_c, cvr_t):
+    # treatment gets 1.2x .. 2x the control's visitors against a planned 50/50 split:
+    # chi2 >= 2·(0.1·n)²/(1.1·n)... far above the 0.001 cut-off for n >= 1000
+    n_t = int(n_c * skew)
+    rows = pd.DataFrame(
+        day_rows("e", "control", 1, n_c, int(n_c * cvr_c), 0.0)
+        + day_rows("e", "treatment", 1, n_t, int(n_t * cvr_t), 0.0)
+    )
+    (r,) = read_experiment(rows)
+    assert r.ratio.mismatch and r.verdict == "blocked"
