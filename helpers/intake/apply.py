@@ -53,7 +53,7 @@ class _Input:
 
 
 def _read_mapped(path: Path, mapping: Mapping) -> _Input:
-    raw = _read_raw(path)
+    raw = _read_raw(path, layout=mapping.layout_for(path))
     for c in raw.columns:
         if not pd.api.types.is_string_dtype(raw[c]):
             col = raw[c].astype("object")

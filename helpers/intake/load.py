@@ -129,14 +129,15 @@ def _sort_files(files: list[Path], mappings: list[Mapping], settings: Settings) 
     pending for the mappings; ignore files of other types or that cannot be read."""
     found = _Found()
     for path in files:
-        if _suffix(path) is None:
+        layout = next((m.layout_for(path) for m in mappings if m.layout_for(path)), None)
+        if _suffix(path) is None and layout is None:
             found.ignored.append(
                 _ignored(path, "not a data file type (.csv, .csv.gz, .xlsx, .parquet)")
             )
             continue
         tname = _table_for_name(path)
         try:
-            header = list(_read_raw(path, header_only=True).columns)
+            header = list(_read_raw(path, header_only=True, layout=layout).columns)
         except IntakeError as exc:
             if tname is not None:
                 raise

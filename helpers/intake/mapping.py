@@ -12,6 +12,7 @@ from typing import Any
 from helpers.contract import TABLES
 from helpers.intake.dataset import IntakeError
 from helpers.intake.expressions import Condition, _expr_names, _parse_condition, _template_names
+from helpers.intake.readers import DELIMITERS, FileLayout
 from helpers.safe_yaml import YamlError, load_yaml_with_aliases
 
 #: Folder of the built-in mappings shipped with the package.
@@ -43,7 +44,7 @@ _SPEC_KEYS = {
 _BLOCK_KEYS = {"table", "file", "where", "join", "group_by", "reject", "columns"}
 
 #: Keys of an input file role (``files:``).
-_ROLE_KEYS = {"headers", "pattern", "optional", "ignore", "unused_rows"}
+_ROLE_KEYS = {"headers", "pattern", "optional", "ignore", "unused_rows", "header", "delimiter"}
 
 #: Top-level mapping keys.
 _MAPPING_KEYS = {
@@ -133,6 +134,23 @@ class FileRole:
     optional: bool = False
     ignore: str | None = None
     unused_rows: str | None = None
+    #: column names of a file without a header row (``header:``; needs ``pattern``)
+    header: tuple[str, ...] = ()
+    #: ``delimiter:`` (a key of :data:`helpers.intake.readers.DELIMITERS`), None = sniffed
+    delimiter: str | None = None
+
+    @property
+    def layout(self) -> FileLayout | None:
+        """The text layout the role states, None when it states none."""
+        if not self.header and self.delimiter is None:
+            return None
+        return FileLayout(delimiter=self.delimiter, names=self.header)
+
+    def names_file(self, path: Path) -> bool:
+        """Whether the role's ``pattern`` matches the file name (case-insensitive)."""
+        import fnmatch
+
+        return bool(self.pattern) and fnmatch.fnmatch(path.name.lower(), self.pattern.lower())
 
     def matches(self, path: Path | None, headers: Iterable[str]) -> bool:
         have = set(headers)
@@ -271,7 +289,12 @@ class Mapping:
     as ``*payments*.csv``, case-insensitive); ``optional: true`` (the mapping applies
     without it; otherwise the mapping is used only when every required role has a file);
     ``ignore: note`` (the file is recognised and listed in ``sources`` with the note, not
-    mapped); ``unused_rows: note`` (see ``where``). A file takes the first role it matches,
+    mapped); ``unused_rows: note`` (see ``where``); ``delimiter`` (``whitespace``,
+    ``comma``, ``tab``, ``semicolon`` or ``pipe``; default: comma or tab, whichever the first
+    line has more of) and ``header: [name, ...]`` (the file has NO header row, its first line
+    is data and these are its column names; needs ``pattern``, see ``cdnow.yaml``). A role
+    with a ``pattern`` and either key is read whatever the file ending (``.txt`` included).
+    A file takes the first role it matches,
     in the order listed. Every file of a role a table reads gives its own (table, file)
     part; files of a joined role are concatenated. Joined columns are named
     ``<role>.<header>`` (quote them in ``expr`` with backticks). A join keeps every row of
@@ -453,6 +476,13 @@ class Mapping:
     def matches(self, headers: Iterable[str], path: Path | None = None) -> bool:
         return self.role_for(path, headers) is not None
 
+    def layout_for(self, path: Path) -> FileLayout | None:
+        """The text layout of the first file role that names ``path`` and states one."""
+        for role in self.files.values():
+            if role.layout is not None and role.names_file(path):
+                return role.layout
+        return None
+
 
 def _parse_roles(raw: dict[str, Any], where: str) -> dict[str, FileRole]:
     files = raw.get("files")
@@ -479,6 +509,7 @@ def _parse_roles(raw: dict[str, Any], where: str) -> dict[str, FileRole]:
         pattern = body.get("pattern")
         if not headers and not pattern:
             raise IntakeError(f"{where}: files.{rname} needs 'headers' and/or 'pattern'")
+        header, delimiter = _parse_layout(body, f"{where}: files.{rname}")
         roles[str(rname)] = FileRole(
             name=str(rname),
             headers=headers,
@@ -486,10 +517,40 @@ def _parse_roles(raw: dict[str, Any], where: str) -> dict[str, FileRole]:
             optional=bool(body.get("optional", False)),
             ignore=str(body["ignore"]) if body.get("ignore") else None,
             unused_rows=str(body["unused_rows"]) if body.get("unused_rows") else None,
+            header=header,
+            delimiter=delimiter,
         )
     if all(r.optional for r in roles.values()):
         raise IntakeError(f"{where}: at least one of 'files' must not be optional")
     return roles
+
+
+def _parse_layout(body: dict[str, Any], where: str) -> tuple[tuple[str, ...], str | None]:
+    """``header:`` (names of a file without a header row) and ``delimiter:`` of a file role.
+
+    A file without a header row can only be recognised by its name, so ``header`` needs a
+    ``pattern``; its detection ``headers`` (if any) must be among the names.
+    """
+    raw = body.get("header")
+    header: tuple[str, ...] = ()
+    if raw is not None:
+        if not isinstance(raw, list) or not raw or not all(isinstance(h, str) for h in raw):
+            raise IntakeError(f"{where}: 'header' must list the column names of the file")
+        if len(set(raw)) != len(raw):
+            raise IntakeError(f"{where}: 'header' names a column twice")
+        if not body.get("pattern"):
+            raise IntakeError(
+                f"{where}: a file without a header row is recognised by its name: add 'pattern'"
+            )
+        stray = [h for h in _as_tuple(body.get("headers")) if h not in raw]
+        if stray:
+            raise IntakeError(f"{where}: 'headers' {', '.join(stray)} are not in 'header'")
+        header = tuple(raw)
+    delimiter = body.get("delimiter")
+    if delimiter is not None and str(delimiter) not in DELIMITERS:
+        known = ", ".join(k for k in DELIMITERS if k.isalpha())
+        raise IntakeError(f"{where}: 'delimiter' {delimiter!r} is not one of {known}, , ; |")
+    return header, None if delimiter is None else str(delimiter)
 
 
 def _parse_block(bname: str, body: Any, roles: dict[str, FileRole], where: str) -> Block:

@@ -1,6 +1,8 @@
 """Data files: which files of a folder are data, which contract table a file is named after,
 and reading CSV (UTF-8 or GB18030, comma or tab, optionally gzipped), ``.xlsx`` and Parquet
-into raw frames with cleaned headers."""
+into raw frames with cleaned headers. A text file whose layout a mapping states
+(:class:`FileLayout`: its delimiter, and its column names when it has no header row) is read
+with that layout, ``.txt`` included."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import functools
 import gzip
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,40 @@ from helpers.settings import SETTINGS_FILE
 
 #: File endings intake can read, longest first.
 DATA_SUFFIXES: tuple[str, ...] = (".csv.gz", ".csv", ".xlsx", ".parquet")
+#: Text endings read only when a mapping names the file (and states its layout).
+LAYOUT_SUFFIXES: tuple[str, ...] = (".txt", ".txt.gz")
+
+#: ``delimiter:`` values of a mapping file role -> the pandas separator.
+DELIMITERS: dict[str, str] = {
+    "whitespace": r"\s+",
+    "comma": ",",
+    "tab": "\t",
+    "semicolon": ";",
+    "pipe": "|",
+    ",": ",",
+    "\t": "\t",
+    ";": ";",
+    "|": "|",
+}
+
+
+@dataclass(frozen=True)
+class FileLayout:
+    """How a text file is laid out, as a mapping's file role states it.
+
+    Attributes
+    ----------
+    delimiter : str or None
+        A key of :data:`DELIMITERS` (``whitespace`` = runs of blanks, leading blanks
+        ignored); None = comma or tab, whichever the first line has more of.
+    names : tuple of str
+        Column names of a file WITHOUT a header row (its first line is data); empty = the
+        first line is the header.
+    """
+
+    delimiter: str | None = None
+    names: tuple[str, ...] = ()
+
 
 _NOT_DATA_PREFIXES = ("readme", "license", "licence")
 
@@ -73,21 +110,32 @@ def _check_limits(path: Path, size: int, mtime: float) -> None:
         raise IntakeError(str(exc)) from None
 
 
-def _read_csv(path: Path, *, nrows: int | None = None) -> pd.DataFrame:
+def _read_csv(
+    path: Path, *, nrows: int | None = None, layout: FileLayout | None = None
+) -> pd.DataFrame:
     stat = path.stat()
     _check_limits(path, stat.st_size, stat.st_mtime)
     errors: list[str] = []
+    layout = layout or FileLayout()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             with _open_text(path, encoding) as fh:
                 first = fh.readline()
-            sep = "\t" if first.count("\t") > first.count(",") else ","
+            sep = (
+                DELIMITERS[layout.delimiter]
+                if layout.delimiter
+                else ("\t" if first.count("\t") > first.count(",") else ",")
+            )
+            if layout.names and nrows == 0:
+                return pd.DataFrame(columns=list(layout.names))
             return pd.read_csv(
                 path,
                 sep=sep,
+                header=None if layout.names else "infer",
+                names=list(layout.names) if layout.names else None,
                 dtype=str,
                 keep_default_na=False,
-                skip_blank_lines=False,
+                skip_blank_lines=bool(layout.names),
                 encoding=encoding,
                 encoding_errors="strict",
                 compression="infer",
@@ -113,12 +161,15 @@ def _open_text(path: Path, encoding: str):
     return open(path, encoding=encoding, errors="strict")  # noqa: SIM115
 
 
-def _read_raw(path: Path, *, header_only: bool = False) -> pd.DataFrame:
-    """Read a file; CSV/xlsx as text (no NA guessing), Parquet with its own types."""
+def _read_raw(
+    path: Path, *, header_only: bool = False, layout: FileLayout | None = None
+) -> pd.DataFrame:
+    """Read a file; CSV/xlsx as text (no NA guessing), Parquet with its own types. With a
+    ``layout`` (from a mapping) the file is read as delimited text whatever its ending."""
     suf = _suffix(path)
     try:
-        if suf in (".csv", ".csv.gz"):
-            df = _read_csv(path, nrows=0 if header_only else None)
+        if layout is not None or suf in (".csv", ".csv.gz"):
+            df = _read_csv(path, nrows=0 if header_only else None, layout=layout)
         elif suf == ".xlsx":
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

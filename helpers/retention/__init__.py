@@ -8,6 +8,8 @@ every result the notebook shows. The modules are named after their idea: :mod:`.
 forecasts and the hold-out check).
 """
 
+from helpers.retention.page import Page, explore, page_for
 from helpers.retention.snapshot import Retention, retention_for, retention_from
+from helpers.retention.theme import THEME
 
-__all__ = ["Retention", "retention_for", "retention_from"]
+__all__ = ["THEME", "Page", "Retention", "explore", "page_for", "retention_for", "retention_from"]

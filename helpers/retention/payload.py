@@ -98,21 +98,39 @@ def model_payload(r: Retention) -> dict[str, Any]:
 
 
 def movement_payload(r: Retention) -> dict[str, Any]:
-    """Segment movement counts per window: moved, stayed, new, and in the simple view the
+    """Segment movement counts per window: moved, stayed, new, every flow between two
+    different segments (``"from>to"``: customers, largest first), and in the simple view the
     customers who fell dormant and those who came back."""
     out = {}
     for name, m in r.moves.items():
         s = r.simple_moves[name].pairs
         fell = s.loc[(s["from"] != "沉睡") & (s["from"] != "新客") & (s["to"] == "沉睡")]
         back = s.loc[(s["from"] == "沉睡") & (s["to"] != "沉睡")]
+        moved = m.pairs.loc[m.pairs["from"] != m.pairs["to"]]
+        moved = moved.sort_values(["customers", "from", "to"], ascending=[False, True, True])
         out[name] = {
             "since": m.since.strftime("%Y-%m-%d"),
+            "flows": {f"{a}>{b}": int(n) for a, b, n in moved.itertuples(index=False)},
             "moved": m.moved,
             "stayed": m.stayed,
             "new": m.new,
             "fell_dormant": int(fell["customers"].sum()),
             "reactivated": int(back["customers"].sum()),
         }
+    return out
+
+
+def cohort_payload(r: Retention, months: tuple[int, ...] = (1, 3)) -> list[dict[str, Any]]:
+    """Per first-purchase month (the cohorts shown): its size and the share of its customers
+    buying again ``k`` months later for each k in ``months`` (None when not reached yet)."""
+    out = []
+    for cohort, rows in r.cohorts.groupby("cohort"):
+        share = rows.set_index("month_index")["share"]
+        entry: dict[str, Any] = {"cohort": f"{cohort:%Y-%m}", "size": int(rows["size"].iloc[0])}
+        last = (r.run_date.year - cohort.year) * 12 + r.run_date.month - cohort.month
+        for k in months:
+            entry[f"month_{k}"] = float(share.get(k, 0.0)) if k <= last else None
+        out.append(entry)
     return out
 
 
@@ -123,6 +141,9 @@ def headline(r: Retention) -> dict[str, Any]:
         "repeat_rate": r.repeat.rate,
         "repeat_window_days": r.settings.repeat_window_days,
         "repeat_rate_last_year": r.repeat_last_year.rate,
+        "window_buyers": r.repeat.buyers,
+        "repeat_buyers": r.repeat.repeat_buyers,
+        "cohorts": cohort_payload(r),
         "dormant_share": r.dormant_share,
         "dormant_share_last_year": r.dormant_share_last_year,
         "dormant_days": r.settings.dormant_days,

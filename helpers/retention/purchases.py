@@ -8,8 +8,9 @@ Conventions (docs/metrics.md, "Retention"):
 * ``refund`` is the money of the after-sales cases that name the order (refunds, returns,
   cancellations; complaints carry no money), requested before the cutoff, at most the paid
   amount; ``net_amount = paid_amount - refund``;
-* an order refunded in full (``net_amount <= 0``) is not a kept purchase: it counts in no
-  frequency, recency or cohort, and adds nothing to the spend;
+* an order refunded in full (a refund and ``net_amount <= 0``) is not a kept purchase: it
+  counts in no frequency, recency or cohort, and adds nothing to the spend; a paid order of
+  value 0 without a refund (a free gift, a full voucher) is a purchase;
 * the order ``status`` is an export-time value and is never used (no future leak).
 """
 
@@ -81,7 +82,9 @@ def purchases(tables: Mapping[str, pd.DataFrame] | Any, run_date: Any) -> pd.Dat
     asked = out["order_id"].map(refunds).fillna(0.0).to_numpy(dtype="float64")
     out["refund"] = np.minimum(asked, out["paid_amount"].clip(lower=0.0).to_numpy())
     out["net_amount"] = out["paid_amount"] - out["refund"]
-    out["kept"] = out["net_amount"] > 0
+    # refunded in full: some money came back and nothing is left (a zero-value paid order,
+    # e.g. a free gift or a full voucher, is still a purchase)
+    out["kept"] = ~((out["refund"] > 0) & (out["net_amount"] <= 0))
     out = out.sort_values(["paid_at", "order_id"], kind="mergesort").reset_index(drop=True)
     return out.loc[:, PURCHASE_COLUMNS]
 

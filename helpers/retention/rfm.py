@@ -153,15 +153,19 @@ def add_segments(
     rfm: pd.DataFrame,
     *,
     high_low: str = "mean",
+    recency_rule: str = "dormant",
     dormant_days: int = 90,
     high_value_quantile: float = 0.8,
 ) -> pd.DataFrame:
     """Add the eight-way ``segment`` and the simple ``simple_segment``.
 
-    Eight-way: a dimension is *high* when the customer is strictly better than the centre
-    (``high_low``: the mean, or the median, over all customers): R high when
-    ``recency_days < centre``, F high when ``frequency > centre``, M high when
-    ``monetary > centre``; :data:`EIGHT_WAY` names the eight combinations.
+    Eight-way: F is high when ``frequency > centre`` and M when ``monetary > centre``, the
+    centre being the mean (``high_low="mean"``) or the median of all customers. R is high
+    when the customer is not dormant, ``recency_days <= dormant_days``
+    (``recency_rule="dormant"``, the default: a shop with years of history has a mean recency
+    of many months, and a customer gone for 250 days is no "important value" customer), or,
+    with ``recency_rule="mean"`` / ``"median"``, when ``recency_days < centre``.
+    :data:`EIGHT_WAY` names the eight combinations.
 
     Simple view: ``沉睡`` (dormant) when ``recency_days > dormant_days``; otherwise ``高价值``
     (high-value) when ``monetary`` is at or above the ``high_value_quantile`` quantile of all
@@ -173,7 +177,10 @@ def add_segments(
         out["simple_segment"] = pd.Series(dtype="object")
         return out
     centre = out[["recency_days", "frequency", "monetary"]].agg(high_low)
-    r_high = out["recency_days"] < centre["recency_days"]
+    if recency_rule == "dormant":
+        r_high = out["recency_days"] <= dormant_days
+    else:
+        r_high = out["recency_days"] < out["recency_days"].agg(recency_rule)
     f_high = out["frequency"] > centre["frequency"]
     m_high = out["monetary"] > centre["monetary"]
     out["segment"] = [EIGHT_WAY[k] for k in zip(r_high, f_high, m_high, strict=True)]

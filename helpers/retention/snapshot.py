@@ -29,7 +29,7 @@ from helpers.retention.rfm import (
 from helpers.retention.theme import RetentionSettings
 from helpers.retention.tiers import tier_summary
 from helpers.retention.value import ValueForecast, forecast_value
-from helpers.retention.winback import last_items, winback_list
+from helpers.retention.winback import dormant_top, last_items, winback_list
 
 #: Earlier run dates the segment movement is measured from: name -> days back.
 MOVEMENT_WINDOWS = {"week": 7, "month": 30}
@@ -43,14 +43,22 @@ def segmented(tables: Any, run_date: Any, settings: RetentionSettings) -> pd.Dat
     return add_segments(
         rfm,
         high_low=settings.high_low,
+        recency_rule=settings.recency_rule,
         dormant_days=settings.dormant_days,
         high_value_quantile=settings.high_value_quantile,
     )
 
 
-def dormant_share(rfm: pd.DataFrame) -> float:
-    """Share of customers (with a kept purchase by the date) who are dormant."""
-    return float((rfm["simple_segment"] == "沉睡").mean()) if len(rfm) else float("nan")
+def dormant_share(rfm: pd.DataFrame, *, dormant_days: int, base_days: int) -> float:
+    """沉睡客户占比: of the customers whose last kept purchase is at most ``base_days`` days
+    old (bought in the last year), the share with ``recency_days > dormant_days`` (no
+    purchase in the dormancy period). NaN without such customers.
+
+    The base is the recent year, not every customer ever, so the share does not creep up
+    merely because a shop grows older.
+    """
+    base = rfm.loc[rfm["recency_days"] <= base_days, "recency_days"]
+    return float((base > dormant_days).mean()) if len(base) else float("nan")
 
 
 @dataclass(frozen=True)
@@ -107,11 +115,16 @@ def retention_from(
         now,
         tables["order_items"],
         tables.get("products"),
-        customers=rfm.loc[rfm["simple_segment"] == "沉睡", "customer_id"],
+        customers=dormant_top(rfm, settings.winback_rows)["customer_id"],
     )
     customers = tables.get("customers")
     window = settings.repeat_window_days
+    shares = {"dormant_days": settings.dormant_days, "base_days": settings.active_base_days}
+    # a year-ago figure needs data reaching back far enough (else NaN): the repeat rate the
+    # whole year-ago window, the dormant share one dormancy period before the year-ago date
     calibration = kept(purchases(tables, day - pd.Timedelta(days=settings.holdout_days)))
+    start = now["date"].min() if len(now) else day
+    year_ago = day - YEAR
     return Retention(
         run_date=day,
         purchases=bought,
@@ -122,7 +135,9 @@ def retention_from(
         simple_moves=simple_moves,
         cohorts=cohort_counts(now, day, months=settings.cohort_months),
         repeat=repeat_rate(now, day, days=window),
-        repeat_last_year=repeat_rate(now, day - YEAR, days=window),
+        repeat_last_year=_if_covered(
+            repeat_rate(now, year_ago, days=window), start, year_ago - pd.Timedelta(days=window - 1)
+        ),
         to_second=days_to_second(now),
         new_returning=new_vs_returning(now),
         winback=winback_list(rfm, items, lang=lang, rows=settings.winback_rows),
@@ -135,7 +150,19 @@ def retention_from(
             holdout_days=settings.holdout_days,
             min_repeat_buyers=settings.min_repeat_buyers,
         ),
-        dormant_share=dormant_share(rfm),
-        dormant_share_last_year=dormant_share(segmented(tables, day - YEAR, settings)),
+        dormant_share=dormant_share(rfm, **shares),
+        dormant_share_last_year=(
+            dormant_share(segmented(tables, year_ago, settings), **shares)
+            if start <= year_ago - pd.Timedelta(days=settings.dormant_days)
+            else float("nan")
+        ),
         settings=settings,
     )
+
+
+def _if_covered(rate: RepeatRate, start: pd.Timestamp, needed: pd.Timestamp) -> RepeatRate:
+    """``rate``, or the same window with NaN when the purchases start after ``needed`` (the
+    window a year ago is not fully in the data, so it is no fair comparison)."""
+    if start <= needed:
+        return rate
+    return RepeatRate(rate.start, rate.end, rate.buyers, rate.repeat_buyers, float("nan"))

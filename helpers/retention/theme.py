@@ -18,9 +18,17 @@ class RetentionSettings:
     high_low : str
         How the eight-way segments call a dimension high: ``mean`` (default, the common
         Chinese rule: better than the mean of all customers) or ``median``.
+    recency_rule : str
+        When R counts as high in the eight-way segments: ``dormant`` (default: not dormant,
+        i.e. a purchase within ``dormant_days``), or ``mean`` / ``median`` (more recent than
+        the mean / median customer, the textbook rule; with years of history it calls
+        customers gone for many months "recent").
     dormant_days : int
         A customer whose last purchase is more than this many days before the run date is
         dormant (沉睡).
+    active_base_days : int
+        Base of the dormant share (沉睡客户占比): customers whose last purchase is at most
+        this many days old; the share is those of them with no purchase in ``dormant_days``.
     high_value_quantile : float
         Active customers whose net spend is at or above this quantile of all customers' net
         spend are high-value; the other active customers are potential.
@@ -59,7 +67,9 @@ class RetentionSettings:
 
     score_bins: int = 5
     high_low: str = "mean"
+    recency_rule: str = "dormant"
     dormant_days: int = 90
+    active_base_days: int = 365
     high_value_quantile: float = 0.8
     repeat_window_days: int = 365
     cohort_months: int = 12
@@ -77,6 +87,11 @@ class RetentionSettings:
         if self.high_low not in ("mean", "median"):
             raise ValueError(
                 f"retention.high_low must be 'mean' or 'median', not {self.high_low!r}"
+            )
+        if self.recency_rule not in ("dormant", "mean", "median"):
+            raise ValueError(
+                "retention.recency_rule must be 'dormant', 'mean' or 'median', "
+                f"not {self.recency_rule!r}"
             )
         if self.score_bins < 2:
             raise ValueError("retention.score_bins must be at least 2")

@@ -114,6 +114,13 @@ def last_items(
     return last.set_index("customer_id")["order_id"].map(joined).fillna("")
 
 
+def dormant_top(rfm: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """The ``rows`` dormant customers (``simple_segment == 沉睡``) with the highest spend (ties
+    by customer id)."""
+    dormant = rfm.loc[rfm["simple_segment"] == "沉睡"]
+    return dormant.sort_values(["monetary", "customer_id"], ascending=[False, True]).head(rows)
+
+
 def winback_list(
     rfm: pd.DataFrame,
     items: pd.Series,
@@ -128,8 +135,7 @@ def winback_list(
     ``spend`` (monetary, net of refunds), ``last_items`` (what the last order held) and
     ``action`` (the segment's suggested action, report language). At most ``rows`` rows.
     """
-    dormant = rfm.loc[rfm["simple_segment"] == "沉睡"]
-    dormant = dormant.sort_values(["monetary", "customer_id"], ascending=[False, True]).head(rows)
+    dormant = dormant_top(rfm, rows)
     out = pd.DataFrame(
         {
             "customer_id": dormant["customer_id"].astype(str),

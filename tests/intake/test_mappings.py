@@ -436,3 +436,76 @@ def test_builtin_mappings_documented():
         header = text.split("\nname:")[0]
         for key in ["where", "group_by", "reject", "agg", "join", "files", "currency"]:
             assert key in header, (name, key)
+
+
+HEADERLESS = """
+name: blanks
+files:
+  sales:
+    pattern: "sales_*.txt"
+    header: [cust, day, amount]
+    delimiter: whitespace
+date_format: "%Y%m%d"
+tables:
+  orders:
+    file: sales
+    columns:
+      order_id: {template: "{cust}-{day}"}
+      customer_id: cust
+      created_at: day
+      paid_at: day
+      status: {const: completed}
+      paid_amount: amount
+  order_items:
+    file: sales
+    columns:
+      order_id: {template: "{cust}-{day}"}
+      line_no: {const: 1}
+      sku_id: {const: X}
+      quantity: {const: 1}
+      unit_price: amount
+"""
+
+
+def test_headerless_whitespace_text_file_read_through_a_mapping(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    # leading blanks, runs of blanks, ids with leading zeros, no header row
+    write(d / "sales_1997.txt", " 00004 19970101   29.33\n 00021  19970102 63.34\n")
+    write(d / "notes.txt", "not data\n")
+    ds = load(d, mapping=Mapping.from_text(HEADERLESS))
+    check_balance(ds)
+    o = ds["orders"]
+    # two rows, both data (the first line is not taken as a header); zeros kept
+    assert o["customer_id"].tolist() == ["00004", "00021"]
+    assert o["paid_amount"].tolist() == [29.33, 63.34]
+    assert o["paid_at"].dt.strftime("%Y-%m-%d").tolist() == ["1997-01-01", "1997-01-02"]
+    notes = ds.sources.loc[ds.sources["file"] == "notes.txt", "note"]
+    assert notes.str.contains("not a data file type").all()  # a .txt no mapping names
+
+
+@pytest.mark.parametrize(
+    ("role", "fragment"),
+    [
+        ("{header: [a, b], delimiter: whitespace}", "pattern"),
+        ("{pattern: x.txt, header: [a, a]}", "twice"),
+        ("{pattern: x.txt, header: [a, b], headers: [c]}", "not in 'header'"),
+        ("{pattern: x.txt, delimiter: colon}", "delimiter"),
+        ("{pattern: x.txt, header: a}", "column names"),
+    ],
+)
+def test_bad_file_layouts_are_rejected(role, fragment):
+    text = f"name: x\nfiles: {{m: {role}}}\ntables: {{products: {{sku_id: a}}}}\n"
+    with pytest.raises(IntakeError, match=fragment):
+        Mapping.from_text(text)
+
+
+def test_delimiter_without_header_keeps_the_header_row(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    write(d / "sales_x.txt", "cust;day;amount\nc1;19970101;5\n")
+    text = HEADERLESS.replace("header: [cust, day, amount]\n    ", "").replace(
+        "whitespace", "semicolon"
+    )
+    ds = load(d, mapping=Mapping.from_text(text))
+    assert ds["orders"]["customer_id"].tolist() == ["c1"]

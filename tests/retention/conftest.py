@@ -27,4 +27,7 @@ def now(bought) -> pd.DataFrame:
 
 @pytest.fixture
 def settings() -> RetentionSettings:
-    return RetentionSettings(dormant_days=60, repeat_window_days=90, min_repeat_buyers=1)
+    # the textbook rule (R high = more recent than the mean customer) for the hand numbers
+    return RetentionSettings(
+        dormant_days=60, repeat_window_days=90, min_repeat_buyers=1, recency_rule="mean"
+    )

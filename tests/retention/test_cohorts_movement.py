@@ -90,7 +90,7 @@ def test_movement_counts_new_and_refunded_customers():
 def test_winback_list_by_hand(now):
     from helpers.retention.rfm import add_segments
 
-    rfm = add_segments(rfm_table(now, RUN), dormant_days=60)
+    rfm = add_segments(rfm_table(now, RUN), dormant_days=60, recency_rule="mean")
     items = last_items(now, _items(), customers=pd.Index(["b", "f"]))
     w = winback_list(rfm, items, lang="zh")
     assert list(w.columns) == WINBACK_COLUMNS
@@ -133,3 +133,42 @@ def test_nothing_after_the_run_date_reaches_the_results(tables, settings):
     later["orders"].loc[later["orders"]["order_id"] == "e1", "paid_amount"] = 9999.0
     r2 = retention_from(later, RUN, settings)
     pd.testing.assert_frame_equal(r.rfm, r2.rfm)
+
+
+def test_dormant_share_by_hand(now):
+    from helpers.retention.rfm import add_segments
+    from helpers.retention.snapshot import dormant_share
+
+    rfm = add_segments(rfm_table(now, RUN), dormant_days=60, recency_rule="mean")
+    # all five bought within 365 days; b (70) and f (120) not in the last 60: 2 / 5
+    assert dormant_share(rfm, dormant_days=60, base_days=365) == pytest.approx(0.4)
+    # base of the last 100 days: a, b, c, d (f is 120 days old); dormant b: 1 / 4
+    assert dormant_share(rfm, dormant_days=60, base_days=100) == pytest.approx(0.25)
+
+
+def test_year_ago_figures_need_data_covering_that_window(tables, settings):
+    # the shop starts in December 2025: a year before D nothing is known -> NaN, no alert
+    from helpers.retention.payload import alerts
+
+    r = retention_from(tables, RUN, settings)
+    assert pd.isna(r.repeat_last_year.rate) and pd.isna(r.dormant_share_last_year)
+    assert alerts(r).empty
+
+
+def test_headline_payload_by_hand(tables, settings):
+    from helpers.retention.payload import cohort_payload, headline
+
+    r = retention_from(tables, RUN, settings)
+    cohorts = {c["cohort"]: c for c in cohort_payload(r)}
+    # 2026-01: a, b; a bought again in Feb (month 1); month 3 (April) is not reached yet
+    assert cohorts["2026-01"] == {"cohort": "2026-01", "size": 2, "month_1": 0.5, "month_3": None}
+    # 2025-12: f never came back; month 3 (March) is reached: 0
+    assert cohorts["2025-12"]["month_3"] == 0.0
+    h = headline(r)
+    assert (h["customers"], h["window_buyers"], h["repeat_buyers"]) == (5, 4, 2)
+    assert h["segment_movement"]["week"]["moved"] == 1
+    assert h["segment_movement"]["week"]["flows"] == {"一般价值>一般保持": 1}
+    # five customers, two repeat buyers: the likelihood runs away, the fit is refused and
+    # no parameter of it reaches the summary (never numbers from a failed fit)
+    assert h["model"]["status"] == "failed" and h["model"]["reason"]
+    assert "bgnbd" not in h["model"] and h["predicted_value_90d"] is None

@@ -93,7 +93,9 @@ def test_configured_cutoffs_replace_quantiles(now):
 
 
 def test_eight_way_and_simple_segments_by_hand(now):
-    seg = add_segments(rfm_table(now, RUN), dormant_days=60, high_value_quantile=0.8)
+    seg = add_segments(
+        rfm_table(now, RUN), dormant_days=60, high_value_quantile=0.8, recency_rule="mean"
+    )
     seg = seg.set_index("customer_id")
     # means R 53, F 1.6, M 126: a HHH, b LLH, c HLL, d LHL, f LLL
     assert seg["segment"].to_dict() == {
@@ -115,14 +117,32 @@ def test_eight_way_and_simple_segments_by_hand(now):
 
 
 def test_median_rule(now):
-    seg = add_segments(rfm_table(now, RUN), high_low="median").set_index("customer_id")
+    seg = add_segments(rfm_table(now, RUN), high_low="median", recency_rule="median").set_index(
+        "customer_id"
+    )
     # medians: R 58, F 1, M 90 -> a HHH; b L L H; c H L L; d L H L (58 is not < 58); f LLL
     assert seg.loc["d", "segment"] == "一般保持"
     assert seg.loc["c", "segment"] == "一般发展"
 
 
+def test_dormant_recency_rule_by_hand(now):
+    # default rule: R high = not dormant (R <= 60): a 1, c 16, d 58; b 70 and f 120 are low.
+    # d (R high, F 2 > 1.6, M 90 < 126) becomes 一般价值; the dormant ones keep R low
+    seg = add_segments(rfm_table(now, RUN), dormant_days=60).set_index("customer_id")
+    assert seg["segment"].to_dict() == {
+        "a": "重要价值",
+        "b": "重要挽留",
+        "c": "一般发展",
+        "d": "一般价值",
+        "f": "一般挽留",
+    }
+    # every dormant customer sits in a keep / win-back segment (R low)
+    dormant = seg.loc[seg["simple_segment"] == "沉睡", "segment"]
+    assert dormant.str.endswith(("保持", "挽留")).all()
+
+
 def test_segment_summary_by_hand(now):
-    seg = add_segments(rfm_table(now, RUN), dormant_days=60)
+    seg = add_segments(rfm_table(now, RUN), dormant_days=60, recency_rule="mean")
     s = segment_summary(seg).set_index("segment")
     assert list(s.index) == list(SEGMENTS)  # every segment, even empty ones
     assert s["customers"].sum() == 5
@@ -146,3 +166,29 @@ def test_quantile_scores_are_monotone_and_in_range(values, bins):
     assert scores[order].is_monotonic_increasing
     # equal values, equal scores
     assert (scores.groupby(s).nunique() == 1).all()
+
+
+def test_zero_value_order_is_a_purchase_and_full_refund_is_not():
+    orders = pd.DataFrame(
+        {
+            "order_id": ["z1", "z2", "z3"],
+            "customer_id": ["a", "a", "b"],
+            "created_at": pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-03"]),
+            "paid_at": pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-03"]),
+            "paid_amount": [0.0, 10.0, 10.0],
+        }
+    )
+    after_sales = pd.DataFrame(
+        {
+            "case_id": ["r"],
+            "order_id": ["z3"],
+            "requested_at": pd.to_datetime(["2026-03-04"]),
+            "refund_amount": [15.0],  # more than paid: capped at the paid 10
+            "type": ["return"],
+        }
+    )
+    p = purchases({"orders": orders, "after_sales": after_sales}, "2026-03-05")
+    p = p.set_index("order_id")
+    # z1: a free order without refund is a purchase; z3: refunded in full is not
+    assert p["kept"].to_dict() == {"z1": True, "z2": True, "z3": False}
+    assert p.loc["z3", "refund"] == 10.0 and p.loc["z3", "net_amount"] == 0.0
