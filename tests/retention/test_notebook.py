@@ -177,4 +177,5 @@ def test_sample_planted_retention_facts_are_found(sample_run):
     # the win-back campaign of the last week: dormant big spenders become champions
     flow = ">".join(facts["winback_flow"])
     week, month = (e["segment_movement"][w]["flows"].get(flow, 0) for w in ("week", "month"))
-    assert week >= 25 and week >= 0.5 * month
+    # the month holds this week and three earlier ones: this week is well above their mean
+    assert week >= 25 and week >= 1.5 * (month - week) / 3
