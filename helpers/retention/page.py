@@ -42,6 +42,10 @@ NOTES: dict[str, Text] = {
         "{fell} fell dormant and {back} came back from dormancy.",
     ),
     "movement_title": ("近{days}天的分层迁移", "Segment movement, last {days} days"),
+    "cohort_young": (
+        "所有客户都是在最近一个月内首次购买的，还没有可以跟踪的后续月份。",
+        "Every customer first bought in the latest month: there is no later month to follow yet.",
+    ),
     "cohort_running": (
         "最后一列（复盘日所在月份）还没有过完，数值会继续上升。",
         "The run date's own month is still running; its figures will still rise.",
@@ -231,7 +235,11 @@ class Page:
             )
 
     def show_cohorts(self, cohorts: pd.DataFrame) -> None:
-        rcharts.cohort_heatmap(cohort_matrix(cohorts), lang=self.labels)
+        matrix = cohort_matrix(cohorts)
+        if len(matrix.columns) < 2:  # only each cohort's first month: nothing to follow yet
+            self.note("cohort_young")
+            return
+        rcharts.cohort_heatmap(matrix, lang=self.labels)
         plt.show()
         self.note("cohort_running")
 

@@ -77,9 +77,10 @@ def kpi_payload(r: Retention, *, lang: str = "zh", currency: str = "CNY") -> dic
 
 def model_payload(r: Retention) -> dict[str, Any]:
     """The value model for ``summary.json``: status, fitted parameters with their time unit,
-    customers fitted, fit seconds and the hold-out totals (never numbers of a failed fit)."""
+    customers fitted and the hold-out totals (never numbers of a failed fit). The fit time
+    is shown in the report only: the same data and date give the same summary."""
     v = r.value
-    out: dict[str, Any] = {"status": v.status, "seconds": round(v.seconds, 3)}
+    out: dict[str, Any] = {"status": v.status}
     if not v.fitted:
         out["reason"] = v.reason[1] if v.reason else None
         return out

@@ -36,7 +36,7 @@ def test_sample_runs_and_publishes_headline_numbers(sample_run):
     assert model["status"] == "fitted" and model["time_unit"] == "week"
     assert set(model["bgnbd"]) >= {"r", "alpha", "a", "b"}
     assert set(model["gamma_gamma"]) >= {"p", "q", "gamma"}
-    assert model["seconds"] < 60  # in seconds on the sample shop (measured in benchmarks/)
+    assert "seconds" not in model  # same data and date, same summary
     assert e["predicted_value_90d"] > 0 and e["predicted_value_180d"] > e["predicted_value_90d"]
     kpis = sample_run.summary["kpis"][NB]
     assert {"customers", "repeat_rate", "dormant_share", "predicted_value_90d"} <= set(kpis)
