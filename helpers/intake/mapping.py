@@ -150,7 +150,9 @@ class FileRole:
         """Whether the role's ``pattern`` matches the file name (case-insensitive)."""
         import fnmatch
 
-        return bool(self.pattern) and fnmatch.fnmatch(path.name.lower(), self.pattern.lower())
+        if not self.pattern:
+            return False
+        return fnmatch.fnmatch(path.name.lower(), self.pattern.lower())
 
     def matches(self, path: Path | None, headers: Iterable[str]) -> bool:
         have = set(headers)
