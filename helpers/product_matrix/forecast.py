@@ -117,8 +117,10 @@ def backtest(
     and compare with what happened: origin ``o_k = end - 7k`` (k = 1..folds), fit on the days
     up to ``o_k``, forecast the next ``horizon`` days.
     """
-    end = demand.index[-1]
     rows = []
+    if demand.empty:  # no history: nothing to test (an empty backtest, its WAPE NaN)
+        folds = 0
+    end = demand.index[-1] if len(demand.index) else pd.Timestamp(0)
     for k in range(folds, 0, -1):
         origin = end - pd.Timedelta(days=7 * k)
         window = pd.date_range(origin + pd.Timedelta(days=1), periods=horizon, freq="D")

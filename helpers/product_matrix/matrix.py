@@ -85,7 +85,10 @@ def _age_weeks(
 ) -> pd.Series:
     """Weeks since launch (``products.launch_date``) or, without it, since the first sale."""
     sold = demand.gt(0)
-    first = sold.idxmax().where(sold.any())
+    if sold.empty:  # no weekly history at all (an export of a few days)
+        first = pd.Series(pd.NaT, index=demand.columns, dtype="datetime64[ns]")
+    else:
+        first = sold.idxmax().where(sold.any())
     launch = product_attributes(products)["launch_date"].reindex(skus)
     start = pd.to_datetime(launch, errors="coerce").fillna(first.reindex(skus))
     return ((end - start).dt.days / 7.0).reindex(skus)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -72,3 +74,11 @@ def test_phase_uplift_by_hand():
     up = phase_uplift(daily, end=pd.Timestamp("2026-03-05"))
     # ordinary mean 10; burst 40 / 10 = 4; warm-up 5 / 10 = 0.5
     assert up == {"burst": 4.0, "warmup": 0.5}
+
+
+def test_backtest_of_no_history_is_empty_not_an_error():
+    # an export of a few days has no weekly history: nothing to test, WAPE unknown
+    empty = pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
+    bt = backtest(empty, folds=3, promo_phase=pd.Series(dtype=object), uplift={})
+    assert bt.folds.empty
+    assert math.isnan(bt.wape) and math.isnan(bt.naive_wape)
