@@ -54,9 +54,11 @@ def show_design(design: Design | None, *, lang: str = "zh") -> None:
     if design is None:
         display(
             note(
-                "没有流量数据（traffic 表的访客数），无法按店铺的真实流量计算所需天数。",
-                "No traffic data (visitors in the traffic table): the days needed cannot be "
-                "computed from the shop's real traffic.",
+                "没有流量数据（traffic 表的访客数，或 ab_test.design_channel 指定的渠道没有数据），"
+                "无法按店铺的真实流量计算所需天数。",
+                "No traffic data (visitors in the traffic table, or none for the channel set in "
+                "ab_test.design_channel): the days needed cannot be computed from the shop's "
+                "real traffic.",
                 lang=lang,
             )
         )

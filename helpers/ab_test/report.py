@@ -111,6 +111,19 @@ class AbReport:
     table: pd.DataFrame
 
 
+def design_traffic(
+    daily: pd.DataFrame | None, daily_channel: pd.DataFrame | None, channel: str
+) -> pd.DataFrame | None:
+    """The daily ``uv`` and ``buyers`` the design is sized on: the shop's, or one channel's
+    (facts.daily_channel) when ``channel`` is set; None when that channel has no rows."""
+    if not channel:
+        return daily
+    if daily_channel is None or "channel" not in daily_channel:
+        return None
+    rows = daily_channel[daily_channel["channel"] == channel]
+    return rows if not rows.empty else None
+
+
 def ab_report(
     experiments: pd.DataFrame | None,
     daily: pd.DataFrame | None,
@@ -119,7 +132,8 @@ def ab_report(
     lang: str = "zh",
 ) -> AbReport:
     """Read every experiment on rows dated up to ``run_date`` and plan a test on the
-    shop's own traffic (facts.daily ``uv`` and ``buyers`` of the last ``design_days``)."""
+    traffic in ``daily`` (``uv`` and ``buyers`` per day, see :func:`design_traffic`) of the
+    last ``design_days`` up to ``run_date``."""
     options: dict[str, Any] = dict(
         control=settings.control,
         lift=settings.min_lift,
@@ -133,6 +147,8 @@ def ab_report(
     if experiments is not None and not experiments.empty:
         rows = experiments[pd.to_datetime(experiments["date"]) <= run_date]
         readings = read_all(rows, **options)
+    if daily is not None and "date" in daily:
+        daily = daily[pd.to_datetime(daily["date"]) <= run_date]
     base = traffic_baseline(daily, days=settings.design_days) if daily is not None else None
     design = None
     if base is not None and 0 < base[0] < 0.999 / (1 + settings.min_lift):

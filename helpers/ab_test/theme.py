@@ -35,6 +35,9 @@ class AbTestSettings:
     design_days : int
         Days of the shop's traffic averaged for the design section's baseline CVR and
         visitors per day.
+    design_channel : str
+        Plan the test on one channel's traffic (a ``traffic.channel`` value such as 搜索):
+        its CVR and visitors per day; empty (default) = the whole shop.
     """
 
     control: str = "control"
@@ -45,6 +48,7 @@ class AbTestSettings:
     srm_threshold: float = 0.001
     refund_tolerance: float = 0.02
     design_days: int = 28
+    design_channel: str = ""
 
     def __post_init__(self) -> None:
         if not 0 < self.treatment_share < 1:

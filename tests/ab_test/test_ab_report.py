@@ -54,3 +54,30 @@ def test_explorer_redraws_for_the_chosen_experiment(winner, srm_winner):
     pick.value = "checkout"
     assert "checkout" in reason.value and "split" in reason.value  # its SRM reason
     assert explore(ab_report(None, None, AbTestSettings(), pd.Timestamp("2026-03-31"))) is None
+
+
+def test_design_on_one_channel_and_cut_at_the_run_date():
+    from helpers.ab_test.report import design_traffic
+
+    days = pd.date_range("2026-01-01", periods=10)
+    shop = pd.DataFrame({"date": days, "uv": 1000, "buyers": 30})
+    by_channel = pd.DataFrame(
+        {
+            "date": list(days) * 2,
+            "channel": ["搜索"] * 10 + ["直播"] * 10,
+            "uv": [400] * 10 + [600] * 10,
+            "buyers": [8] * 10 + [22] * 10,
+        }
+    )
+    assert design_traffic(shop, by_channel, "") is shop
+    search = design_traffic(shop, by_channel, "搜索")
+    assert set(search["channel"]) == {"搜索"}
+    assert design_traffic(shop, by_channel, "不存在") is None
+    # 搜索: CVR 8 / 400 = 0.02, 400 visitors a day
+    rep = ab_report(None, search, AbTestSettings(), pd.Timestamp("2026-01-10"))
+    assert rep.design.baseline_cvr == pytest.approx(0.02)
+    assert rep.design.daily_visitors == pytest.approx(400)
+    # days after the run date are not read: a huge day on 01-10 is cut with run date 01-09
+    spike = shop.assign(uv=shop["uv"].where(shop["date"] < "2026-01-10", 10**6))
+    cut = ab_report(None, spike, AbTestSettings(), pd.Timestamp("2026-01-09"))
+    assert cut.design.daily_visitors == pytest.approx(1000)
