@@ -85,7 +85,15 @@ def action_fields(row: pd.Series, metrics: list[str], lang: str, text: ActionTex
     }
     for name, by_scope in text.words.items():
         fields[name] = by_scope.get(scope, by_scope.get("*", ("", "")))[pick]
+    hint = _text(row.get("hint_zh" if lang == "zh" else "hint_en", ""))
+    if hint or "hint" not in fields:  # the data's hint, else the rule's default wording
+        fields["hint"] = hint
     return fields
+
+
+def _text(value: Any) -> str:
+    """A text cell, empty for a missing value."""
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
 def action_text(row: pd.Series, metrics: list[str], lang: str) -> str:

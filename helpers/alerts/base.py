@@ -44,6 +44,9 @@ class Alert:
     value : the observed value (ratio, count or money), or None.
     reference : the threshold or baseline it was compared with, or None.
     message_zh, message_en : one concrete sentence with the numbers.
+    hint_zh, hint_en : the specific next step the data point to (e.g. the dominant return
+        reason and what to fix), filling the rule's ``{hint}`` placeholder; empty when the
+        data hold no more than the message.
     """
 
     rule: str
@@ -56,6 +59,8 @@ class Alert:
     reference: float | None
     message_zh: str
     message_en: str
+    hint_zh: str = ""
+    hint_en: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -245,6 +250,7 @@ class RuleContext:
         value: Any,
         reference: Any,
         message: tuple[str, str],
+        hint: tuple[str, str] = ("", ""),
     ) -> Alert:
         """An :class:`Alert` dated on the run date.
 
@@ -263,6 +269,8 @@ class RuleContext:
             reference=numbers.as_float(reference),
             message_zh=message[0],
             message_en=i18n.english_channels(message[1]),
+            hint_zh=hint[0],
+            hint_en=i18n.english_channels(hint[1]),
         )
 
     def has_table(self, name: str) -> bool:

@@ -524,22 +524,75 @@ def _returned_units(ctx: RuleContext, r: pd.DataFrame) -> pd.Series:
     return q.groupby(r["sku_id"].astype(str)).sum()
 
 
+#: return reason -> what to fix ``(zh, en)``; other reasons get :data:`REASON_FIX_OTHER`
+REASON_FIXES: dict[str, tuple[str, str]] = {
+    "尺码不符": (
+        "核对尺码表与实物尺寸，在详情页补充尺码推荐和试穿说明",
+        "check the size chart against the garment and add size advice to the detail page",
+    ),
+    "质量问题": (
+        "抽检当前批次并联系供应商，问题批次先下架",
+        "inspect the current batch, contact the supplier and pull a faulty batch",
+    ),
+    "与描述不符": (
+        "按实物修正主图和详情页描述",
+        "correct the main images and description to match the product",
+    ),
+    "发错货": ("核对仓库拣货和商品贴标", "check picking and labelling in the warehouse"),
+}
+REASON_FIX_OTHER = (
+    "逐单查看这些退货的原因并修正",
+    "read these returns one by one and fix the cause",
+)
+#: no reason dominates: the generic next step
+RETURN_HINT_GENERIC = (
+    "查看它的退货原因分布，核对尺码表、描述与实物是否一致、当前批次质量",
+    "look at its return reasons, check the size chart, whether the description matches the "
+    "product and the current batch quality",
+)
+#: share of an item's returned units above which one reason is named as the cause
+DOMINANT_REASON_SHARE = 0.5
+
+
+def return_hint(r: pd.DataFrame, sku: str) -> tuple[str, str]:
+    """The next step for an item's returns: its dominant reason (more than half of the
+    returned units, quantity 1 when missing) and what to fix, else the generic step."""
+    if "reason" not in r.columns:
+        return RETURN_HINT_GENERIC
+    mine = r.loc[r["sku_id"].astype(str).eq(sku) & r["reason"].notna()]
+    if mine.empty:
+        return RETURN_HINT_GENERIC
+    if "quantity" in mine.columns:
+        units = pd.to_numeric(mine["quantity"], errors="coerce").astype(float).fillna(1.0)
+    else:
+        units = pd.Series(1.0, index=mine.index)
+    by_reason = units.groupby(mine["reason"].astype(str)).sum().sort_values(ascending=False)
+    share = float(by_reason.iloc[0] / by_reason.sum())
+    if share <= DOMINANT_REASON_SHARE:
+        return RETURN_HINT_GENERIC
+    reason = str(by_reason.index[0])
+    fix_zh, fix_en = REASON_FIXES.get(reason, REASON_FIX_OTHER)
+    return (
+        f"退货主要因为「{reason}」（占退货件数 {pct(share)}），{fix_zh}",
+        f"returns are mostly '{reason}' ({pct(share)} of returned units): {fix_en}",
+    )
+
+
 @REGISTRY.rule(
     id="item_return_rate",
     name=("商品退货率过高", "Item return rate too high"),
     catches="an item's units returned / units sold over the last `return_window_days` "
     "days above `item_return_rate_max`, with at least `item_min_units` sold (returns "
-    "that name no order are left out); high at twice the limit",
+    "that name no order are left out); high at twice the limit. The next step names the "
+    "reason of more than half of the item's returned units, and what to fix for it",
     rank=80,
     needs=("after_sales",),
     requires=("after_sales_sku", "after_sales_order"),
     thresholds=("item_return_rate_max", "item_min_units", "return_window_days"),
     action=ActionText(
-        zh="{item}退货率 {value_pct}：查看它的退货原因分布，核对尺码表、描述与实物是否一致、"
-        "当前批次质量；问题未查清前降低该商品的推广投入",
-        en="{item} return rate {value_pct}: look at its return reasons, check the size "
-        "chart, whether the description matches the product and the current batch quality; "
-        "scale down its ads until the cause is found",
+        zh="{item}退货率 {value_pct}：{hint}；问题未查清前降低该商品的推广投入",
+        en="{item} return rate {value_pct}: {hint}; scale down its ads until the cause is fixed",
+        words={"hint": {"*": RETURN_HINT_GENERIC}},
     ),
 )
 def item_return_rate(ctx: RuleContext) -> list[Alert]:
@@ -568,7 +621,14 @@ def item_return_rate(ctx: RuleContext) -> list[Alert]:
         sev = "high" if rate >= 2 * mx else "medium"
         out.append(
             ctx.alert(
-                "item_return_rate", sev, "item_return_rate", ("item", sku), rate, mx, (zh, en)
+                "item_return_rate",
+                sev,
+                "item_return_rate",
+                ("item", sku),
+                rate,
+                mx,
+                (zh, en),
+                hint=return_hint(r, sku),
             )
         )
     return out

@@ -8,6 +8,7 @@ the comments from literal numbers.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -27,6 +28,8 @@ from helpers.alerts import (
     robust_z,
     rule_alerts,
 )
+from helpers.alerts.actions import next_actions
+from helpers.alerts.rules import REASON_FIXES, RETURN_HINT_GENERIC, return_hint
 from helpers.settings import Settings, Thresholds
 
 
@@ -294,6 +297,25 @@ def test_item_return_rate():
     (a,) = by_rule(rule_alerts(mk_facts(daily_item=di, refunds=rf), Settings()), "item_return_rate")
     assert (a.subject, a.scope) == ("A", "item")
     assert a.value == pytest.approx(7 / 40) and a.severity == "medium"
+    # A's reasons: x x x (mk_refunds' reason) -> one reason, all 7 units: named with its fix
+    assert a.hint_zh.startswith("退货主要因为「x」（占退货件数 100.0%）")
+
+
+def test_the_item_return_action_names_the_dominant_reason_and_its_fix():
+    rf = mk_refunds(["尺码不符", "尺码不符", "质量问题"], ["A", "A", "A"])
+    rf["quantity"] = [2, np.nan, 1]
+    # units by reason: 尺码不符 2 + 1 (missing = 1) = 3, 质量问题 1: 3 / 4 = 75 % > 50 %
+    zh, en = return_hint(rf, "A")
+    assert zh == "退货主要因为「尺码不符」（占退货件数 75.0%），" + REASON_FIXES["尺码不符"][0]
+    assert "75.0% of returned units" in en
+    # 1 : 1 -> no reason dominates: the generic step
+    assert return_hint(rf.iloc[[0, 2]].assign(quantity=[1, 1]), "A") == RETURN_HINT_GENERIC
+    alert = Alert("item_return_rate", "high", "item_return_rate", "item", "A", "2026-03-31",
+                  0.4, 0.15, "m", "m", hint_zh=zh, hint_en=en)  # fmt: skip
+    (action,) = next_actions([alert], lang="zh")["action"]
+    assert action.startswith("商品 A退货率 40.0%：退货主要因为「尺码不符」")
+    plain = next_actions([replace(alert, hint_zh="")], lang="zh")["action"].iloc[0]
+    assert RETURN_HINT_GENERIC[0] in plain
 
 
 # ------------------------------------------------------------------ 8 cart_high_pay_low

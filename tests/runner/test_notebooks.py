@@ -84,6 +84,10 @@ def test_the_conclusion_avoids_the_festival_and_names_the_broken_channel(sample_
     assert "<strong>直播</strong> 连续 2 天远低于基线" in where
     assert "较对比基线拖累最大的渠道：<strong>直播</strong>" in where
     assert where.index("直播") < where.index("搜索")
+    # AP0001 (planted P2): its returns are mostly 尺码不符, and the next step says so
+    (step,) = [a for a in sample_run.summary["alerts"] if a["rule"] == "item_return_rate"]
+    assert step["subject"] == "AP0001" and step["hint_zh"].startswith("退货主要因为「尺码不符」")
+    assert "商品 AP0001退货率 38.4%：退货主要因为「尺码不符」" in html
 
 
 def test_the_report_hides_code_and_shows_chinese(sample_run):
