@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from conftest import day_rows
+from ab_test.conftest import day_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

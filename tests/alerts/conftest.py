@@ -8,8 +8,8 @@ rule's test states its numbers by hand.
 
 from __future__ import annotations
 
-import alert_facts
 import pytest
+from alerts import alert_facts
 
 from helpers.settings import Settings
 

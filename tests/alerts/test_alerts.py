@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from alert_facts import ALL, RD, mk_channel, mk_daily, mk_facts, weekly_daily
+from alerts.alert_facts import ALL, RD, mk_channel, mk_daily, mk_facts, weekly_daily
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st

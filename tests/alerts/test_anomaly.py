@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from alert_facts import RD, mk_facts, weekly_daily
+from alerts.alert_facts import RD, mk_facts, weekly_daily
 from locations import ROOT
 
 from helpers.alerts.anomaly import PROMO_SKIP_NOTE, anomaly_alerts, seasonal_baseline

@@ -82,10 +82,17 @@ def test_no_alerts_is_said_and_the_rules_not_checked_are_listed(review, shown):
     alerts = replace(
         review.alerts,
         alerts=review.alerts.alerts.iloc[0:0],
-        skipped=pd.DataFrame({"rule": ["ad_swing"], "reason": ["<8 days>"]}),
+        skipped=pd.DataFrame(
+            {"rule": ["ad_swing"], "reason": ["<8 days>"], "reason_zh": ["<不足 8 天>"]}
+        ),
     )
     Page(replace(review, alerts=alerts, baselines={})).section("alerts")
-    assert shown == ["> 今天没有告警。", "**未检查**", "- ad&#95;swing: &lt;8 days&gt;"]
+    # the rule by its name in the report language, the reason in that language, escaped
+    assert shown == [
+        "> 今天没有告警。",
+        "**未检查**",
+        "- 推广花费/ROAS 异常波动：&lt;不足 8 天&gt;",
+    ]
 
 
 def test_the_publish_arguments_carry_the_skipped_sections(review):

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from intake_checks import S, check_balance, load
+from intake.intake_checks import S, check_balance, load
 from locations import FIXTURES as FIXTURE_ROOT
 
 from helpers import intake

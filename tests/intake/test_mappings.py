@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from intake_checks import S, check_balance, load
+from intake.intake_checks import S, check_balance, load
 from locations import FIXTURES as FIXTURE_ROOT
 
 from helpers import intake

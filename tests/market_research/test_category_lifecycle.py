@@ -2,9 +2,9 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import END, months
 from hypothesis import given
 from hypothesis import strategies as st
+from market_research.conftest import END, months
 
 from helpers.market_research.lifecycle import (
     STAGES,

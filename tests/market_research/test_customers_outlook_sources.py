@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import END, months
+from market_research.conftest import END, months
 
 from helpers.market_research.customers import (
     buyer_table,

@@ -1,6 +1,6 @@
 import numpy as np
 import pandas as pd
-from conftest import END, months
+from market_research.conftest import END, months
 
 from helpers.market_research.months import (
     complete_months,

@@ -1,9 +1,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import END, months
 from hypothesis import given
 from hypothesis import strategies as st
+from market_research.conftest import END, months
 
 from helpers.market_research.price_bands import (
     assign,

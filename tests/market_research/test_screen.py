@@ -1,7 +1,7 @@
 import pandas as pd
-from conftest import END
 from hypothesis import given
 from hypothesis import strategies as st
+from market_research.conftest import END
 
 from helpers.market_research.screen import CRITERIA, screen
 from helpers.market_research.theme import MarketResearchSettings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import END
+from product_matrix.conftest import END
 
 from helpers.product_matrix.sales import daily_demand, item_sales, weekly_rate
 

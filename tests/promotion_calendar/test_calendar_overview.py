@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from promo_shop import events_frame, make_event, synthetic_daily  # noqa: E402
+from promotion_calendar.promo_shop import events_frame, make_event, synthetic_daily  # noqa: E402
 
 from helpers.promotion_calendar import charts  # noqa: E402
 from helpers.promotion_calendar.alerts import promotion_alerts  # noqa: E402

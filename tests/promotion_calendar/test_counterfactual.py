@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from promo_shop import events_frame, make_event, synthetic_daily
+from promotion_calendar.promo_shop import events_frame, make_event, synthetic_daily
 
 from helpers.promotion_calendar.counterfactual import design, fit_counterfactual
 from helpers.promotion_calendar.evaluation import (

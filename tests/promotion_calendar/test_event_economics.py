@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from promo_shop import events_frame, make_event
+from promotion_calendar.promo_shop import events_frame, make_event
 
 from helpers.promotion_calendar.economics import daily_margin, event_economics, first_two_orders
 from helpers.promotion_calendar.evaluation import PHASE_COLUMNS, Evaluation

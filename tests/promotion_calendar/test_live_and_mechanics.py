@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from promo_shop import events_frame, make_event
+from promotion_calendar.promo_shop import events_frame, make_event
 
 from helpers.promotion_calendar.evaluation import PHASE_COLUMNS, Evaluation
 from helpers.promotion_calendar.live import burst_hours, hourly, pair_for, phase_days

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from retention_shop import RUN, retention_tables
+from retention.retention_shop import RUN, retention_tables
 
 from helpers.retention.purchases import kept, purchases
 from helpers.retention.theme import RetentionSettings

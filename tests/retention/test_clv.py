@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from locations import REALDATA
-from retention_shop import RUN
+from retention.retention_shop import RUN
 
 from helpers.retention.clv import (
     BgNbd,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from retention_shop import RUN
+from retention.retention_shop import RUN
 
 from helpers.retention.cohorts import (
     cohort_counts,
@@ -105,7 +105,7 @@ def test_winback_list_by_hand(now):
 
 
 def _items() -> pd.DataFrame:
-    from retention_shop import retention_tables
+    from retention.retention_shop import retention_tables
 
     return retention_tables()["order_items"]
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from retention_shop import RUN
+from retention.retention_shop import RUN
 
 from helpers.retention.purchases import purchases
 from helpers.retention.rfm import (
