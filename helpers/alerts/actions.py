@@ -120,7 +120,8 @@ def next_actions(
     DataFrame ``priority, rule, metric, subject, action``. ``priority`` is 1..n in order of
     severity, then rule order (:data:`helpers.alerts.base.REGISTRY`), then subject; ``metric`` lists
     the grouped metrics comma-separated. Anomalies are grouped by metric. Without alerts, one
-    row (rule ``none``) keeps the daily routine checks.
+    row (rule ``none``) keeps the daily routine checks. A statistical flag (``anomaly``)
+    on a metric that a rule alert also covers gives no step of its own (one cause, one step).
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
@@ -138,6 +139,7 @@ def next_actions(
             ],
             columns=list(ACTION_COLUMNS),
         )
+    df = _one_step_per_cause(df)
     df = df.assign(
         subject=df["subject"].fillna("").astype(str),
         _s=df["severity"].map(i18n.SEVERITY_RANK).fillna(99),
@@ -164,6 +166,18 @@ def next_actions(
     out = out.head(limit).reset_index(drop=True)
     out.insert(0, "priority", np.arange(1, len(out) + 1))
     return out[list(ACTION_COLUMNS)]
+
+
+def _one_step_per_cause(df: pd.DataFrame) -> pd.DataFrame:
+    """Leave out statistical flags on a metric that a rule already acts on in the same
+    direction (both above, or both below, their reference): the rule's step names the channel
+    or item behind it (one ad-spend jump gives one step, not two)."""
+    up = pd.to_numeric(df["value"], errors="coerce") > pd.to_numeric(
+        df["reference"], errors="coerce"
+    )
+    key: pd.Series = df["metric"].astype(str) + pd.Series(np.where(up, "+", "-"), index=df.index)
+    ruled: set[str] = set(key[df["rule"] != "anomaly"])
+    return df.loc[~(df["rule"].eq("anomaly") & key.isin(ruled))]
 
 
 def _localise(text: str, lang: str) -> str:

@@ -110,3 +110,21 @@ def test_no_alerts_keeps_routine_checks(lang):
 def test_bad_lang():
     with pytest.raises(ValueError):
         next_actions([], lang="fr")
+
+
+def test_one_cause_gives_one_step():
+    # the 付费推广 spend jump raises ad_swing (a rule, on the channel) and the shop-level
+    # statistical flag on ad_spend: one step, the rule's, which names the channel
+    out = next_actions(
+        [
+            alert("ad_swing", "ad_spend", "channel", "付费推广", 4496.0, 2059.0),
+            alert("anomaly", "ad_spend", "shop", "", 5186.0, 2510.0),
+            alert("anomaly", "gmv", "shop", "", 8000.0, 4400.0),
+        ],
+        lang="zh",
+    )
+    assert list(zip(out["rule"], out["metric"], strict=True)) == [
+        ("ad_swing", "ad_spend"),
+        ("anomaly", "gmv"),
+    ]
+    assert "付费推广" in out.iloc[0]["action"]
