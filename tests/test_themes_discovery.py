@@ -29,3 +29,13 @@ def test_the_declaration_is_one_module_whichever_way_it_is_reached():
     for name, cls in settings_sections().items():
         declared = next(t for t in discover_themes() if t.name == name)
         assert declared.settings is cls
+
+
+def test_every_theme_has_its_notebook_and_names_match():
+    themes = discover_themes()
+    names = [t.name for t in themes]
+    assert len(names) == len(set(names))
+    assert {"daily_review", "retention", "product_matrix", "promotion_calendar"} <= set(names)
+    for t in themes:
+        assert (ROOT / "notebooks" / f"{t.notebook}.ipynb").is_file(), t.notebook
+        assert t.notebook.split("_", 1)[1] == t.name  # 04_retention <-> retention
