@@ -105,9 +105,12 @@ def format_number(value: Any, unit: Any = None) -> str:
     """A KPI card's value: thousands separators, unit ``"%"`` = a fraction as percent.
 
     Integers in full (``1,234,567``), >= 10,000 without decimals, >= 1 with two, smaller
-    ones with 4 significant digits; any other unit is written after the number. En dash
-    when missing; non-numbers are returned as text.
+    ones with 4 significant digits; unit ``"count"`` adds nothing (a count is its own unit);
+    any other unit is written after the number. En dash when missing; non-numbers are
+    returned as text.
     """
+    if unit == "count":
+        unit = None
     if value is None:
         return MISSING
     if isinstance(value, bool) or not isinstance(value, int | float):

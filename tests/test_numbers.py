@@ -58,3 +58,10 @@ def test_missing_values_can_be_worded_by_the_caller():
     assert numbers.format_change(math.nan, missing="nan") == "nan"
     assert numbers.format_amount(math.nan, missing="nan") == "nan"
     assert numbers.format_amount(12345.6) == "12,345.60"
+
+
+def test_a_count_is_written_without_a_unit_word():
+    # KPI cards of counts ("84 items") read as the number alone, not "84 count"
+    assert numbers.format_number(84, "count") == "84"
+    assert numbers.format_number(1234.0, "count") == "1,234"
+    assert numbers.format_number(5, "CNY") == "5 CNY"

@@ -79,7 +79,7 @@ def _live(cal: PromotionCalendar) -> dict[str, Any] | None:
     }
 
 
-def kpis(cal: PromotionCalendar, *, lang: str = "zh") -> dict[str, Any]:
+def kpis(cal: PromotionCalendar, *, lang: str = "zh", currency: str = "CNY") -> dict[str, Any]:
     h = headline(cal)
     en = lang == "en"
     out: dict[str, Any] = {}
@@ -101,13 +101,13 @@ def kpis(cal: PromotionCalendar, *, lang: str = "zh") -> dict[str, Any]:
             "value": last["incremental_gmv"],
             "label": ("Last event: " if en else "上个活动")
             + i18n.metric_label("incremental_gmv", lang),
+            "unit": currency,
             "order": 3,
         }
         if last["roi"] is not None:
             out["last_event_roi"] = {
                 "value": last["roi"],
-                "label": ("Last event: " if en else "上个活动")
-                + i18n.metric_label("promo_roi", lang),
+                "label": "Last event: ROI" if en else "上个活动 ROI",
                 "order": 4,
             }
     return out
@@ -141,7 +141,7 @@ def summary(
         )
     return {
         "alerts": cal.alerts,
-        "kpis": kpis(cal, lang=lang),
+        "kpis": kpis(cal, lang=lang, currency=currency),
         "skipped": {k: list(v) for k, v in cal.skipped.items()},
         "extra": headline(cal),
         "exports": [e for e in exports if e is not None],

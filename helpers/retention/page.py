@@ -166,7 +166,10 @@ class Page:
             self.note("no_alerts")
         else:
             display(
-                bullet_list(f"**{a.severity}** {escape(a.message)}" for a in found.itertuples())
+                bullet_list(
+                    f"**{i18n.label(i18n.SEVERITY, a.severity, self.lang)}** {escape(a.message)}"
+                    for a in found.itertuples()
+                )
             )
 
     # ------------------------------------------------------------------ sections
