@@ -74,7 +74,7 @@ def test_check_text_file_streams_in_chunks(tmp_path):
 def test_alias_bomb_in_a_mapping_is_refused_but_ordinary_aliases_work():
     """Finding 6: mappings may reuse a condition with ``*name`` (the UCI mapping does), but a
     few hundred bytes of nested aliases cannot stand for gigabytes."""
-    from helpers.intake.mapping import Mapping, builtin_mappings
+    from helpers.intake.mapping import SourceMapping, builtin_mappings
     from helpers.safe_yaml import MAX_EXPANDED_NODES
 
     bomb = "\n".join(
@@ -84,5 +84,5 @@ def test_alias_bomb_in_a_mapping_is_refused_but_ordinary_aliases_work():
     )
     assert len(bomb) < 1000 and MAX_EXPANDED_NODES < 9**9
     with pytest.raises(IntakeError, match="aliases expand to more than"):
-        Mapping.from_text(bomb, where="mapping file bomb.yaml")
+        SourceMapping.from_text(bomb, where="mapping file bomb.yaml")
     assert "uci_online_retail" in {m.name for m in builtin_mappings()}

@@ -13,8 +13,7 @@ import yaml
 from helpers.check.sections import sections_frame
 from helpers.check.shape import data_shape
 from helpers.check.tables import dates_frame, ignored_frame, tables_frame, top_reasons
-from helpers.intake import Mapping as IntakeMapping
-from helpers.intake import load_dataset
+from helpers.intake import SourceMapping, load_dataset
 from helpers.settings import SETTINGS_FILE, Settings
 
 #: Settings shown by the check, in display order.
@@ -147,7 +146,7 @@ def check_data(
     data_dir: str | Path,
     settings: Settings,
     *,
-    mapping: str | Path | IntakeMapping | None = None,
+    mapping: str | Path | SourceMapping | None = None,
     cache_dir: str | Path | bool | None = None,
     config: str | Path | None = None,
 ) -> CheckReport:

@@ -46,7 +46,7 @@ Modules, each depending only on the ones above it:
 * ``parsing`` - cell text cleaning, parsing to the canonical dtypes;
 * ``readers`` - data files: names, CSV encodings (UTF-8, GB18030), ``.xlsx``, Parquet;
 * ``expressions`` - conditions (``where``/``reject``), ``expr`` arithmetic, ``template``;
-* ``mapping`` - the mapping file format (:class:`Mapping`), the built-in mappings;
+* ``mapping`` - the mapping file format (:class:`SourceMapping`), the built-in mappings;
 * ``validate`` - row validation, quarantine records, duplicate keys and references;
 * ``columns`` - column specs evaluated on an export (hashing, provinces, ``expr`` ...);
 * ``aggregate`` - ``group_by`` tables and joins of multi-file mappings;
@@ -77,8 +77,8 @@ from helpers.intake.mapping import (
     ColumnSpec,
     FileRole,
     Join,
-    Mapping,
     Reject,
+    SourceMapping,
     builtin_mappings,
     load_mapping,
 )
@@ -103,8 +103,8 @@ __all__ = [
     "FileRole",
     "IntakeError",
     "Join",
-    "Mapping",
     "Reject",
+    "SourceMapping",
     "builtin_mappings",
     "default_cache_dir",
     "fingerprint_inputs",

@@ -150,7 +150,7 @@ def _aggregate_block(
     formats: dict[str, str | None],
     settings: Settings,
 ):
-    """Row-level columns -> one row per group (see ``group_by`` in :class:`Mapping`)."""
+    """Row-level columns -> one row per group (see ``group_by`` in :class:`SourceMapping`)."""
     rows = rows.reset_index(drop=True)
     gid = _group_ids([built[k].reset_index(drop=True) for k in block.group_by])
     ngroups = int(gid.max()) + 1 if len(gid) else 0

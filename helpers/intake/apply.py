@@ -17,7 +17,7 @@ from helpers.intake.aggregate import _aggregate_block, _join_lookup
 from helpers.intake.columns import _as_text, _Built, _MappedBuilder
 from helpers.intake.dataset import IntakeError, _canon_quarantine
 from helpers.intake.expressions import _eval_condition
-from helpers.intake.mapping import Block, Join, Mapping
+from helpers.intake.mapping import Block, Join, SourceMapping
 from helpers.intake.parsing import _is_dt, _isin, _prepare_text_frame, _show
 from helpers.intake.readers import _read_raw
 from helpers.intake.validate import MASK, _Part, _validate
@@ -52,7 +52,7 @@ class _Input:
     covered: np.ndarray
 
 
-def _read_mapped(path: Path, mapping: Mapping) -> _Input:
+def _read_mapped(path: Path, mapping: SourceMapping) -> _Input:
     raw = _read_raw(path, layout=mapping.layout_for(path))
     for c in raw.columns:
         if not pd.api.types.is_string_dtype(raw[c]):
@@ -71,7 +71,7 @@ class _Run:
     """One mapping applied to its files: the inputs by role, the lookups built from them,
     the headers each role's files had read, how lookups were joined, the parts built."""
 
-    mapping: Mapping
+    mapping: SourceMapping
     inputs: dict[str, list[_Input]]
     lookups: dict[str, pd.DataFrame] = field(default_factory=dict)
     used: dict[str, set[str]] = field(default_factory=dict)
@@ -87,7 +87,7 @@ class _Run:
 
 
 def _apply_mapping(
-    mapping: Mapping, assigned: dict[str, list[Path]], settings: Settings
+    mapping: SourceMapping, assigned: dict[str, list[Path]], settings: Settings
 ) -> tuple[list[_Part], list[dict[str, Any]]]:
     """Build every output of ``mapping`` from the files assigned to its roles.
 
@@ -216,7 +216,7 @@ def _source_note(path: Path, mapping: str, note: str, dropped: str = "") -> dict
 
 
 def _lookup_note(
-    mapping: Mapping,
+    mapping: SourceMapping,
     role: str,
     inp: _Input,
     uses: list[tuple[str, pd.Series, tuple[str, ...]]],
@@ -239,7 +239,7 @@ def _lookup_note(
 
 
 def _select_rows(
-    mapping: Mapping,
+    mapping: SourceMapping,
     block: Block,
     frame: pd.DataFrame,
     rows: pd.Series,
@@ -258,7 +258,7 @@ def _select_rows(
 
 
 def _build_columns(
-    mapping: Mapping, block: Block, frame: pd.DataFrame, settings: Settings, file: str
+    mapping: SourceMapping, block: Block, frame: pd.DataFrame, settings: Settings, file: str
 ) -> _Built:
     """Every contract column of the block from its column specs."""
     builder = _MappedBuilder(frame, mapping, settings, file)
@@ -318,7 +318,7 @@ def _reject(
 
 
 def _build_block(
-    mapping: Mapping, block: Block, frame: pd.DataFrame, inp: _Input, settings: Settings
+    mapping: SourceMapping, block: Block, frame: pd.DataFrame, inp: _Input, settings: Settings
 ) -> tuple[_Part, np.ndarray]:
     """One (table, file) part of a mapped export; also the input rows the block read.
 

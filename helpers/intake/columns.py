@@ -11,7 +11,7 @@ import pandas as pd
 
 from helpers.intake.dataset import IntakeError
 from helpers.intake.expressions import Condition, _eval_condition, _eval_expr
-from helpers.intake.mapping import ColumnSpec, Mapping
+from helpers.intake.mapping import ColumnSpec, SourceMapping
 from helpers.intake.parsing import _parse_number, _show
 from helpers.intake.validate import MASK
 from helpers.privacy import pseudonym_key, pseudonyms
@@ -52,7 +52,7 @@ class _Built:
 class _MappedBuilder:
     """Builds the contract columns of one table from a cleaned export frame."""
 
-    def __init__(self, df: pd.DataFrame, mapping: Mapping, settings: Settings, file: str):
+    def __init__(self, df: pd.DataFrame, mapping: SourceMapping, settings: Settings, file: str):
         self.df = df
         self.mapping = mapping
         self.settings = settings

@@ -31,7 +31,7 @@ _COND_OPS = (
 
 @dataclass(frozen=True)
 class Condition:
-    """A row condition (``where`` / ``reject``); see :class:`Mapping`.
+    """A row condition (``where`` / ``reject``); see :class:`SourceMapping`.
 
     ``column`` with its tests (all must hold), or ``any_of`` (one must hold) / ``all_of``.
     """

@@ -19,7 +19,7 @@ from helpers.intake.dataset import (
     _canon_sources,
     _empty_quarantine,
 )
-from helpers.intake.mapping import Mapping, builtin_mappings, load_mapping
+from helpers.intake.mapping import SourceMapping, builtin_mappings, load_mapping
 from helpers.intake.parsing import _canonical_dtypes
 from helpers.intake.readers import _list_files, _read_raw, _suffix, _table_for_name
 from helpers.intake.validate import _combine, _Part
@@ -32,7 +32,7 @@ def load_dataset(
     data_dir: str | Path,
     settings: Settings,
     *,
-    mapping: str | Path | Mapping | None = None,
+    mapping: str | Path | SourceMapping | None = None,
     cache_dir: str | Path | bool | None = None,
 ) -> Dataset:
     """Read, map and validate every data file of a folder into the contract tables.
@@ -44,7 +44,7 @@ def load_dataset(
         ``playbook.yaml``, README/LICENSE files and hidden files are not data.
     settings : run settings; ``pii_salt`` salts the customer id hashes, ``timezone`` is the
         zone tz-aware timestamps are converted to.
-    mapping : a mapping YAML file (or a built-in mapping name, or a :class:`Mapping`) used
+    mapping : a mapping YAML file (or a built-in mapping name, or a :class:`SourceMapping`) used
         for files not named after a contract table; None detects among the built-in
         mappings by header.
     cache_dir : where validated tables are cached as Parquet (``<cache_dir>/<fingerprint>/``);
@@ -124,7 +124,7 @@ def _ignored(path: Path, note: str) -> dict[str, Any]:
     return _source_note(path, "ignored", note)
 
 
-def _sort_files(files: list[Path], mappings: list[Mapping], settings: Settings) -> _Found:
+def _sort_files(files: list[Path], mappings: list[SourceMapping], settings: Settings) -> _Found:
     """Read contract-named files (that no mapping claims) as they are; leave the others
     pending for the mappings; ignore files of other types or that cannot be read."""
     found = _Found()
@@ -156,7 +156,7 @@ def _sort_files(files: list[Path], mappings: list[Mapping], settings: Settings) 
 
 
 def _apply_mappings(
-    root: Path, mappings: list[Mapping], found: _Found, settings: Settings, *, strict: bool
+    root: Path, mappings: list[SourceMapping], found: _Found, settings: Settings, *, strict: bool
 ) -> None:
     """Give the pending files to the first mapping that recognises a complete export; a
     mapping given explicitly (``strict``) must find every file it needs."""
@@ -193,7 +193,7 @@ def _apply_mappings(
         found.pending = [p for p in found.pending if p not in taken]
 
 
-def _note_unrecognised(found: _Found, mappings: list[Mapping], *, strict: bool) -> None:
+def _note_unrecognised(found: _Found, mappings: list[SourceMapping], *, strict: bool) -> None:
     """A sources note for every file still pending: why no mapping took it (and the
     closest single-file mapping); with an explicit mapping a near miss is an error."""
     for path in found.pending:

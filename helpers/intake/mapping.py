@@ -1,4 +1,4 @@
-"""The mapping file format ("mappings without code"): :class:`Mapping` and its parts
+"""The mapping file format ("mappings without code"): :class:`SourceMapping` and its parts
 (:class:`ColumnSpec`, :class:`FileRole`, :class:`Join`, :class:`Reject`, :class:`Block`),
 loading and checking mapping YAML, and the built-in mappings in ``helpers/mappings/``."""
 
@@ -84,7 +84,7 @@ MAIN_ROLE = "main"
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """How one contract column is produced from a platform export (see :class:`Mapping`)."""
+    """How one contract column is produced from a platform export (see :class:`SourceMapping`)."""
 
     source: tuple[str, ...] = ()
     optional: bool = False
@@ -200,7 +200,7 @@ class Block:
 
 
 @dataclass(frozen=True)
-class Mapping:
+class SourceMapping:
     """A "mapping without code": how a platform export becomes contract tables.
 
     A mapping is a YAML file. Every key (``*`` = required)::
@@ -398,7 +398,7 @@ class Mapping:
         return list(self.files) != [MAIN_ROLE]
 
     @classmethod
-    def from_text(cls, text: str, *, where: str = "mapping") -> Mapping:
+    def from_text(cls, text: str, *, where: str = "mapping") -> SourceMapping:
         """Parse and check a mapping from YAML text (``where`` names it in errors)."""
         try:
             raw = load_yaml_with_aliases(text, where)
@@ -448,7 +448,7 @@ class Mapping:
         )
 
     @classmethod
-    def from_file(cls, path: str | Path) -> Mapping:
+    def from_file(cls, path: str | Path) -> SourceMapping:
         """Read a mapping YAML file."""
         p = Path(path)
         try:
@@ -718,21 +718,21 @@ def _parse_spec(spec: Any, where: str) -> ColumnSpec:
     )
 
 
-def builtin_mappings() -> list[Mapping]:
+def builtin_mappings() -> list[SourceMapping]:
     """The mappings shipped in ``helpers/mappings/`` (sorted by file name)."""
-    return [Mapping.from_file(p) for p in sorted(BUILTIN_MAPPINGS_DIR.glob("*.yaml"))]
+    return [SourceMapping.from_file(p) for p in sorted(BUILTIN_MAPPINGS_DIR.glob("*.yaml"))]
 
 
-def load_mapping(mapping: str | Path | Mapping) -> Mapping:
+def load_mapping(mapping: str | Path | SourceMapping) -> SourceMapping:
     """A mapping from a YAML path, a built-in mapping name (``"taobao_orders"``) or as is."""
-    if isinstance(mapping, Mapping):
+    if isinstance(mapping, SourceMapping):
         return mapping
     p = Path(mapping)
     if p.is_file():
-        return Mapping.from_file(p)
+        return SourceMapping.from_file(p)
     builtin = BUILTIN_MAPPINGS_DIR / f"{mapping}.yaml"
     if builtin.is_file():
-        return Mapping.from_file(builtin)
+        return SourceMapping.from_file(builtin)
     raise IntakeError(
         f"mapping {p.name!r} not found: give a YAML file or one of the built-in mappings "
         f"({', '.join(m.stem for m in sorted(BUILTIN_MAPPINGS_DIR.glob('*.yaml')))})"

@@ -24,7 +24,7 @@ from helpers import intake
 from helpers.intake import (
     Dataset,
     IntakeError,
-    Mapping,
+    SourceMapping,
     expressions,
     load_dataset,
     mapping,
@@ -643,7 +643,7 @@ def test_builtin_mappings_load():
 )
 def test_bad_mappings_are_rejected(text, fragment):
     with pytest.raises(IntakeError, match=fragment):
-        Mapping.from_text(text)
+        SourceMapping.from_text(text)
 
 
 def test_expr_coalesce_and_backticks():
@@ -662,7 +662,7 @@ def test_expr_coalesce_and_backticks():
 
 
 def test_every_mapping_key_is_documented():
-    doc = Mapping.__doc__ or ""
+    doc = SourceMapping.__doc__ or ""
     header = (intake.BUILTIN_MAPPINGS_DIR / "taobao_orders.yaml").read_text(encoding="utf-8")
     keys = sorted(mapping._SPEC_KEYS) + ["detect", "null_values", "date_format", "personal"]
     for key in keys:

@@ -19,7 +19,7 @@ from helpers import intake
 from helpers.intake import (
     Dataset,
     IntakeError,
-    Mapping,
+    SourceMapping,
     aggregate,
     expressions,
     load_dataset,
@@ -326,7 +326,7 @@ def test_rows_no_table_reads_are_quarantined(tmp_path):
     d = tmp_path / "d"
     d.mkdir()
     write(d / "export.csv", "doc,item,qty,price\nA,i1,2,1.5\nA,i2,1,x\nX9,i1,1,1\nB,i1,3,2\n")
-    ds = load(d, mapping=Mapping.from_text(LINES))
+    ds = load(d, mapping=SourceMapping.from_text(LINES))
     check_balance(ds)
     q = ds.quarantine
     assert q.loc[q["row"] == 4, "reason"].str.contains("not read by any table").all()
@@ -422,13 +422,13 @@ def test_conditions():
 )
 def test_bad_new_mapping_keys_are_rejected(text, fragment):
     with pytest.raises(IntakeError, match=fragment):
-        Mapping.from_text(text)
+        SourceMapping.from_text(text)
 
 
 def test_builtin_mappings_documented():
     names = {m.name for m in intake.builtin_mappings()}
     assert {"olist", "uci_online_retail", "taobao_orders"} <= names
-    doc = Mapping.__doc__ or ""
+    doc = SourceMapping.__doc__ or ""
     for key in [*mapping._BLOCK_KEYS, *mapping._ROLE_KEYS, *intake.AGGREGATIONS, "files"]:
         assert key in doc, key
     for name in ("uci_online_retail", "olist"):
@@ -473,7 +473,7 @@ def test_headerless_whitespace_text_file_read_through_a_mapping(tmp_path):
     # leading blanks, runs of blanks, ids with leading zeros, no header row
     write(d / "sales_1997.txt", " 00004 19970101   29.33\n 00021  19970102 63.34\n")
     write(d / "notes.txt", "not data\n")
-    ds = load(d, mapping=Mapping.from_text(HEADERLESS))
+    ds = load(d, mapping=SourceMapping.from_text(HEADERLESS))
     check_balance(ds)
     o = ds["orders"]
     # two rows, both data (the first line is not taken as a header); zeros kept
@@ -497,7 +497,7 @@ def test_headerless_whitespace_text_file_read_through_a_mapping(tmp_path):
 def test_bad_file_layouts_are_rejected(role, fragment):
     text = f"name: x\nfiles: {{m: {role}}}\ntables: {{products: {{sku_id: a}}}}\n"
     with pytest.raises(IntakeError, match=fragment):
-        Mapping.from_text(text)
+        SourceMapping.from_text(text)
 
 
 def test_delimiter_without_header_keeps_the_header_row(tmp_path):
@@ -507,5 +507,5 @@ def test_delimiter_without_header_keeps_the_header_row(tmp_path):
     text = HEADERLESS.replace("header: [cust, day, amount]\n    ", "").replace(
         "whitespace", "semicolon"
     )
-    ds = load(d, mapping=Mapping.from_text(text))
+    ds = load(d, mapping=SourceMapping.from_text(text))
     assert ds["orders"]["customer_id"].tolist() == ["c1"]
