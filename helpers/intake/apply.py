@@ -106,6 +106,10 @@ def _apply_mapping(
     run = _Run(mapping, inputs, used={r: set() for r in inputs})
     for block in mapping.blocks:
         for inp in inputs.get(block.role, []):
+            absent = [h for h in block.if_headers if h not in inp.df.columns]
+            if absent:
+                extra.append(_source_note(inp.path, mapping.name, _absent_note(block, absent)))
+                continue
             frame = inp.df
             for j in block.joins:
                 frame = _join(run, block, j, frame, inp)
@@ -117,6 +121,14 @@ def _apply_mapping(
         for inp in ins:
             extra.extend(_account_input(run, role, inp))
     return run.parts, extra
+
+
+def _absent_note(block: Block, absent: list[str]) -> str:
+    """Sources note of an output not built because its file lacks ``if_headers``."""
+    return (
+        f"{block.name}: table {block.table} not built from this file (no header "
+        f"{', '.join(absent)})"
+    )
 
 
 def _join(run: _Run, block: Block, j: Join, frame: pd.DataFrame, inp: _Input) -> pd.DataFrame:
@@ -183,7 +195,7 @@ def _account_input(run: _Run, role: str, inp: _Input) -> list[dict[str, Any]]:
     unused = mapping.files[role].unused_rows
     if unused:
         return [_source_note(inp.path, mapping.name, f"{n_un} row(s) not mapped: {unused}")]
-    target = mine[0]
+    target = next((p for p in mine if not p.yields), mine[0])
     q = _canon_quarantine(
         pd.DataFrame(
             {
@@ -360,10 +372,14 @@ def _build_block(
     )
     if rq:
         q = _canon_quarantine(pd.concat([q, *(_canon_quarantine(x) for x in rq)]))
+    if block.note:
+        note_bits.insert(0, block.note)
     note = "; ".join(note_bits)
     if block.name != block.table:
         note = f"{block.name}: {note}" if note else block.name
-    return _Part(block.table, file, mapping.name, n, accepted, q, [], note), taken
+    part = _Part(block.table, file, mapping.name, n, accepted, q, [], note)
+    part.yields = block.unless_other_source
+    return part, taken
 
 
 def _block_resolver(

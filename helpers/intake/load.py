@@ -75,6 +75,7 @@ def load_dataset(
     found = _sort_files(files, mappings, settings)
     strict = mapping is not None
     _apply_mappings(root, mappings, found, settings, strict=strict)
+    _drop_yielding(found)
     _note_unrecognised(found, mappings, strict=strict)
     position = {p.name: i for i, p in enumerate(files)}
     parts = sorted(found.parts, key=lambda p: position.get(p.file, len(position)))  # file order
@@ -191,6 +192,30 @@ def _apply_mappings(
             found.hints.setdefault(k, v)
         taken = {p for ps in assigned.values() for p in ps}
         found.pending = [p for p in found.pending if p not in taken]
+
+
+def _drop_yielding(found: _Found) -> None:
+    """Drop the parts of ``unless_other_source`` outputs whose table another part gives
+    (e.g. refunds derived from an order report when an after-sales file is present); the
+    sources say which file gave the table instead."""
+    givers: dict[str, list[str]] = {}
+    for p in found.parts:
+        if not p.yields:
+            givers.setdefault(p.table, []).append(p.file)
+    kept = []
+    for p in found.parts:
+        if p.yields and p.table in givers:
+            found.ignored.append(
+                _source_note(
+                    Path(p.file),
+                    p.mapping,
+                    f"table {p.table} not built from this file: "
+                    f"{', '.join(dict.fromkeys(givers[p.table]))} give(s) it",
+                )
+            )
+            continue
+        kept.append(p)
+    found.parts = kept
 
 
 def _note_unrecognised(found: _Found, mappings: list[SourceMapping], *, strict: bool) -> None:

@@ -41,7 +41,18 @@ _SPEC_KEYS = {
 }
 
 #: Keys of a table entry in the long form (``columns:`` plus options).
-_BLOCK_KEYS = {"table", "file", "where", "join", "group_by", "reject", "columns"}
+_BLOCK_KEYS = {
+    "table",
+    "file",
+    "where",
+    "join",
+    "group_by",
+    "reject",
+    "columns",
+    "unless_other_source",
+    "if_headers",
+    "note",
+}
 
 #: Keys of an input file role (``files:``).
 _ROLE_KEYS = {"headers", "pattern", "optional", "ignore", "unused_rows", "header", "delimiter"}
@@ -197,6 +208,13 @@ class Block:
     joins: tuple[Join, ...] = ()
     group_by: tuple[str, ...] = ()
     reject: tuple[Reject, ...] = ()
+    #: built only when no other file of the folder (another role of this mapping, a
+    #: contract-named file, another mapping) gives the table (``unless_other_source: true``)
+    unless_other_source: bool = False
+    #: built only when the file has all these headers (``if_headers:``), else noted
+    if_headers: tuple[str, ...] = ()
+    #: shown in ``sources`` and by ``playbook check`` whenever the output is built
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -248,6 +266,14 @@ class SourceMapping:
           columns:
             order_id: InvoiceNo
             refund_amount: {expr: -(Quantity * UnitPrice), agg: sum}
+
+    Three more keys of the long form: ``unless_other_source: true`` builds the output only
+    when nothing else in the folder gives its table (another role of the mapping, a
+    contract-named file, another mapping; e.g. refunds derived from an order report give way
+    to an after-sales export); ``if_headers: [..]`` builds it only when the file has all
+    these headers (otherwise ``sources`` notes why); ``note: text`` is written into
+    ``sources`` (and shown by ``playbook check``) whenever the output is built (e.g. that
+    order lines are pseudo-items).
 
     ``where`` selects the input rows a table reads: the same file's rows can be routed to
     different tables (invoices -> orders, credit notes -> after_sales). In ``sources``,
@@ -616,6 +642,7 @@ def _parse_block(bname: str, body: Any, roles: dict[str, FileRole], where: str) 
             raise IntakeError(f"{where}: each 'reject' entry needs exactly 'where' and 'reason'")
         rejects.append(Reject(_parse_condition(r["where"], f"{where} reject"), str(r["reason"])))
     cond = body.get("where") if long_form else None
+    opts = body if long_form else {}
     return Block(
         name=str(bname),
         table=tname,
@@ -625,6 +652,9 @@ def _parse_block(bname: str, body: Any, roles: dict[str, FileRole], where: str) 
         joins=tuple(joins),
         group_by=group_by,
         reject=tuple(rejects),
+        unless_other_source=bool(opts.get("unless_other_source", False)),
+        if_headers=_as_tuple(opts.get("if_headers")),
+        note=str(opts.get("note") or "").strip(),
     )
 
 

@@ -89,6 +89,9 @@ class _Part:
     quarantine: pd.DataFrame
     dropped: list[str]
     note: str = ""
+    #: built by a mapping output with ``unless_other_source``: dropped when another part
+    #: gives the same table
+    yields: bool = False
 
 
 def _reason(template: str, **names: str) -> Callable[[str], str]:
