@@ -4,7 +4,7 @@ Sub-commands::
 
     playbook run    [--date YYYY-MM-DD] [--data DIR] [--out DIR] [--lang zh|en]
                     [--only NAME ...] [--config FILE] [--workers N] [--quiet]
-                    [--cell-timeout SECONDS] [--run-timeout SECONDS]
+                    [--cell-timeout SECONDS] [--run-timeout SECONDS] [--kernels warm|fresh]
     playbook sample [--out DIR] [--seed N] [--scale X] [--days N] [--end YYYY-MM-DD]
                     [--format csv|parquet]
     playbook strip  [--check] PATH ...
@@ -123,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"time limit of all notebooks together (default: {RUN_TIMEOUT_SECONDS})",
     )
+    p_run.add_argument(
+        "--kernels",
+        choices=("warm", "fresh"),
+        default="warm",
+        help="warm: kernels started ahead with the heavy imports done, one per notebook"
+        " (default); fresh: each notebook's kernel started when it starts",
+    )
     p_run.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     p_run.add_argument("--quiet", action="store_true", help="no progress lines")
 
@@ -192,6 +199,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         cache_dir=args.cache,
         cell_timeout=args.cell_timeout,
         run_timeout=args.run_timeout,
+        kernels=args.kernels,
     )
     return result.exit_code
 

@@ -11,6 +11,10 @@ What :func:`run` does, in order:
 3. execute every ``*.ipynb`` of the notebooks folder whose name does not start with ``_``
    (sorted by name, optionally filtered with ``only``) with papermill, in parallel, each with
    the parameters ``run_date, data_dir, lang, cache_dir, config, output_dir, mapping``;
+   by default on warm kernels started during step 2 with the heavy imports done, one fresh
+   kernel per notebook (:mod:`helpers.kernel_pool`); each HTML export runs in a thread while
+   the next notebook executes, and one progress line per notebook says its name, status and
+   seconds;
 4. write into ``<out_dir>/<run_date>/``: the executed ``<stem>.ipynb``, ``<stem>.html``
    (code hidden, cells of the other language removed, self-contained), ``summary.json``
    (notebook statuses, alerts, KPIs merged from the notebooks' sidecars) and ``index.html``;
@@ -25,6 +29,7 @@ except the ``seconds`` values (wall-clock time of each notebook).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import functools
@@ -35,13 +40,13 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from helpers import i18n, privacy, report, staging
+from helpers import i18n, kernel_pool, privacy, report, staging
 from helpers.notices import notice
 from helpers.settings import Settings, load_settings
 
@@ -49,6 +54,11 @@ if TYPE_CHECKING:  # pragma: no cover
     import nbformat
 
 KERNEL_NAME = "python3"
+#: Command-line arguments of every notebook kernel (quiet: its log is not the report).
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
+#: ``kernels=`` choices: "warm" = kernels started ahead with the heavy imports done (see
+#: :mod:`helpers.kernel_pool`), "fresh" = a kernel started when its notebook starts.
+KERNEL_MODES = ("warm", "fresh")
 SUMMARY_FILE = "summary.json"
 INDEX_FILE = "index.html"
 #: A cell that runs longer than this fails the notebook (a hung cell must not stall the
@@ -401,28 +411,24 @@ def _one_line(text: str, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _execute_one(
+def _execute(
     src: Path,
-    report_dir: Path,
+    executed: Path,
     parameters: dict[str, str],
     cwd: Path,
-    lang: str,
     timeout_for: Callable[[Any], float] | None = None,
-) -> tuple[str, str | None, Path | None, str]:
-    """Execute and export one notebook -> (status, error, html path, title).
+    pool: Any = None,
+) -> tuple[str, str | None]:
+    """Execute one notebook into ``executed`` -> (status, error).
 
     ``timeout_for(cell)`` gives each cell's time limit in seconds (default
-    :data:`CELL_TIMEOUT_SECONDS`).
+    :data:`CELL_TIMEOUT_SECONDS`). With a :class:`helpers.kernel_pool.KernelPool` the
+    notebook runs on one of its warm kernels, else on a kernel started for it.
     """
-    import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    executed = report_dir / f"{src.stem}.ipynb"
-    html = report_dir / f"{src.stem}.html"
-    for stale in (executed, html):
-        stale.unlink(missing_ok=True)
-    status, error = "ok", None
+    warm = {} if pool is None else {"engine_name": kernel_pool.ENGINE_NAME, "kernel_pool": pool}
     try:
         pm.execute_notebook(
             str(src),
@@ -435,19 +441,28 @@ def _execute_one(
             log_output=False,
             execution_timeout=CELL_TIMEOUT_SECONDS,
             timeout_func=timeout_for,
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            extra_arguments=list(KERNEL_ARGUMENTS),
+            **warm,
         )
     except PapermillExecutionError as exc:
-        status = "failed"
-        error = _one_line(f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})")
+        return "failed", _one_line(f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})")
     except Exception as exc:  # could not start (bad JSON, no kernel ...) or a cell timed out
-        status = "failed"
-        error = _one_line(f"{type(exc).__name__}: {exc}")
+        return "failed", _one_line(f"{type(exc).__name__}: {exc}")
+    return "ok", None
+
+
+def _export(
+    src: Path, executed: Path, status: str, error: str | None, lang: str, run_date: str
+) -> tuple[str, str | None, Path | None, str]:
+    """Export the executed notebook to HTML beside it -> (status, error, html path, title)."""
+    import nbformat
+
+    html = executed.with_suffix(".html")
     if not executed.exists():
         return status, error, None, src.stem
     try:
         nb = nbformat.read(executed, as_version=4)
-        title = export_html(nb, html, lang=lang, run_date=parameters["run_date"])
+        title = export_html(nb, html, lang=lang, run_date=run_date)
     except Exception as exc:  # a full disk ...: no half-written page is published
         html.unlink(missing_ok=True)
         return (
@@ -590,52 +605,89 @@ def _publish_run(
         write_root_index(report_dir.parent)
 
 
-def _execute_all(
-    notebooks: Sequence[Path],
-    out: Path,
-    parameters: dict[str, str],
-    nb_dir: Path,
-    lang: str,
-    workers: int | None,
-    progress: bool,
-    limits: Limits,
-) -> list[NotebookResult]:
-    """Execute the notebooks in parallel into ``out`` within the time limits."""
-    n = len(notebooks)
-    lock = threading.Lock()
-    counters = {"started": 0, "done": 0}
-    deadline = time.monotonic() + limits.run_timeout
+@dataclass
+class _Batch:
+    """Shared state of the notebooks of one run: counters, progress, deadline, kernels."""
 
-    def say(msg: str) -> None:
-        if progress:
-            with lock:
+    n: int
+    out: Path
+    parameters: dict[str, str]
+    nb_dir: Path
+    lang: str
+    progress: bool
+    limits: Limits
+    pool: Any = None
+    deadline: float = 0.0
+    started: int = 0
+    done: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def say(self, msg: str) -> None:
+        if self.progress:
+            with self.lock:
                 print(msg, file=sys.stderr, flush=True)
 
-    def timeout_for(_cell: Any) -> float:
-        return max(1.0, min(limits.cell_timeout, deadline - time.monotonic()))
+    def timeout_for(self, _cell: Any) -> float:
+        return max(1.0, min(self.limits.cell_timeout, self.deadline - time.monotonic()))
 
-    def task(src: Path) -> NotebookResult:
-        with lock:
-            counters["started"] += 1
-            k = counters["started"]
-        if time.monotonic() >= deadline:
-            error = f"not started: the run exceeded its time limit of {limits.run_timeout:g} s"
-            say(f"[{k}/{n}] {src.stem} failed: {error}")
-            return NotebookResult(src.stem, "failed", 0.0, None, error, src.stem)
-        say(f"[{k}/{n}] {src.stem} started")
-        t0 = time.perf_counter()
-        status, error, html, title = _execute_one(src, out, parameters, nb_dir, lang, timeout_for)
-        seconds = round(time.perf_counter() - t0, 2)
-        with lock:
-            counters["done"] += 1
-            k = counters["done"]
-        tail = f": {error}" if error else ""
-        say(f"[{k}/{n}] {src.stem} {status} {seconds:.1f}s{tail}")
-        return NotebookResult(src.stem, status, seconds, html, error, title)
+    def finish(self, result: NotebookResult, run_s: float, html_s: float) -> NotebookResult:
+        with self.lock:
+            self.done += 1
+            k = self.done
+        tail = f": {result.error}" if result.error else ""
+        self.say(
+            f"[{k}/{self.n}] {result.name} {result.status} {result.seconds:.1f}s"
+            f" (run {run_s:.1f}s, html {html_s:.1f}s){tail}"
+        )
+        return result
 
-    n_workers = workers or min(n, os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=max(1, n_workers)) as pool:
-        return list(pool.map(task, notebooks))
+
+def _run_notebook(batch: _Batch, exporter: ThreadPoolExecutor, src: Path) -> Future:
+    """Execute one notebook now; its HTML export is queued on ``exporter`` (so the worker
+    moves on to the next notebook) and the returned future gives its result."""
+    with batch.lock:
+        batch.started += 1
+        k = batch.started
+    if time.monotonic() >= batch.deadline:
+        error = f"not started: the run exceeded its time limit of {batch.limits.run_timeout:g} s"
+        batch.say(f"[{k}/{batch.n}] {src.stem} failed: {error}")
+        done: Future = Future()
+        done.set_result(NotebookResult(src.stem, "failed", 0.0, None, error, src.stem))
+        return done
+    batch.say(f"[{k}/{batch.n}] {src.stem} started")
+    executed = batch.out / f"{src.stem}.ipynb"
+    for stale in (executed, executed.with_suffix(".html")):
+        stale.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    status, error = _execute(
+        src, executed, batch.parameters, batch.nb_dir, batch.timeout_for, batch.pool
+    )
+    run_s = time.perf_counter() - t0
+
+    def export() -> NotebookResult:
+        t1 = time.perf_counter()
+        final, err, html, title = _export(
+            src, executed, status, error, batch.lang, batch.parameters["run_date"]
+        )
+        html_s = time.perf_counter() - t1
+        seconds = round(run_s + html_s, 2)
+        result = NotebookResult(src.stem, final, seconds, html, err, title)
+        return batch.finish(result, run_s, html_s)
+
+    return exporter.submit(export)
+
+
+def _execute_all(
+    batch: _Batch, notebooks: Sequence[Path], workers: int | None
+) -> list[NotebookResult]:
+    """Execute the notebooks in parallel into ``batch.out`` within the time limits; each
+    HTML export overlaps with the next executions (one export thread)."""
+    batch.deadline = time.monotonic() + batch.limits.run_timeout
+    n_workers = max(1, workers or min(len(notebooks), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=1) as exporter:
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            pending = list(pool.map(lambda src: _run_notebook(batch, exporter, src), notebooks))
+        return [f.result() for f in pending]
 
 
 def run(
@@ -654,6 +706,7 @@ def run(
     cache_dir: str | os.PathLike[str] | None = None,
     cell_timeout: float = CELL_TIMEOUT_SECONDS,
     run_timeout: float = RUN_TIMEOUT_SECONDS,
+    kernels: str = "warm",
 ) -> RunResult:
     """Execute the notebooks for one date and publish the reports (see module docstring).
 
@@ -678,6 +731,9 @@ def run(
         its notebook.
     run_timeout : seconds all notebooks together may run (default 3600); then running cells
         fail and notebooks not yet started are marked failed.
+    kernels : "warm" (default) starts the kernels ahead of their notebooks with the heavy
+        imports done, each kernel serving one notebook (:mod:`helpers.kernel_pool`);
+        "fresh" starts each notebook's kernel when the notebook starts.
 
     The reports are written into a staging folder and swapped in at the end (see
     :mod:`helpers.staging`): until then the previous report of the date stays complete.
@@ -687,7 +743,9 @@ def run(
     RunError
         Missing data folder, bad date, unknown notebook name, no notebooks.
     """
-    Limits(cell_timeout, run_timeout)  # checked before any work
+    limits = Limits(cell_timeout, run_timeout)  # checked before any work
+    if kernels not in KERNEL_MODES:
+        raise RunError(f"invalid kernels {kernels!r}: expected warm or fresh")
     data_path = Path(data_dir).resolve()
     if not data_path.is_dir():
         raise RunError(f"data folder not found: {data_dir}")
@@ -712,14 +770,12 @@ def run(
     privacy.private_dir(cache_path)
     mapping_arg = str(Path(mapping).resolve()) if mapping and Path(mapping).is_file() else mapping
     prepare_fn = prepare or functools.partial(default_prepare, mapping=mapping_arg or None)
-    prepared = _as_prepared(
-        prepare_fn(data_path, settings, cache_dir=cache_path, run_date=run_date)
-    )
-    settings = settings.with_hints(prepared.settings_hints)
-    report_dir = out_root / prepared.run_date
-    staging.remove_leftovers(out_root)
-    stage = staging.staging_dir(out_root, prepared.run_date)
-    try:
+    # warm kernels start now, so their imports overlap with the data preparation
+    with _kernels(kernels, len(notebooks), workers, nb_dir) as pool:
+        prepared = _as_prepared(
+            prepare_fn(data_path, settings, cache_dir=cache_path, run_date=run_date)
+        )
+        settings = settings.with_hints(prepared.settings_hints)
         parameters = {
             "run_date": prepared.run_date,
             "data_dir": str(data_path),
@@ -727,12 +783,51 @@ def run(
             "cache_dir": str(cache_path),
             "config": str(Path(config).resolve()) if config else "",
             "mapping": str(mapping_arg or ""),
-            "output_dir": str(stage),
         }
-        limits = Limits(cell_timeout, run_timeout)
-        results = _execute_all(
-            notebooks, stage, parameters, nb_dir, lang, workers, progress, limits
-        )
+        batch = _Batch(len(notebooks), out_root, parameters, nb_dir, lang, progress, limits, pool)
+        results, report_dir = _run_and_publish(batch, notebooks, workers, prepared, settings)
+    exit_code = 0 if all(r.status == "ok" for r in results) else 1
+    if progress:
+        print(f"reports: {report_dir / INDEX_FILE}", file=sys.stderr, flush=True)
+    return RunResult(prepared.run_date, report_dir, results, exit_code)
+
+
+@contextlib.contextmanager
+def _kernels(
+    mode: str, n_notebooks: int, workers: int | None, nb_dir: Path
+) -> Iterator[kernel_pool.KernelPool | None]:
+    """The run's warm-kernel pool (None for fresh kernels), closed when the run ends."""
+    if mode == "fresh":
+        yield None
+        return
+    ahead = max(1, workers or min(n_notebooks, os.cpu_count() or 1))
+    with kernel_pool.KernelPool(
+        total=n_notebooks,
+        ahead=ahead,
+        cwd=nb_dir,
+        kernel_name=KERNEL_NAME,
+        extra_arguments=KERNEL_ARGUMENTS,
+    ) as pool:
+        yield pool
+
+
+def _run_and_publish(
+    batch: _Batch,
+    notebooks: Sequence[Path],
+    workers: int | None,
+    prepared: Prepared,
+    settings: Settings,
+) -> tuple[list[NotebookResult], Path]:
+    """Execute the notebooks into a staging folder and swap it in as the dated report folder;
+    returns the results (report paths in the final folder) and that folder."""
+    out_root = batch.out
+    report_dir = out_root / prepared.run_date
+    staging.remove_leftovers(out_root)
+    stage = staging.staging_dir(out_root, prepared.run_date)
+    batch.out = stage
+    batch.parameters = {**batch.parameters, "output_dir": str(stage)}
+    try:
+        results = _execute_all(batch, notebooks, workers)
         _publish_run(stage, report_dir, results, prepared, settings)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
@@ -741,7 +836,4 @@ def run(
         dataclasses.replace(r, report=report_dir / r.report.name if r.report else None)
         for r in results
     ]
-    exit_code = 0 if all(r.status == "ok" for r in results) else 1
-    if progress:
-        print(f"reports: {report_dir / INDEX_FILE}", file=sys.stderr, flush=True)
-    return RunResult(prepared.run_date, report_dir, results, exit_code)
+    return results, report_dir
