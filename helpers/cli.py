@@ -5,13 +5,18 @@ Sub-commands::
     playbook run    [--date YYYY-MM-DD] [--data DIR] [--out DIR] [--lang zh|en]
                     [--only NAME ...] [--config FILE] [--workers N] [--quiet]
                     [--cell-timeout SECONDS] [--run-timeout SECONDS] [--kernels warm|fresh]
+                    [--notify [force] | --no-notify]
     playbook sample [--out DIR] [--seed N] [--scale X] [--days N] [--end YYYY-MM-DD]
                     [--format csv|parquet]
     playbook strip  [--check] PATH ...
     playbook check  [--data DIR] [--mapping FILE_OR_NAME] [--config FILE] [--lang zh|en]
+    playbook notify --out DIR [--date YYYY-MM-DD] [--dry-run] [--force]
+                    [--data DIR] [--config FILE]
 
-Exit codes: 0 success; 1 some notebook failed (``run``) or a notebook is not clean
-(``strip --check``); 2 the command could not run (missing data folder, unusable input file,
+Exit codes: 0 success; 1 some notebook failed (``run``), a notebook is not clean
+(``strip --check``) or a target could not be reached (``notify``); a failed push after
+``run`` is reported on stderr and in summary.json but leaves the run's exit code as the
+notebooks made it; 2 the command could not run (missing data folder, unusable input file,
 bad date, unknown notebook, no usable orders for ``check`` ...) - a one-line message is
 printed to stderr, no traceback.
 """
@@ -23,6 +28,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 #: Defaults of ``--cell-timeout`` / ``--run-timeout`` (kept equal to the runner's).
 CELL_TIMEOUT_SECONDS = 600
@@ -130,6 +136,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="warm: kernels started ahead with the heavy imports done, one per notebook"
         " (default); fresh: each notebook's kernel started when it starts",
     )
+    p_run.add_argument(
+        "--notify",
+        nargs="?",
+        const="on",
+        choices=("on", "force"),
+        default="auto",
+        help="send the morning message to the notify targets of the settings (default: when "
+        "notify.enabled); 'force' also to targets already sent for this date",
+    )
+    p_run.add_argument(
+        "--no-notify", dest="notify", action="store_const", const="off", help="send nothing"
+    )
     p_run.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     p_run.add_argument("--quiet", action="store_true", help="no progress lines")
 
@@ -166,7 +184,18 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.add_argument(
         "--cache", default=None, metavar="DIR", help="validation cache (default: user cache)"
     )
+    _add_notify_parser(sub)
     return parser
+
+
+def _add_notify_parser(sub: Any) -> None:
+    p = sub.add_parser("notify", help="send (or print) the morning message of a past run")
+    p.add_argument("--out", required=True, help="report folder of the runs")
+    p.add_argument("--date", type=_date, default=None, help="run date (default: the latest)")
+    p.add_argument("--dry-run", action="store_true", help="print the message, send nothing")
+    p.add_argument("--force", action="store_true", help="send even if already sent")
+    p.add_argument("--data", default="data/sample", help="data folder with playbook.yaml")
+    p.add_argument("--config", default=None, help="settings YAML (default: DATA/playbook.yaml)")
 
 
 def _fail(message: str) -> int:
@@ -200,6 +229,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         cell_timeout=args.cell_timeout,
         run_timeout=args.run_timeout,
         kernels=args.kernels,
+        notify=args.notify,
     )
     return result.exit_code
 
@@ -248,6 +278,7 @@ def _cmd_strip(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from helpers.check import check_data, problem_text, render
     from helpers.notices import notice
+    from helpers.notify.status import notify_status_text
     from helpers.privacy import key_notice
     from helpers.settings import load_settings
 
@@ -263,9 +294,43 @@ def _cmd_check(args: argparse.Namespace) -> int:
     )
     lang = args.lang or settings.language
     print(render(report, lang=lang), end="")
+    print(notify_status_text(settings.notify, lang), end="")
     if not report.usable:
         return _fail(problem_text(report.problem, "en"))
     return EXIT_OK
+
+
+def _run_folder(out: Path, date: str | None) -> Path:
+    from helpers.notify.history import earlier_runs
+
+    if date:
+        folder = out / date
+    else:
+        runs = earlier_runs(out, "9999-99-99")
+        if not runs:
+            raise FileNotFoundError(f"no dated run folder in {out}")
+        folder = runs[0]
+    if not (folder / "summary.json").is_file():
+        raise FileNotFoundError(f"no summary.json in {folder}")
+    return folder
+
+
+def _cmd_notify(args: argparse.Namespace) -> int:
+    from helpers.notify import delivery
+    from helpers.settings import load_settings
+
+    folder = _run_folder(Path(args.out), args.date)
+    data = Path(args.data)
+    settings = load_settings(args.config if args.config else (data if data.is_dir() else None))
+    if args.dry_run:
+        print(delivery.preview(folder, settings.notify), end="")
+        return EXIT_OK
+    if not settings.notify.targets:
+        return _fail("no notify targets in the settings (see docs/notifications.md)")
+    outcomes = delivery.deliver(folder, settings.notify, force=args.force)
+    for o in outcomes:
+        print(f"{o.target} ({o.kind}): {o.status}" + (f": {o.error}" if o.error else ""))
+    return EXIT_FAILED if any(o.status == "failed" for o in outcomes) else EXIT_OK
 
 
 def _with_notices(handler, args: argparse.Namespace) -> int:
@@ -295,7 +360,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except SystemExit as exc:  # --help / --version
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    handlers = {"run": _cmd_run, "sample": _cmd_sample, "strip": _cmd_strip, "check": _cmd_check}
+    handlers = {
+        "run": _cmd_run,
+        "sample": _cmd_sample,
+        "strip": _cmd_strip,
+        "check": _cmd_check,
+        "notify": _cmd_notify,
+    }
     try:
         return _with_notices(handlers[args.command], args)
     except KeyboardInterrupt:

@@ -230,6 +230,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "(see 'Data quality' at the end).",
     ),
     "quarantine_none": ("所有输入行均通过校验。", "Every input row passed validation."),
+    # the morning message sent to chat groups and e-mail (helpers.notify)
+    "notify_title": ("{shop} 运营日报 · {date}", "{shop} daily report · {date}"),
+    "notify_baseline": ("对比基线：{label}", "Compared with: {label}"),
+    "notify_kpis": ("核心指标", "Headline numbers"),
+    "notify_alerts": ("告警（{n} 条）", "Alerts ({n})"),
+    "notify_no_alerts": ("今天没有告警。", "No alerts today."),
+    "notify_more_alerts": (
+        "另有 {n} 条告警（{detail}），见完整报告",
+        "{n} more alerts ({detail}) in the full report",
+    ),
+    "notify_day": ("连续第 {n} 天", "day {n}"),
+    "notify_actions": ("下一步", "Next actions"),
+    "notify_more_actions": ("另有 {n} 条建议，见完整报告", "{n} more actions in the full report"),
+    "notify_at_stake": ("涉及约 {money}", "{money} at stake"),
+    "notify_failed": ("未能完成的报告", "Reports that failed"),
+    "notify_link": ("查看完整报告", "Open the full report"),
+    "notify_what_changed": ("哪里变了", "What changed"),
 }
 
 

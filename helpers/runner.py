@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from helpers import i18n, kernel_pool, privacy, report, staging
 from helpers.notices import notice
+from helpers.notify import delivery
 from helpers.settings import Settings, load_settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -184,13 +185,18 @@ class RunResult:
     notebooks : list of NotebookResult
         In name order.
     exit_code : int
-        0 when every notebook succeeded, 1 otherwise.
+        0 when every notebook succeeded, 1 otherwise (a failed push to a chat group or
+        e-mail does not change it: see ``notifications``).
+    notifications : list
+        The outcome per ``notify`` target (:class:`helpers.notify.delivery.Outcome`),
+        empty when nothing was sent.
     """
 
     run_date: str
     out_dir: Path
     notebooks: list[NotebookResult]
     exit_code: int
+    notifications: list = field(default_factory=list)
 
     @property
     def summary_path(self) -> Path:
@@ -707,6 +713,7 @@ def run(
     cell_timeout: float = CELL_TIMEOUT_SECONDS,
     run_timeout: float = RUN_TIMEOUT_SECONDS,
     kernels: str = "warm",
+    notify: str = "auto",
 ) -> RunResult:
     """Execute the notebooks for one date and publish the reports (see module docstring).
 
@@ -734,6 +741,9 @@ def run(
     kernels : "warm" (default) starts the kernels ahead of their notebooks with the heavy
         imports done, each kernel serving one notebook (:mod:`helpers.kernel_pool`);
         "fresh" starts each notebook's kernel when the notebook starts.
+    notify : after publishing, send the morning message to the ``notify.targets`` of the
+        settings: ``auto`` (when ``notify.enabled``), ``on``, ``off`` or ``force`` (also to
+        targets already sent for this date); see :mod:`helpers.notify.delivery`.
 
     The reports are written into a staging folder and swapped in at the end (see
     :mod:`helpers.staging`): until then the previous report of the date stays complete.
@@ -746,6 +756,8 @@ def run(
     limits = Limits(cell_timeout, run_timeout)  # checked before any work
     if kernels not in KERNEL_MODES:
         raise RunError(f"invalid kernels {kernels!r}: expected warm or fresh")
+    if notify not in delivery.MODES:
+        raise RunError(f"invalid notify mode {notify!r}: expected {', '.join(delivery.MODES)}")
     data_path = Path(data_dir).resolve()
     if not data_path.is_dir():
         raise RunError(f"data folder not found: {data_dir}")
@@ -789,7 +801,8 @@ def run(
     exit_code = 0 if all(r.status == "ok" for r in results) else 1
     if progress:
         print(f"reports: {report_dir / INDEX_FILE}", file=sys.stderr, flush=True)
-    return RunResult(prepared.run_date, report_dir, results, exit_code)
+    sent = delivery.after_run(report_dir, settings.notify, notify)
+    return RunResult(prepared.run_date, report_dir, results, exit_code, sent)
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers.notify.config import NotifyConfigError, NotifySettings, build_notify
 from helpers.safe_yaml import YamlError, load_yaml_file
 from helpers.themes import settings_sections
 
@@ -201,6 +202,9 @@ class Settings:
         Theme name -> that theme's settings (its own section of ``playbook.yaml``, e.g.
         ``retention:``), for every discovered theme that declares a settings class; read
         them with :meth:`section`.
+    notify : NotifySettings
+        Where the morning message goes after each batch run (``notify:``, see
+        docs/notifications.md).
     """
 
     shop_name: str = "示例店铺"
@@ -212,6 +216,7 @@ class Settings:
     pii_salt: str = ""
     platform_calendar: str = "cn"
     sections: dict[str, Any] = field(default_factory=_default_sections)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     def section(self, theme: str) -> Any:
         """The settings of theme ``theme`` (its defaults when ``playbook.yaml`` has none).
@@ -378,7 +383,7 @@ def validate(settings: Settings, where: str = "settings") -> Settings:
     """
     hints = _type_hints(Settings)
     for f in dataclasses.fields(Settings):
-        if f.name not in ("thresholds", "sections"):
+        if f.name not in ("thresholds", "sections", "notify"):
             _coerce(getattr(settings, f.name), hints[f.name], where, f.name)
     _check_text(settings, where)
     cvr = settings.industry_cvr
@@ -391,7 +396,7 @@ def validate(settings: Settings, where: str = "settings") -> Settings:
 def _split_sections(values: dict[str, Any], where: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Split the top level of ``playbook.yaml`` into core settings and theme sections."""
     classes = settings_sections()
-    core = {k: v for k, v in values.items() if k not in classes}
+    core = {k: v for k, v in values.items() if k not in classes and k != "notify"}
     sections: dict[str, Any] = {}
     for name, cls in classes.items():
         raw = values.get(name) or {}
@@ -442,7 +447,11 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
     """
     values, where = _read_file(path)
     core, sections = _split_sections(values, where)
-    settings = _build(Settings, core, where).replace(sections=sections)
+    try:
+        notify = build_notify(values.get("notify"), where)
+    except NotifyConfigError as exc:
+        raise SettingsError(str(exc)) from None
+    settings = _build(Settings, core, where).replace(sections=sections, notify=notify)
     changes = {k: v for k, v in overrides.items() if v is not None}
     if changes:
         settings = settings.replace(**changes)

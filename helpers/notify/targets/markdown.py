@@ -1,0 +1,33 @@
+"""The Markdown body shared by the 企业微信 and 钉钉 robots (their dialects differ only in
+line breaks and colour tags, passed in by the two target modules)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from helpers.notify import inert
+from helpers.notify.message import Message
+from helpers.notify.targets.common import Shown, outline
+
+
+def _bold(text: str) -> str:
+    return f"**{text}**"
+
+
+def body(message: Message, shown: Shown, *, newline: str, heading: str = "###") -> str:
+    """The Markdown text: title, blocks (bulleted or numbered), link.
+
+    Every piece of data text goes through :func:`helpers.notify.inert.markdown`; the only
+    link is the configured report address.
+    """
+    esc: Callable = inert.markdown
+    parts = [f"{heading} {esc(message.title)}"]
+    for block in outline(message, shown, esc, _bold):
+        if block.heading:
+            parts.append(f"{heading}# {block.heading}")
+        for i, line in enumerate(block.lines, 1):
+            prefix = f"{i}. " if block.numbered else ("- " if block.heading else "")
+            parts.append(prefix + line)
+    if message.link:
+        parts.append(f"[{message.word('notify_link')}]({message.link})")
+    return newline.join(parts)
