@@ -22,6 +22,7 @@ import json
 import urllib.parse
 from typing import Any
 
+from helpers.notify import inert
 from helpers.notify.message import Message
 from helpers.notify.targets import markdown
 from helpers.notify.targets.common import Shown, Verdict, error_text, fit, utf8_size
@@ -33,7 +34,7 @@ RATE_LIMITED = {130101, 130102}
 
 def payload(message: Message, shown: Shown) -> dict[str, Any]:
     text = markdown.body(message, shown, newline="\n\n")
-    title = message.title[:64]
+    title = inert.markdown(message.title, 64)
     return {
         "msgtype": "markdown",
         "markdown": {"title": title, "text": text},

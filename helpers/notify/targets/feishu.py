@@ -68,7 +68,12 @@ def preview(body: dict[str, Any]) -> str:
     post = next(iter(body["content"]["post"].values()))
     lines = [post["title"]]
     for row in post["content"]:
-        lines.append("".join(e.get("text", "") for e in row))
+        lines.append(
+            "".join(
+                f"{e['text']} ({e['href']})" if e.get("tag") == "a" else e.get("text", "")
+                for e in row
+            )
+        )
     return "\n".join(lines)
 
 

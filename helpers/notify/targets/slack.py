@@ -45,7 +45,7 @@ def _sections(lines: list[str]) -> list[dict[str, Any]]:
 
 
 def payload(message: Message, shown: Shown) -> dict[str, Any]:
-    title = inert.one_line(message.title, HEADER_CHARS)
+    title = inert.markdown(message.title, HEADER_CHARS)  # look-alikes, no entities
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": title}}
     ]

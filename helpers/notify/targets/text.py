@@ -13,7 +13,7 @@ KIND = "text"
 
 def render_text(message: Message, shown: Shown | None = None) -> str:
     shown = shown or Shown(len(message.alerts), len(message.actions))
-    parts = [message.title, "=" * 40]
+    parts = [inert.one_line(message.title), "=" * 40]
     for block in outline(message, shown, inert.one_line, lambda s: s):
         if block.heading:
             parts += ["", block.heading]
