@@ -166,6 +166,8 @@ def _smtp_attempt(send: Callable[[], None]) -> Callable[[], None]:
             raise SendError(f"SMTP {exc.smtp_code}", retry=400 <= exc.smtp_code < 500) from None
         except smtplib.SMTPRecipientsRefused:
             raise SendError("SMTP: every recipient refused", retry=False) from None
+        except smtplib.SMTPNotSupportedError as exc:  # no STARTTLS: never send in clear
+            raise SendError(f"SMTP: {exc}", retry=False) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise SendError(f"SMTP: {type(exc).__name__}: {exc}", retry=True) from None
 

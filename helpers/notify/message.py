@@ -69,8 +69,9 @@ class Message:
     baseline : str
         The label of the baseline the changes are measured against ('' when unknown).
     headlines : tuple of Headline
-    what_changed : str
-        The review's answer to "what changed" ('' without a review).
+    what_changed : tuple of str
+        The review's answer to "what changed", one sentence per line (empty without a
+        review).
     alerts : tuple of AlertLine
         Most urgent first.
     actions : tuple of ActionLine
@@ -86,7 +87,7 @@ class Message:
     date: str
     baseline: str
     headlines: tuple[Headline, ...]
-    what_changed: str
+    what_changed: tuple[str, ...]
     alerts: tuple[AlertLine, ...]
     actions: tuple[ActionLine, ...]
     failed: tuple[str, ...]
@@ -114,15 +115,15 @@ def find_section(summary: Mapping[str, Any], key: str) -> Any:
 
 
 def change_text(change: Any, unit: str = "pct") -> str:
-    """A change against the baseline: ``+12.3%`` (relative) or ``-1.2pp`` / ``-0.45pp``
-    (percentage points, for rates; ``change`` is the difference of the two fractions)."""
+    """A change against the baseline as the review gives it: ``unit`` ``pct`` = percent
+    (-12.3 -> ``-12.3%``), ``pp`` = percentage points for rates (-0.456 -> ``-0.46pp``,
+    -1.23 -> ``-1.2pp``); an en dash when missing."""
     value = numbers.as_float(change)
     if value is None:
         return numbers.MISSING
     if unit == "pp":
-        points = value * 100
-        return f"{points:+.1f}pp" if abs(points) >= 1 else f"{points:+.2f}pp"
-    return numbers.format_change(value)
+        return f"{value:+.1f}pp" if abs(value) >= 1 else f"{value:+.2f}pp"
+    return f"{value:+.1f}%"
 
 
 def _value_text(metric: str, value: Any, currency: str, unit: Any = None) -> str:
@@ -156,7 +157,8 @@ def _kpi_headlines(summary: Mapping[str, Any], lang: str, currency: str) -> list
         if isinstance(card, Mapping):
             value = _value_text(metric, card.get("value"), currency, card.get("unit"))
             label = i18n.metric_label(metric, lang)
-            out.append(Headline(label, value, change_text(card.get("vs_last_week"))))
+            change = numbers.format_change(numbers.as_float(card.get("vs_last_week")))
+            out.append(Headline(label, value, change))
     return out[: MAX_HEADLINES - 1]
 
 
@@ -200,11 +202,13 @@ def _actions(summary: Mapping[str, Any], lang: str) -> list[ActionLine]:
     return out
 
 
-def _answer(review: Any, lang: str) -> str:
+def _answer(review: Any, lang: str) -> tuple[str, ...]:
+    """The lines of the review's "what changed" answer (one sentence per line)."""
     if not isinstance(review, Mapping):
-        return ""
+        return ()
     answer = (review.get("answers") or {}).get("what_changed") or {}
-    return str(answer.get(lang) or "") if isinstance(answer, Mapping) else ""
+    text = str(answer.get(lang) or "") if isinstance(answer, Mapping) else ""
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
 def build_message(

@@ -57,7 +57,7 @@ def test_wecom_markdown_within_4096_bytes(server, run_folder):
     assert len(content.encode("utf-8")) <= 4096
     assert content.startswith("### 山野生活旗舰店 运营日报 · 2026-11-15")
     assert "**支付金额 GMV** ¥31,047.80（-12.0%）" in content
-    assert "1. 排查直播间转化（涉及约 ¥5,242.00）" in content
+    assert "1. 排查直播间转化（每天涉及约 ¥5,242.00）" in content
     assert _summary(run_folder)["notifications"] == {
         "ops": {"kind": "wecom", "status": "sent", "attempts": 1, "error": ""}
     }
@@ -278,3 +278,20 @@ def test_retry_after_as_http_date():
     assert delivery.retry_after_seconds("12", now) == 12.0
     assert delivery.retry_after_seconds("soon", now) is None
     assert delivery.Retry(3, 1.0).wait(1, 600) == 60.0  # capped
+
+
+def test_email_never_sent_in_clear_when_starttls_is_asked(smtp_server, run_folder):
+    target = {
+        "name": "mail",
+        "kind": "email",
+        "smtp_host": smtp_server.host,
+        "smtp_port": smtp_server.port,
+        "security": "starttls",
+        "sender": "a@shop.example.cn",
+        "recipients": ["b@shop.example.cn"],
+    }
+    outcomes, waits, err = _deliver(run_folder, _settings("", target), {})
+    # the test server offers no STARTTLS: refused at once, nothing delivered
+    assert outcomes[0].status == "failed" and "STARTTLS" in outcomes[0].error
+    assert outcomes[0].attempts == 1 and waits == []
+    assert smtp_server.messages == []

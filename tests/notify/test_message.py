@@ -20,7 +20,10 @@ def test_headline_comes_from_the_review_with_gmv_first():
     assert (orders.value, orders.change) == ("138", "-8.0%")
     # a rate's change in percentage points: 3.07% - 3.52% = -0.45 pp
     assert (cvr.value, cvr.change) == ("3.07%", "-0.45pp")
-    assert m.what_changed == "GMV 比平常周低 12%，直播渠道拖累最大。"
+    assert m.what_changed == (
+        "GMV 较对比基线 -12.0%。",
+        "较对比基线拖累最大的渠道：直播（-¥5,241.74）。",
+    )
 
 
 def test_without_a_review_the_kpi_cards_against_last_week_serve():
@@ -29,20 +32,20 @@ def test_without_a_review_the_kpi_cards_against_last_week_serve():
     assert m.headlines[0].label == "支付金额 GMV"
     # golden: gmv 31047.8, vs_last_week -0.243215 -> -24.3%
     assert (m.headlines[0].value, m.headlines[0].change) == ("¥31,047.80", "-24.3%")
-    assert m.what_changed == "" and m.actions == ()
+    assert m.what_changed == () and m.actions == ()
 
 
 def test_actions_by_rank_with_money_at_stake():
     m = build_message(sample_summary())
     assert [a.text for a in m.actions] == ["排查直播间转化", "核对 AP0001 尺码表"]
-    assert m.actions[0].money == "涉及约 ¥5,242.00"
+    assert m.actions[0].money == "每天涉及约 ¥5,242.00"
 
 
 def test_english_message():
     m = build_message(sample_summary(lang="en"))
     assert m.title == "山野生活旗舰店 daily report · 2026-11-15"
     assert m.actions[0].text == "Check the live room"
-    assert m.actions[0].money == "¥5,242.00 at stake"
+    assert m.actions[0].money == "¥5,242.00 a day at stake"
     assert m.alerts[0].severity_label == "high"
 
 
@@ -59,7 +62,14 @@ def test_alerts_most_urgent_first_and_failed_notebooks_and_link():
 
 @pytest.mark.parametrize(
     ("change", "unit", "text"),
-    [(0.1234, "pct", "+12.3%"), (-0.012, "pp", "-1.2pp"), (None, "pct", "–")],
+    # the review gives percent (-13.59 = -13.59 %) and percentage points (-0.456 pp)
+    [
+        (12.34, "pct", "+12.3%"),
+        (-13.591283, "pct", "-13.6%"),
+        (-1.23, "pp", "-1.2pp"),
+        (-0.456375, "pp", "-0.46pp"),
+        (None, "pct", "–"),
+    ],
 )
 def test_change_text(change, unit, text):
     assert change_text(change, unit) == text

@@ -239,3 +239,30 @@ def test_settings_targets_checked():
         build_notify({"report_url": "javascript:alert(1)"})
     with pytest.raises(ValueError, match="retries"):
         build_notify({"retries": 99})
+
+
+def test_content_is_given_up_in_order():
+    from helpers.notify.targets.common import Shown, reductions
+
+    got = [(s.alerts, s.actions, s.answer) for s in reductions(Shown(5, 2, 2))]
+    # alerts down to 3, then "what changed" from its last line, then alerts, then actions
+    assert got == [
+        (4, 2, 2),
+        (3, 2, 2),
+        (3, 2, 1),
+        (3, 2, 0),
+        (2, 2, 0),
+        (1, 2, 0),
+        (0, 2, 0),
+        (0, 1, 0),
+        (0, 0, 0),
+    ]
+
+
+def test_what_changed_lines_shown_whole_under_their_heading():
+    content = wecom.render(build_message(sample_summary()), max_alerts=8, max_actions=3)
+    text_ = content["markdown"]["content"]
+    assert (
+        "#### 哪里变了\n- GMV 较对比基线 -12.0%。\n- 较对比基线拖累最大的渠道：直播（-¥5,241.74）。\n"
+        in text_
+    )

@@ -4,7 +4,7 @@ into the platform's size limit by summarising the long tail (never cutting a lin
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
@@ -14,12 +14,22 @@ from helpers.notify.message import AlertLine, Message
 T = TypeVar("T")
 
 
+#: Alerts kept while the lines of "what changed" are given up to fit a size limit.
+KEEP_ALERTS = 3
+
+
 @dataclass(frozen=True)
 class Shown:
-    """How many alerts and next actions a rendering lists (the rest are counted)."""
+    """How many alerts, next actions and lines of "what changed" a rendering lists (the
+    alerts and actions left out are counted in one line)."""
 
     alerts: int
     actions: int
+    answer: int = 0
+
+    @classmethod
+    def everything(cls, message: Message) -> Shown:
+        return cls(len(message.alerts), len(message.actions), len(message.what_changed))
 
 
 class Verdict(NamedTuple):
@@ -57,6 +67,25 @@ def day_note(alert: AlertLine, message: Message) -> str:
     return f"（{note}）" if message.lang == "zh" else f" ({note})"
 
 
+def reductions(start: Shown) -> Iterator[Shown]:
+    """Ever smaller renderings, in the order content is given up: alerts down to
+    :data:`KEEP_ALERTS` (least urgent first), then the lines of "what changed" (last first),
+    then the remaining alerts, then the actions (last first)."""
+    a, c, w = start.alerts, start.actions, start.answer
+    while a > min(KEEP_ALERTS, start.alerts):
+        a -= 1
+        yield Shown(a, c, w)
+    while w > 0:
+        w -= 1
+        yield Shown(a, c, w)
+    while a > 0:
+        a -= 1
+        yield Shown(a, c, w)
+    while c > 0:
+        c -= 1
+        yield Shown(a, c, w)
+
+
 def fit(
     render: Callable[[Message, Shown], T],
     size: Callable[[T], int],
@@ -68,21 +97,21 @@ def fit(
 ) -> tuple[T, Shown]:
     """The fullest rendering of ``message`` whose ``size`` is within ``limit``.
 
-    Starts from ``max_alerts`` / ``max_actions`` and lists one alert fewer (the least urgent
-    first), then one action fewer, until it fits; what is left out is counted in one line
-    ("另有 N 条"). Raises ``ValueError`` if even the bare message is too long.
+    Starts from ``max_alerts`` / ``max_actions`` (and every line of "what changed") and
+    gives content up in the order of :func:`reductions` until it fits; lines are dropped
+    whole, and the alerts and actions left out are counted in one line ("另有 N 条").
+    Raises ``ValueError`` if even the bare message is too long.
     """
-    shown = Shown(min(len(message.alerts), max_alerts), min(len(message.actions), max_actions))
-    while True:
+    start = Shown(
+        min(len(message.alerts), max_alerts),
+        min(len(message.actions), max_actions),
+        len(message.what_changed),
+    )
+    for shown in (start, *reductions(start)):
         out = render(message, shown)
         if size(out) <= limit:
             return out, shown
-        if shown.alerts > 0:
-            shown = Shown(shown.alerts - 1, shown.actions)
-        elif shown.actions > 0:
-            shown = Shown(shown.alerts, shown.actions - 1)
-        else:
-            raise ValueError(f"the message does not fit in {limit} even without its lists")
+    raise ValueError(f"the message does not fit in {limit} even without its lists")
 
 
 def utf8_size(text: str) -> int:
@@ -114,8 +143,6 @@ def _opening(message: Message, esc: Callable[[Any], str], bold: Callable[[str], 
         lines.append(esc(message.word("notify_baseline", label=message.baseline)))
     for h in message.headlines:
         lines.append(f"{bold(esc(h.label))} {esc(h.value)}（{esc(h.change)}）")
-    if message.what_changed:
-        lines.append(f"{bold(message.word('notify_what_changed'))}：{esc(message.what_changed)}")
     return Block("", tuple(lines))
 
 
@@ -125,6 +152,9 @@ def outline(
     """The message as blocks of lines, data text passed through ``esc`` (the dialect's
     inert function) and emphasis through ``bold``; the link is left to the dialect."""
     blocks = [_opening(message, esc, bold)]
+    if shown.answer and message.what_changed:
+        lines = tuple(esc(line) for line in message.what_changed[: shown.answer])
+        blocks.append(Block(message.word("notify_what_changed"), lines))
     alerts = [
         f"{bold('【' + a.severity_label + '】' if message.lang == 'zh' else '[' + a.severity_label + ']')} "
         f"{esc(a.text)}{day_note(a, message)}"

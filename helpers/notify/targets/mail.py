@@ -53,7 +53,7 @@ def _notebooks(summary: Mapping[str, Any], lang: str) -> str:
 
 def html_body(message: Message, summary: Mapping[str, Any]) -> str:
     """The HTML page of the e-mail (every alert and action listed)."""
-    shown = Shown(len(message.alerts), len(message.actions))
+    shown = Shown.everything(message)
     parts = [f"<h1 style='font-size:1.3rem'>{inert.html_text(message.title)}</h1>"]
     for block in outline(message, shown, inert.html_text, _bold):
         if block.heading:

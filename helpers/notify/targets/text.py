@@ -12,7 +12,7 @@ KIND = "text"
 
 
 def render_text(message: Message, shown: Shown | None = None) -> str:
-    shown = shown or Shown(len(message.alerts), len(message.actions))
+    shown = shown or Shown.everything(message)
     parts = [inert.one_line(message.title), "=" * 40]
     for block in outline(message, shown, inert.one_line, lambda s: s):
         if block.heading:
