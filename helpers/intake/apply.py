@@ -17,22 +17,27 @@ from helpers.intake.aggregate import _aggregate_block, _join_lookup
 from helpers.intake.columns import _as_text, _Built, _MappedBuilder
 from helpers.intake.dataset import IntakeError, _canon_quarantine
 from helpers.intake.expressions import _eval_condition
+from helpers.intake.folders import layout_hint
 from helpers.intake.mapping import Block, Join, SourceMapping
 from helpers.intake.parsing import _is_dt, _isin, _prepare_text_frame, _show
-from helpers.intake.readers import _read_raw
+from helpers.intake.readers import _read_raw, read_info
 from helpers.intake.validate import MASK, _Part, _validate
 from helpers.settings import Settings
 
 
 def _canonical_part(path: Path, table: Table, raw: pd.DataFrame, settings: Settings) -> _Part:
-    df, rows = _prepare_text_frame(raw)
+    df, rows = _prepare_text_frame(raw, first_row=read_info(raw).first_row)
     by_lower = {c.lower(): c for c in df.columns}
     present = {c.name: by_lower[c.name] for c in table.columns if c.name in by_lower}
     missing = [c for c in table.required_columns if c not in present]
     if missing:
+        info = read_info(raw)
+        hint = layout_hint(list(df.columns), info, contract=True)
         raise IntakeError(
             f"{path.name}: table {table.name!r} is missing required column(s) "
-            f"{', '.join(missing)}. Add them to the header row (expected headers: "
+            f"{', '.join(missing)} ({info.describe()}"
+            + (f"; {hint}" if hint else "")
+            + f"). Add them to the header row (expected headers: "
             f"{', '.join(table.required_columns)}), or rename the file if it is not "
             f"{table.name} data."
         )
@@ -52,13 +57,15 @@ class _Input:
     covered: np.ndarray
 
 
-def _read_mapped(path: Path, mapping: SourceMapping) -> _Input:
+def _read_mapped(path: Path, mapping: SourceMapping, role: str) -> _Input:
     raw = _read_raw(path, layout=mapping.layout_for(path))
+    first_row = read_info(raw).first_row
+    raw = mapping.rename_aliases(role, raw)
     for c in raw.columns:
         if not pd.api.types.is_string_dtype(raw[c]):
             col = raw[c].astype("object")
             raw[c] = col.where(col.isna(), col.astype(str))
-    df, rows = _prepare_text_frame(raw.astype("object"), mapping.null_values)
+    df, rows = _prepare_text_frame(raw.astype("object"), mapping.null_values, first_row=first_row)
     df = df.astype("object")
     return _Input(path, df, rows, np.zeros(len(df), dtype=bool))
 
@@ -102,7 +109,7 @@ def _apply_mapping(
                     _source_note(p, mapping.name, f"not mapped: {mapping.files[role].ignore}")
                 )
             continue
-        inputs[role] = [_read_mapped(p, mapping) for p in paths]
+        inputs[role] = [_read_mapped(p, mapping, role) for p in paths]
     run = _Run(mapping, inputs, used={r: set() for r in inputs})
     for block in mapping.blocks:
         for inp in inputs.get(block.role, []):

@@ -19,9 +19,10 @@ from helpers.intake.dataset import (
     _canon_sources,
     _empty_quarantine,
 )
+from helpers.intake.folders import data_root, mapping_misfit, unrecognised_note
 from helpers.intake.mapping import SourceMapping, builtin_mappings, load_mapping
 from helpers.intake.parsing import _canonical_dtypes
-from helpers.intake.readers import _list_files, _read_raw, _suffix, _table_for_name
+from helpers.intake.readers import ReadInfo, _read_raw, _suffix, _table_for_name, read_info
 from helpers.intake.validate import _combine, _Part
 from helpers.limits import cut_tables
 from helpers.privacy import mask_quarantine, mask_tables
@@ -64,8 +65,9 @@ def load_dataset(
     root = Path(data_dir)
     if not root.is_dir():
         raise IntakeError(f"data folder {root.name!r} does not exist or is not a folder")
-    files = _list_files(root)
     mappings = [load_mapping(mapping)] if mapping is not None else builtin_mappings()
+    where = data_root(root, mappings)  # the folder itself, or the sub-folder with the data
+    root, files = where.folder, list(where.files)
     fp = fingerprint_inputs(files, [m.text for m in mappings], settings)
     cache_root = _cache_root(cache_dir)
     if cache_root is not None:
@@ -73,13 +75,15 @@ def load_dataset(
         if cached is not None:
             return cached
     found = _sort_files(files, mappings, settings)
+    if where.note:
+        found.ignored.append(_source_note(root, "folder", where.note))
     strict = mapping is not None
     _apply_mappings(root, mappings, found, settings, strict=strict)
     _drop_yielding(found)
     _note_unrecognised(found, mappings, strict=strict)
     position = {p.name: i for i, p in enumerate(files)}
     parts = sorted(found.parts, key=lambda p: position.get(p.file, len(position)))  # file order
-    _require_mandatory(root, parts, files)
+    _require_mandatory(root, parts, files, found.ignored)
     tables, extra = _combine(parts)
     quarantine = _sorted_quarantine(parts, extra)
     qcount = quarantine.groupby(["table", "file"]).size()
@@ -112,6 +116,7 @@ class _Found:
     headers: dict[Path, list[str]] = field(default_factory=dict)
     partial: dict[Path, str] = field(default_factory=dict)
     hints: dict[str, str] = field(default_factory=dict)
+    read: dict[Path, ReadInfo] = field(default_factory=dict)
 
 
 def _cache_root(cache_dir: str | Path | bool | None) -> Path | None:
@@ -133,12 +138,17 @@ def _sort_files(files: list[Path], mappings: list[SourceMapping], settings: Sett
         layout = next((m.layout_for(path) for m in mappings if m.layout_for(path)), None)
         if _suffix(path) is None and layout is None:
             found.ignored.append(
-                _ignored(path, "not a data file type (.csv, .csv.gz, .xlsx, .parquet)")
+                _ignored(
+                    path,
+                    "not a data file type (.csv, .csv.gz, .xlsx, .parquet; .txt and .tsv "
+                    "only when a mapping's file pattern names them)",
+                )
             )
             continue
         tname = _table_for_name(path)
         try:
-            header = list(_read_raw(path, header_only=True, layout=layout).columns)
+            top = _read_raw(path, header_only=True, layout=layout)
+            header = list(top.columns)
         except IntakeError as exc:
             if tname is not None:
                 raise
@@ -153,6 +163,7 @@ def _sort_files(files: list[Path], mappings: list[SourceMapping], settings: Sett
             continue
         found.pending.append(path)
         found.headers[path] = header
+        found.read[path] = read_info(top)
     return found
 
 
@@ -219,40 +230,38 @@ def _drop_yielding(found: _Found) -> None:
 
 
 def _note_unrecognised(found: _Found, mappings: list[SourceMapping], *, strict: bool) -> None:
-    """A sources note for every file still pending: why no mapping took it (and the
-    closest single-file mapping); with an explicit mapping a near miss is an error."""
+    """A sources note for every file still pending: why no mapping took it (the closest
+    mapping and its missing headers, how the file was read, a hint on the delimiter or the
+    header row); with an explicit mapping a near miss is an error."""
     for path in found.pending:
         header = found.headers[path]
         if path in found.partial:
             found.ignored.append(_ignored(path, found.partial[path]))
             continue
-        note = "no mapping recognises its headers"
-        near = [
-            (len(m.missing_headers(header)), m)
-            for m in mappings
-            if not m.multi_file and len(m.missing_headers(header)) < len(m.detect_headers)
-        ]
-        if near:
-            _, m = min(near, key=lambda t: t[0])
-            if strict:
-                raise IntakeError(
-                    f"{path.name}: looks like a {m.name!r} export but lacks header(s) "
-                    f"{', '.join(m.missing_headers(header))}; export it with those columns."
-                )
-            note += f" (closest: {m.name}, missing {', '.join(m.missing_headers(header))})"
+        info = found.read[path]
+        note, near = unrecognised_note(header, info, mappings)
+        if strict and near is not None:
+            raise IntakeError(f"{path.name}: {mapping_misfit(header, info, near)}")
+        if strict:
+            note = mapping_misfit(header, info, mappings[0])
         found.ignored.append(_ignored(path, note))
 
 
-def _require_mandatory(root: Path, parts: list[_Part], files: list[Path]) -> None:
-    """Raise when the folder gave no orders or no order lines."""
+def _require_mandatory(
+    root: Path, parts: list[_Part], files: list[Path], notes: list[dict[str, Any]]
+) -> None:
+    """Raise when the folder gave no orders or no order lines; the message says why each
+    file was not used."""
     present = {p.table for p in parts}
     missing = [t.name for t in TABLES.values() if t.mandatory and t.name not in present]
     if missing:
+        why = "; ".join(f"{n['file']}: {n['note']}" for n in notes if n["note"])
         raise IntakeError(
             f"data folder {root.name!r} has no {' and no '.join(missing)} data: add files "
             f"named {', '.join(f'{t}.csv' for t in missing)} (or .csv.gz/.xlsx/.parquet) or a "
             "platform export a mapping recognises (e.g. a Taobao order report). Files seen: "
             f"{', '.join(p.name for p in files) or 'none'}"
+            + (f". Why not used: {why}" if why else "")
         )
 
 

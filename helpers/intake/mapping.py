@@ -4,6 +4,8 @@ loading and checking mapping YAML, and the built-in mappings in ``helpers/mappin
 
 from __future__ import annotations
 
+import codecs
+import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any
 from helpers.contract import TABLES
 from helpers.intake.dataset import IntakeError
 from helpers.intake.expressions import Condition, _expr_names, _parse_condition, _template_names
-from helpers.intake.readers import DELIMITERS, FileLayout
+from helpers.intake.readers import DELIMITERS, ENCODING_ALIASES, FileLayout
 from helpers.safe_yaml import YamlError, load_yaml_with_aliases
 
 #: Folder of the built-in mappings shipped with the package.
@@ -55,7 +57,20 @@ _BLOCK_KEYS = {
 }
 
 #: Keys of an input file role (``files:``).
-_ROLE_KEYS = {"headers", "pattern", "optional", "ignore", "unused_rows", "header", "delimiter"}
+_ROLE_KEYS = {
+    "headers",
+    "pattern",
+    "optional",
+    "ignore",
+    "unused_rows",
+    "header",
+    "delimiter",
+    "encoding",
+    "header_row",
+    "aliases",
+}
+#: Role keys ``detect:`` of a one-file mapping accepts.
+_DETECT_KEYS = {"headers", "pattern", "header", "delimiter", "encoding", "header_row", "aliases"}
 
 #: Top-level mapping keys.
 _MAPPING_KEYS = {
@@ -149,32 +164,64 @@ class FileRole:
     header: tuple[str, ...] = ()
     #: ``delimiter:`` (a key of :data:`helpers.intake.readers.DELIMITERS`), None = sniffed
     delimiter: str | None = None
+    #: ``encoding:`` (utf-8, gbk, utf-16 ...), None = byte-order mark, UTF-8, GB18030
+    encoding: str | None = None
+    #: ``header_row:`` line of the header from 1, None = found below title lines
+    header_row: int | None = None
+    #: ``aliases:`` header -> other names of it in variants of the export
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def layout(self) -> FileLayout | None:
         """The text layout the role states, None when it states none."""
-        if not self.header and self.delimiter is None:
+        if (
+            not self.header
+            and self.delimiter is None
+            and self.encoding is None
+            and self.header_row is None
+        ):
             return None
-        return FileLayout(delimiter=self.delimiter, names=self.header)
+        return FileLayout(
+            delimiter=self.delimiter,
+            names=self.header,
+            encoding=self.encoding,
+            header_row=self.header_row,
+        )
 
     def names_file(self, path: Path) -> bool:
         """Whether the role's ``pattern`` matches the file name (case-insensitive)."""
-        import fnmatch
-
         if not self.pattern:
             return False
         return fnmatch.fnmatch(path.name.lower(), self.pattern.lower())
 
+    def renames(self, headers: Iterable[str]) -> dict[str, str]:
+        """``{alias: header}`` for the aliases present where the header itself is absent."""
+        have = list(headers)
+        out: dict[str, str] = {}
+        for name, alts in self.aliases.items():
+            if name in have:
+                continue
+            alt = next((a for a in alts if a in have and a not in out), None)
+            if alt is not None:
+                out[alt] = name
+        return out
+
+    def canonical(self, headers: Iterable[str]) -> list[str]:
+        """The headers with aliases replaced by the names the mapping reads."""
+        have = list(headers)
+        ren = self.renames(have)
+        return [ren.get(h, h) for h in have]
+
+    def missing(self, headers: Iterable[str]) -> list[str]:
+        """Detection headers absent from ``headers`` (aliases count)."""
+        have = set(self.canonical(headers))
+        return [h for h in self.headers if h not in have]
+
     def matches(self, path: Path | None, headers: Iterable[str]) -> bool:
-        have = set(headers)
-        if any(h not in have for h in self.headers):
+        if self.missing(headers):
             return False
         if self.pattern:
-            if path is None:
-                return False
-            import fnmatch
-
-            return fnmatch.fnmatch(path.name.lower(), self.pattern.lower())
+            return path is not None and self.names_file(path)
         return True
 
 
@@ -318,11 +365,21 @@ class SourceMapping:
     without it; otherwise the mapping is used only when every required role has a file);
     ``ignore: note`` (the file is recognised and listed in ``sources`` with the note, not
     mapped); ``unused_rows: note`` (see ``where``); ``delimiter`` (``whitespace``,
-    ``comma``, ``tab``, ``semicolon`` or ``pipe``; default: comma or tab, whichever the first
-    line has more of) and ``header: [name, ...]`` (the file has NO header row, its first line
-    is data and these are its column names; needs ``pattern``, see ``cdnow.yaml``). A role
-    with a ``pattern`` and either key is read whatever the file ending (``.txt`` included).
-    A file takes the first role it matches,
+    ``comma``, ``tab``, ``semicolon`` or ``pipe``; default: tab for ``.tsv``, else comma or
+    tab, whichever the first lines have more of; a semicolon file is never guessed, since
+    its numbers often use a decimal comma); ``header: [name, ...]`` (the file has NO header
+    row, its first line is data and these are its column names; needs ``pattern``, see
+    ``cdnow.yaml``); ``encoding`` (``utf-8``, ``gbk``, ``utf-16`` or any Python codec;
+    default: a byte-order mark decides - UTF-16 files carry one -, else UTF-8, else
+    GB18030); ``header_row: n`` (the header is on line / sheet row n; default: found, title
+    lines above it with a single filled cell are skipped); ``aliases: {header: other name
+    | [names]}`` (a variant of the export names the column differently: Online Retail II's
+    ``Invoice`` for ``InvoiceNo``; the file is recognised and read under the mapping's
+    names). ``detect:`` of a one-file mapping takes the same keys except ``optional``,
+    ``ignore`` and ``unused_rows``. A role with a ``pattern`` is read whatever the file
+    ending (``.txt`` and ``.tsv`` included); a layout key (``delimiter``, ``encoding``,
+    ``header_row``, ``header``) of the only role without a pattern applies to every file
+    offered to the mapping. A file takes the first role it matches,
     in the order listed. Every file of a role a table reads gives its own (table, file)
     part; files of a joined role are concatenated. Joined columns are named
     ``<role>.<header>`` (quote them in ``expr`` with backticks). A join keeps every row of
@@ -493,23 +550,37 @@ class SourceMapping:
 
     def missing_headers(self, headers: Iterable[str]) -> list[str]:
         """Detection headers absent from ``headers`` (of the closest file role)."""
-        have = set(headers)
-        best: list[str] | None = None
-        for role in self.files.values():
-            miss = [h for h in role.headers if h not in have]
-            if best is None or len(miss) < len(best):
-                best = miss
-        return best or []
+        return self.closest_role(headers)[1]
+
+    def closest_role(self, headers: Iterable[str]) -> tuple[FileRole, list[str]]:
+        """The file role whose detection headers a header row comes closest to, and the
+        ones it lacks (aliases count)."""
+        have = list(headers)
+        scored = [(r, r.missing(have)) for r in self.files.values() if r.headers]
+        if not scored:
+            first = next(iter(self.files.values()))
+            return first, []
+        return min(scored, key=lambda t: len(t[1]) / len(t[0].headers))
 
     def matches(self, headers: Iterable[str], path: Path | None = None) -> bool:
         return self.role_for(path, headers) is not None
 
     def layout_for(self, path: Path) -> FileLayout | None:
-        """The text layout of the first file role that names ``path`` and states one."""
+        """How to read ``path``: the layout of the first file role whose ``pattern`` names
+        it (the default layout when it states none), else the layout of the one role
+        without a pattern when it states one."""
         for role in self.files.values():
-            if role.layout is not None and role.names_file(path):
-                return role.layout
+            if role.names_file(path):
+                return role.layout or FileLayout()
+        unnamed = [r for r in self.files.values() if not r.pattern]
+        if len(unnamed) == 1 and unnamed[0].layout is not None:
+            return unnamed[0].layout
         return None
+
+    def rename_aliases(self, role: str, df: Any) -> Any:
+        """``df`` with the role's alias headers renamed to the names the mapping reads."""
+        ren = self.files[role].renames(df.columns)
+        return df.rename(columns=ren) if ren else df
 
 
 def _parse_roles(raw: dict[str, Any], where: str) -> dict[str, FileRole]:
@@ -518,39 +589,75 @@ def _parse_roles(raw: dict[str, Any], where: str) -> dict[str, FileRole]:
     if files is not None and detect is not None:
         raise IntakeError(f"{where}: give either 'detect' (one file) or 'files' (several)")
     if files is None:
-        headers = _as_tuple(detect.get("headers") if isinstance(detect, dict) else None)
-        if not headers:
+        if not isinstance(detect, dict) or not _as_tuple(detect.get("headers")):
             raise IntakeError(
                 f"{where}: 'detect: headers:' must list at least one header (or give 'files:')"
             )
-        return {MAIN_ROLE: FileRole(MAIN_ROLE, headers=headers)}
+        return {MAIN_ROLE: _parse_role(MAIN_ROLE, detect, f"{where}: detect", _DETECT_KEYS)}
     if not isinstance(files, dict) or not files:
         raise IntakeError(f"{where}: 'files' must map role names to {{headers: [...]}}")
-    roles: dict[str, FileRole] = {}
-    for rname, body in files.items():
-        if not isinstance(body, dict):
-            raise IntakeError(f"{where}: files.{rname} must be a mapping with 'headers'")
-        unknown = sorted(set(body) - _ROLE_KEYS)
-        if unknown:
-            raise IntakeError(f"{where}: files.{rname}: unknown key(s) {', '.join(unknown)}")
-        headers = _as_tuple(body.get("headers"))
-        pattern = body.get("pattern")
-        if not headers and not pattern:
-            raise IntakeError(f"{where}: files.{rname} needs 'headers' and/or 'pattern'")
-        header, delimiter = _parse_layout(body, f"{where}: files.{rname}")
-        roles[str(rname)] = FileRole(
-            name=str(rname),
-            headers=headers,
-            pattern=str(pattern) if pattern else None,
-            optional=bool(body.get("optional", False)),
-            ignore=str(body["ignore"]) if body.get("ignore") else None,
-            unused_rows=str(body["unused_rows"]) if body.get("unused_rows") else None,
-            header=header,
-            delimiter=delimiter,
-        )
+    roles = {
+        str(rname): _parse_role(str(rname), body, f"{where}: files.{rname}", _ROLE_KEYS)
+        for rname, body in files.items()
+    }
     if all(r.optional for r in roles.values()):
         raise IntakeError(f"{where}: at least one of 'files' must not be optional")
     return roles
+
+
+def _parse_role(rname: str, body: Any, where: str, keys: set[str]) -> FileRole:
+    """One file role (``files.<role>``, or ``detect`` of a one-file mapping)."""
+    if not isinstance(body, dict):
+        raise IntakeError(f"{where} must be a mapping with 'headers'")
+    unknown = sorted(set(body) - keys)
+    if unknown:
+        raise IntakeError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    headers = _as_tuple(body.get("headers"))
+    pattern = body.get("pattern")
+    if not headers and not pattern:
+        raise IntakeError(f"{where} needs 'headers' and/or 'pattern'")
+    header, delimiter = _parse_layout(body, where)
+    return FileRole(
+        name=rname,
+        headers=headers,
+        pattern=str(pattern) if pattern else None,
+        optional=bool(body.get("optional", False)),
+        ignore=str(body["ignore"]) if body.get("ignore") else None,
+        unused_rows=str(body["unused_rows"]) if body.get("unused_rows") else None,
+        header=header,
+        delimiter=delimiter,
+        encoding=_parse_encoding(body.get("encoding"), where),
+        header_row=_parse_header_row(body.get("header_row"), where),
+        aliases=_parse_aliases(body.get("aliases"), where),
+    )
+
+
+def _parse_encoding(raw: Any, where: str) -> str | None:
+    if raw is None:
+        return None
+    try:
+        codecs.lookup(ENCODING_ALIASES.get(str(raw).lower(), str(raw)))
+    except LookupError:
+        raise IntakeError(
+            f"{where}: 'encoding' {raw!r} is not a known text encoding (e.g. utf-8, gbk, utf-16)"
+        ) from None
+    return str(raw)
+
+
+def _parse_header_row(raw: Any, where: str) -> int | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise IntakeError(f"{where}: 'header_row' is the header's line number, from 1")
+    return raw
+
+
+def _parse_aliases(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise IntakeError(f"{where}: 'aliases' maps a header to its other names")
+    return {str(k): _as_tuple(v) for k, v in raw.items()}
 
 
 def _parse_layout(body: dict[str, Any], where: str) -> tuple[tuple[str, ...], str | None]:

@@ -38,13 +38,14 @@ def _clean_text(s: pd.Series, null_values: tuple[str, ...] = ()) -> pd.Series:
 
 
 def _prepare_text_frame(
-    df: pd.DataFrame, null_values: tuple[str, ...] = ()
+    df: pd.DataFrame, null_values: tuple[str, ...] = (), *, first_row: int = 2
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Clean every column; add row numbers; drop rows that are entirely empty.
+    """Clean every column; add row numbers (``first_row`` for the first data line: 2 below a
+    header on line 1); drop rows that are entirely empty.
 
     Returns the frame (index = 0..n-1 of kept rows) and the row numbers.
     """
-    rows = pd.Series(np.arange(len(df), dtype="int64") + 2, index=df.index)
+    rows = pd.Series(np.arange(len(df), dtype="int64") + first_row, index=df.index)
     out = pd.DataFrame(index=df.index)
     for col in df.columns:
         s = df[col]

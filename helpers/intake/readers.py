@@ -6,6 +6,7 @@ with that layout, ``.txt`` included."""
 
 from __future__ import annotations
 
+import csv
 import functools
 import gzip
 import re
@@ -23,8 +24,8 @@ from helpers.settings import SETTINGS_FILE
 
 #: File endings intake can read, longest first.
 DATA_SUFFIXES: tuple[str, ...] = (".csv.gz", ".csv", ".xlsx", ".parquet")
-#: Text endings read only when a mapping names the file (and states its layout).
-LAYOUT_SUFFIXES: tuple[str, ...] = (".txt", ".txt.gz")
+#: Text endings read only when a mapping's file role names the file (``pattern``).
+LAYOUT_SUFFIXES: tuple[str, ...] = (".txt", ".txt.gz", ".tsv", ".tsv.gz")
 
 #: ``delimiter:`` values of a mapping file role -> the pandas separator.
 DELIMITERS: dict[str, str] = {
@@ -42,20 +43,75 @@ DELIMITERS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class FileLayout:
-    """How a text file is laid out, as a mapping's file role states it.
+    """How a text file (or a sheet) is laid out, as a mapping's file role states it.
 
     Attributes
     ----------
     delimiter : str or None
         A key of :data:`DELIMITERS` (``whitespace`` = runs of blanks, leading blanks
-        ignored); None = comma or tab, whichever the first line has more of.
+        ignored); None = tab for ``.tsv``, else comma or tab, whichever the first lines have
+        more of.
     names : tuple of str
         Column names of a file WITHOUT a header row (its first line is data); empty = the
-        first line is the header.
+        file has a header row.
+    encoding : str or None
+        Text encoding (``utf-8``, ``gbk``, ``utf-16`` ... any Python codec name); None = a
+        byte-order mark decides, else UTF-8, else GB18030 (a superset of GBK).
+    header_row : int or None
+        Line (sheet row) of the header, counted from 1 as a spreadsheet shows it; None =
+        found: title lines above the header (fewer than two filled cells, or under half as
+        many as the widest of the first lines) are skipped.
     """
 
     delimiter: str | None = None
     names: tuple[str, ...] = ()
+    encoding: str | None = None
+    header_row: int | None = None
+
+
+#: ``encoding:`` spellings -> the codec used (GB18030 reads every GBK and GB2312 file).
+ENCODING_ALIASES: dict[str, str] = {
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "cp936": "gb18030",
+    "utf-8": "utf-8-sig",
+    "utf8": "utf-8-sig",
+}
+
+#: Lines looked at to find the header row and the delimiter.
+SNIFF_LINES = 20
+
+
+@dataclass(frozen=True)
+class ReadInfo:
+    """How a file was read: shown in messages about it.
+
+    Attributes
+    ----------
+    encoding : codec used (``utf-8-sig``, ``gb18030``, ``utf-16`` ...); empty for a sheet
+    delimiter : name of the separator used (``comma``, ``tab``, ``semicolon`` ...)
+    header_line : line of the header row, from 1 (0 = the file has no header row)
+    """
+
+    encoding: str = ""
+    delimiter: str = ""
+    header_line: int = 1
+
+    @property
+    def first_row(self) -> int:
+        """Row number of the first data line (as a spreadsheet shows it)."""
+        return self.header_line + 1
+
+    def describe(self) -> str:
+        """E.g. ``read as gb18030, comma-separated, header on line 2``."""
+        bits = [f"read as {self.encoding}"] if self.encoding else []
+        if self.delimiter:
+            bits.append(f"{self.delimiter}-separated")
+        bits.append(f"header on line {self.header_line}" if self.header_line else "no header row")
+        return ", ".join(bits)
+
+
+_SEP_NAMES = {v: k for k, v in DELIMITERS.items() if k.isalpha()}
 
 
 _NOT_DATA_PREFIXES = ("readme", "license", "licence")
@@ -110,6 +166,84 @@ def _check_limits(path: Path, size: int, mtime: float) -> None:
         raise IntakeError(str(exc)) from None
 
 
+def _encodings(path: Path, layout: FileLayout) -> tuple[str, ...]:
+    """Encodings to try, in order: the stated one, else the byte-order mark's, else UTF-8
+    then GB18030."""
+    if layout.encoding:
+        return (ENCODING_ALIASES.get(layout.encoding.lower(), layout.encoding),)
+    with _open_bytes(path) as fh:
+        head = fh.read(4)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return ("utf-16",)
+    return ("utf-8-sig", "gb18030")
+
+
+def _open_bytes(path: Path):
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")  # noqa: SIM115
+
+
+def _sample_lines(path: Path, encoding: str) -> list[str]:
+    """The first :data:`SNIFF_LINES` lines (decoding errors raise UnicodeDecodeError)."""
+    lines: list[str] = []
+    with _open_text(path, encoding) as fh:
+        for line in fh:
+            lines.append(line)
+            if len(lines) >= SNIFF_LINES:
+                break
+    return lines
+
+
+def _separator(path: Path, layout: FileLayout, lines: list[str]) -> str:
+    """The pandas separator: the stated delimiter, tab for ``.tsv``, else comma or tab."""
+    if layout.delimiter:
+        return DELIMITERS[layout.delimiter]
+    name = path.name.lower()
+    if name.endswith((".tsv", ".tsv.gz")):
+        return "\t"
+    sample = "".join(lines[:5])
+    return "\t" if sample.count("\t") > sample.count(",") else ","
+
+
+def _split(lines: list[str], sep: str) -> list[tuple[int, list[str]]]:
+    """(first physical line index, cells) of each record of the sample lines."""
+    if sep == DELIMITERS["whitespace"]:
+        return [(i, line.split()) for i, line in enumerate(lines)]
+    out: list[tuple[int, list[str]]] = []
+    reader = csv.reader(lines, delimiter=sep)
+    start = 0
+    try:
+        for cells in reader:
+            out.append((start, cells))
+            start = reader.line_num
+    except csv.Error:
+        pass  # a broken quote in the sample: keep the records read so far
+    return out
+
+
+def header_index(rows: list[list[Any]]) -> int:
+    """Index of the header among the first rows of a file: the first row with at least two
+    filled cells and at least half as many as the fullest of these rows; rows above it are
+    a title (``订单报表 2026-11``, an export time ...). 0 when no row qualifies."""
+    counts = [sum(1 for c in r if str(c).strip() not in ("", "nan", "None")) for r in rows]
+    if not counts:
+        return 0
+    need = max(2, -(-max(counts) // 2))
+    return next((i for i, c in enumerate(counts) if c >= need), 0)
+
+
+def _header_skip(layout: FileLayout, records: list[tuple[int, list[str]]]) -> int:
+    """Physical lines above the header row (0 for a file without a header row)."""
+    if layout.names:
+        return 0
+    if layout.header_row is not None:
+        return max(layout.header_row - 1, 0)
+    if not records:
+        return 0
+    return records[header_index([cells for _, cells in records])][0]
+
+
 def _read_csv(
     path: Path, *, nrows: int | None = None, layout: FileLayout | None = None
 ) -> pd.DataFrame:
@@ -117,42 +251,57 @@ def _read_csv(
     _check_limits(path, stat.st_size, stat.st_mtime)
     errors: list[str] = []
     layout = layout or FileLayout()
-    for encoding in ("utf-8-sig", "gb18030"):
+    encodings = _encodings(path, layout)
+    for encoding in encodings:
         try:
-            with _open_text(path, encoding) as fh:
-                first = fh.readline()
-            sep = (
-                DELIMITERS[layout.delimiter]
-                if layout.delimiter
-                else ("\t" if first.count("\t") > first.count(",") else ",")
-            )
-            if layout.names and nrows == 0:
-                return pd.DataFrame(columns=list(layout.names))
-            return pd.read_csv(
-                path,
-                sep=sep,
-                header=None if layout.names else "infer",
-                names=list(layout.names) if layout.names else None,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=bool(layout.names),
-                encoding=encoding,
-                encoding_errors="strict",
-                compression="infer",
-                nrows=nrows,
-            )
+            return _read_text(path, encoding, layout, nrows)
         except UnicodeDecodeError as exc:
             errors.append(f"{encoding}: {exc.reason}")
+        except LookupError:
+            raise IntakeError(
+                f"{path.name}: unknown encoding {layout.encoding!r} in the mapping; use e.g. "
+                "utf-8, gbk, utf-16"
+            ) from None
         except pd.errors.EmptyDataError:
             raise IntakeError(f"{path.name}: the file is empty (no header row)") from None
         except (pd.errors.ParserError, OSError, EOFError, gzip.BadGzipFile) as exc:
             raise IntakeError(
-                f"{path.name}: cannot be read as CSV ({exc}); check that it is a comma- or "
-                "tab-separated text file"
+                f"{path.name}: cannot be read as delimited text ({exc}; tried encoding "
+                f"{encoding}); check that it is a comma- or tab-separated text file, or state "
+                "the delimiter in the mapping (delimiter: semicolon | tab | whitespace | pipe)"
             ) from None
     raise IntakeError(
-        f"{path.name}: unknown text encoding (tried UTF-8 and GB18030); save it as UTF-8 CSV"
+        f"{path.name}: unknown text encoding (tried {', '.join(encodings)}); save it as UTF-8 "
+        "CSV or state it in the mapping (encoding: gbk | utf-16 | ...)"
     )
+
+
+def _read_text(path: Path, encoding: str, layout: FileLayout, nrows: int | None) -> pd.DataFrame:
+    """Read a delimited text file in one encoding; ``attrs["read"]`` holds the
+    :class:`ReadInfo`."""
+    lines = _sample_lines(path, encoding)
+    sep = _separator(path, layout, lines)
+    skip = _header_skip(layout, _split(lines, sep))
+    info = ReadInfo(encoding, _SEP_NAMES.get(sep, sep), 0 if layout.names else skip + 1)
+    if layout.names and nrows == 0:
+        df = pd.DataFrame(columns=list(layout.names))
+    else:
+        df = pd.read_csv(
+            path,
+            sep=sep,
+            header=None if layout.names else 0,
+            skiprows=skip or None,
+            names=list(layout.names) if layout.names else None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=bool(layout.names),
+            encoding=encoding,
+            encoding_errors="strict",
+            compression="infer",
+            nrows=nrows,
+        )
+    df.attrs["read"] = info
+    return df
 
 
 def _open_text(path: Path, encoding: str):
@@ -161,33 +310,46 @@ def _open_text(path: Path, encoding: str):
     return open(path, encoding=encoding, errors="strict")  # noqa: SIM115
 
 
+def _read_xlsx(path: Path, *, header_only: bool, layout: FileLayout | None) -> pd.DataFrame:
+    """The first sheet as text; the header row stated by the layout or found
+    (:func:`header_index`)."""
+    opts: dict[str, Any] = {"dtype": str, "keep_default_na": False, "engine": "openpyxl"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if layout is not None and layout.header_row is not None:
+            skip = max(layout.header_row - 1, 0)
+        else:
+            top = pd.read_excel(path, header=None, nrows=SNIFF_LINES, **opts)
+            skip = header_index(top.fillna("").to_numpy().tolist())
+        df = pd.read_excel(path, header=skip, nrows=0 if header_only else None, **opts)
+    df.attrs["read"] = ReadInfo("", "", skip + 1)
+    return df
+
+
+def read_info(df: pd.DataFrame) -> ReadInfo:
+    """How a frame from :func:`_read_raw` was read (defaults for other frames)."""
+    info = df.attrs.get("read")
+    return info if isinstance(info, ReadInfo) else ReadInfo()
+
+
 def _read_raw(
     path: Path, *, header_only: bool = False, layout: FileLayout | None = None
 ) -> pd.DataFrame:
-    """Read a file; CSV/xlsx as text (no NA guessing), Parquet with its own types. With a
-    ``layout`` (from a mapping) the file is read as delimited text whatever its ending."""
+    """Read a file; CSV/xlsx as text (no NA guessing), Parquet with its own types. Any
+    ending other than ``.xlsx`` / ``.parquet`` is read as delimited text (``layout`` from a
+    mapping, else sniffed). ``attrs["read"]`` holds the :class:`ReadInfo`."""
     suf = _suffix(path)
     try:
-        if layout is not None or suf in (".csv", ".csv.gz"):
-            df = _read_csv(path, nrows=0 if header_only else None, layout=layout)
-        elif suf == ".xlsx":
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                df = pd.read_excel(
-                    path,
-                    dtype=str,
-                    keep_default_na=False,
-                    engine="openpyxl",
-                    nrows=0 if header_only else None,
-                )
+        if suf == ".xlsx":
+            df = _read_xlsx(path, header_only=header_only, layout=layout)
         elif suf == ".parquet":
             if header_only:
                 import pyarrow.parquet as pq
 
                 return pd.DataFrame(columns=pq.read_schema(path).names)
             df = pd.read_parquet(path)
-        else:  # pragma: no cover - callers check the suffix
-            raise IntakeError(f"{path.name}: unsupported file type")
+        else:
+            df = _read_csv(path, nrows=0 if header_only else None, layout=layout)
     except IntakeError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is a file problem
@@ -195,5 +357,8 @@ def _read_raw(
             f"{path.name}: cannot be read ({type(exc).__name__}: {exc}); check the file is a "
             "valid CSV, .xlsx or Parquet file"
         ) from None
+    info = df.attrs.get("read")
     df.columns = [_clean_header(c) for c in df.columns]
+    if info is not None:
+        df.attrs["read"] = info
     return df

@@ -144,3 +144,231 @@ def test_taobao_detail_without_order_report_is_named(tmp_path):
     write_gbk(tmp_path / "ExportOrderDetailList202611.csv", DETAIL_HEADER, DETAIL_ROWS)
     with pytest.raises(IntakeError, match="订单编号, 买家会员名"):
         load(tmp_path, mapping="taobao_orders")
+
+
+# --------------------------------------------------------------------------------------------
+# Variants: header aliases, delimiters, encodings, title rows, .txt / .tsv, sub-folders
+# --------------------------------------------------------------------------------------------
+
+# Online Retail II names three columns differently: Invoice, Price, Customer ID
+RETAIL_II = (
+    "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country\n"
+    "489434,85048,LED BOX,12,2009-12-01 07:45:00,6.95,13085.0,United Kingdom\n"
+    "489434,79323P,PINK LIGHTS,12,2009-12-01 07:45:00,6.75,13085.0,United Kingdom\n"
+    "489435,22350,CAT BOWL,12,2009-12-01 07:46:00,2.55,,United Kingdom\n"
+    "C489449,22087,PAPER BUNTING,-12,2009-12-01 10:33:00,2.95,16321.0,Australia\n"
+)
+
+
+@pytest.mark.parametrize("mapping", [None, "uci_online_retail"])
+def test_online_retail_ii_headers_read_through_the_uci_mapping(tmp_path, mapping):
+    (tmp_path / "online_retail_II.csv").write_text(RETAIL_II, encoding="utf-8")
+    ds = load(tmp_path, mapping=mapping)
+    check_balance(ds)
+    o = ds["orders"].set_index("order_id")
+    assert list(o.index) == ["489434", "489435"]
+    # 489434: 12 x 6.95 + 12 x 6.75 = 83.40 + 81.00 = 164.40; 489435: 12 x 2.55 = 30.60
+    assert o["paid_amount"].round(2).to_dict() == {"489434": 164.40, "489435": 30.60}
+    assert o.loc["489434", "customer_id"] == "13085"  # "Customer ID" 13085.0, whole number
+    assert pd.isna(o.loc["489435", "customer_id"])  # a guest invoice
+    # the credit note C489449: refund 12 x 2.95 = 35.40
+    assert ds["after_sales"]["refund_amount"].round(2).tolist() == [35.40]
+    assert set(ds.sources.loc[ds.sources["table"] != "", "mapping"]) == {"uci_online_retail"}
+
+
+ORDERS = (
+    "order_id,customer_id,created_at,paid_at,status,paid_amount\n"
+    "A1,c1,2026-11-01 10:00:00,2026-11-01 10:01:00,paid,100.00\n"
+    "A2,c2,2026-11-02 10:00:00,2026-11-02 10:01:00,paid,not a number\n"
+)
+ITEMS = "order_id,line_no,sku_id,quantity,unit_price\nA1,1,S1,2,50.00\n"
+
+
+def test_utf16_tab_separated_files_are_read(tmp_path):
+    # Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated
+    (tmp_path / "orders.csv").write_text(ORDERS.replace(",", "\t"), encoding="utf-16")
+    (tmp_path / "order_items.csv").write_text(ITEMS.replace(",", "\t"), encoding="utf-16")
+    ds = load(tmp_path)
+    check_balance(ds)
+    assert list(ds["orders"]["order_id"]) == ["A1"]
+    assert ds["orders"]["paid_amount"].sum() == pytest.approx(100.0)
+    assert list(ds.quarantine["row"]) == [3]  # A2: the second data row, line 3
+
+
+def test_title_row_above_the_header_is_skipped_and_rows_keep_their_line(tmp_path):
+    (tmp_path / "orders.csv").write_text("订单报表 2026-11\n" + ORDERS, encoding="utf-8")
+    (tmp_path / "order_items.csv").write_text(ITEMS, encoding="utf-8")
+    ds = load(tmp_path)
+    check_balance(ds)
+    assert list(ds["orders"]["order_id"]) == ["A1"]
+    # title on line 1, header on line 2, A1 on line 3, A2 (bad amount) on line 4
+    assert ds.quarantine[["file", "row", "column"]].values.tolist() == [
+        ["orders.csv", 4, "paid_amount"]
+    ]
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    pd.DataFrame(rows).to_excel(path, header=False, index=False)
+    return path
+
+
+def test_xlsx_with_the_header_on_row_2_is_read(tmp_path):
+    lines = [r.split(",") for r in ORDERS.strip().splitlines()]
+    _xlsx(tmp_path / "orders.xlsx", [["订单报表（导出于 2026-11-30）", *[""] * 5], *lines])
+    (tmp_path / "order_items.csv").write_text(ITEMS, encoding="utf-8")
+    ds = load(tmp_path)
+    check_balance(ds)
+    assert list(ds["orders"]["order_id"]) == ["A1"]
+    assert list(ds.quarantine["row"]) == [4]  # sheet row 4: title, header, A1, A2
+
+
+SEMI_ORDERS = "单号;客户;下单时间;付款时间;状态;实付\nB1;k1;2026-11-01 09:00:00;2026-11-01 09:05:00;已付款;88\n"
+SEMI_MAPPING = """
+name: my_erp
+detect:
+  headers: [单号, 客户, 下单时间, 付款时间, 实付]
+  delimiter: semicolon
+tables:
+  orders:
+    order_id: 单号
+    customer_id: {hash: 客户}
+    created_at: 下单时间
+    paid_at: 付款时间
+    status: {from: 状态, values: {已付款: paid}}
+    paid_amount: 实付
+  order_items:
+    order_id: 单号
+    line_no: {const: 1}
+    sku_id: {const: ALL}
+    quantity: {const: 1}
+    unit_price: 实付
+"""
+
+
+def test_semicolon_file_reads_with_the_delimiter_option(tmp_path):
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "erp.csv").write_text(SEMI_ORDERS, encoding="utf-8")
+    m = tmp_path / "my_erp.yaml"
+    m.write_text(SEMI_MAPPING, encoding="utf-8")
+    ds = load(data, mapping=m)
+    check_balance(ds)
+    assert ds["orders"]["paid_amount"].tolist() == [88.0]
+
+
+def test_semicolon_file_without_the_option_gets_a_hint(tmp_path):
+    (tmp_path / "orders.csv").write_text(ORDERS.replace(",", ";"), encoding="utf-8")
+    (tmp_path / "order_items.csv").write_text(ITEMS, encoding="utf-8")
+    with pytest.raises(IntakeError, match="semicolon-separated"):
+        load(tmp_path)
+    data = tmp_path / "erp"
+    data.mkdir()
+    (data / "erp.csv").write_text(SEMI_ORDERS, encoding="utf-8")
+    m = tmp_path / "my_erp.yaml"
+    m.write_text(SEMI_MAPPING.replace("  delimiter: semicolon\n", ""), encoding="utf-8")
+    with pytest.raises(IntakeError) as err:
+        load(data, mapping=m)
+    text = str(err.value)
+    assert "'my_erp' needs header(s) 单号, 客户" in text  # the given mapping's headers
+    assert "utf-8" in text and "comma-separated" in text  # how the file was read
+    assert "delimiter: semicolon" in text  # what to change
+
+
+def test_named_mapping_names_its_missing_headers(tmp_path):
+    (tmp_path / "export.csv").write_text("order,when,amount\nX1,2026-11-01,5\n", encoding="utf-8")
+    with pytest.raises(IntakeError) as err:
+        load(tmp_path, mapping="taobao_orders")
+    text = str(err.value)
+    assert "'taobao_orders' (file orders) needs header(s) 订单编号, 买家会员名" in text
+    assert "headers found: order, when, amount" in text
+
+
+def test_unrecognised_export_names_the_closest_mapping(tmp_path):
+    # Online Retail with two headers renamed beyond any alias
+    (tmp_path / "retail.csv").write_text(
+        "InvoiceNo,StockCode,Description,Qty,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "1,A,B,1,2011-01-01 10:00:00,1.0,5,UK\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(IntakeError) as err:
+        load(tmp_path)
+    text = str(err.value)
+    assert "closest: uci_online_retail, missing Quantity" in text
+    assert "read as utf-8-sig, comma-separated, header on line 1" in text
+
+
+WS_MAPPING = """
+name: pos_log
+files:
+  sales:
+    pattern: "pos_*.{ext}"
+    headers: [ticket, day, item, qty, amount]
+    delimiter: {delimiter}
+tables:
+  orders:
+    file: sales
+    group_by: order_id
+    columns:
+      order_id: ticket
+      customer_id: {{const: null}}
+      created_at: {{from: day, agg: min}}
+      paid_at: {{from: day, agg: min}}
+      status: {{const: completed}}
+      paid_amount: {{from: amount, agg: sum}}
+  order_items:
+    file: sales
+    columns:
+      order_id: ticket
+      line_no: {{number_within: ticket}}
+      sku_id: item
+      quantity: qty
+      unit_price: {{expr: amount / qty}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("ext", "delimiter", "sep"), [("txt", "whitespace", "   "), ("tsv", "tab", "\t")]
+)
+def test_txt_and_tsv_files_read_when_a_mapping_names_them(tmp_path, ext, delimiter, sep):
+    data = tmp_path / "d"
+    data.mkdir()
+    lines = [
+        ["ticket", "day", "item", "qty", "amount"],
+        ["T1", "20261101", "X", "2", "10.00"],
+        ["T1", "20261101", "Y", "1", "5.50"],
+        ["T2", "20261102", "X", "4", "20.00"],
+    ]
+    body = "\n".join(("  " if ext == "txt" else "") + sep.join(r) for r in lines) + "\n"
+    (data / f"pos_2026.{ext}").write_text(body, encoding="utf-8")
+    m = tmp_path / "pos.yaml"
+    m.write_text(WS_MAPPING.format(ext=ext, delimiter=delimiter), encoding="utf-8")
+    ds = load(data, mapping=m)
+    check_balance(ds)
+    # T1 = 10.00 + 5.50 = 15.50, T2 = 20.00
+    assert ds["orders"].set_index("order_id")["paid_amount"].to_dict() == {
+        "T1": 15.5,
+        "T2": 20.0,
+    }
+    assert ds["order_items"]["quantity"].sum() == 7  # 2 + 1 + 4
+
+
+def test_data_one_folder_down_is_found_and_noted(tmp_path):
+    parent = tmp_path / "download"
+    (parent / "docs").mkdir(parents=True)
+    (parent / "docs" / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    shop = parent / "shop_export"
+    shop.mkdir()
+    (shop / "orders.csv").write_text(ORDERS, encoding="utf-8")
+    (shop / "order_items.csv").write_text(ITEMS, encoding="utf-8")
+    ds = load(parent)
+    check_balance(ds)
+    assert list(ds["orders"]["order_id"]) == ["A1"]
+    note = " ".join(ds.sources["note"])
+    assert "sub-folder 'shop_export'" in note
+    # a second complete sub-folder: the message names both
+    other = parent / "shop_copy"
+    other.mkdir()
+    for f in ("orders.csv", "order_items.csv"):
+        (other / f).write_text((shop / f).read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(IntakeError, match="shop_copy, shop_export"):
+        load(parent)
