@@ -62,7 +62,9 @@ def _facts_dir(
     import helpers.facts
     import helpers.festivals
 
-    knobs = json.dumps(settings.replace(language="zh").to_dict(), sort_keys=True, default=str)
+    # language and where the morning message goes do not change the facts
+    neutral = settings.replace(language="zh", notify=type(settings.notify)())
+    knobs = json.dumps(neutral.to_dict(), sort_keys=True, default=str)
     code = source_digest(helpers.facts, helpers.festivals, helpers.contract)
     tag = hashlib.sha256((knobs + code).encode("utf-8")).hexdigest()[:12]
     return cache_dir / fingerprint / f"facts-{run_date:%Y-%m-%d}-{tag}"
