@@ -169,6 +169,20 @@ def _kpis_mapping(kpis: Any) -> dict[str, Any]:
     return to_jsonable(dict(kpis))
 
 
+#: The fields of an alert that name the problem (not the day, not the numbers).
+ALERT_KEY_FIELDS = ("rule", "scope", "subject", "metric")
+
+
+def alert_key(alert: Mapping[str, Any]) -> str:
+    """A stable key of an alert: ``"<rule>|<scope>|<subject>|<metric>"``.
+
+    No date and no number, so the same problem carries the same key every day (a batch user
+    de-duplicates alerts across days with it); a missing field is an empty string, e.g.
+    ``"anomaly|shop||gmv"`` or ``"item_return_rate|item|AP0001|item_return_rate"``.
+    """
+    return "|".join("" if alert.get(k) is None else str(alert.get(k)) for k in ALERT_KEY_FIELDS)
+
+
 def sidecar_path(output_dir: str | os.PathLike[str], name: str) -> Path:
     """Where :func:`publish` writes the sidecar of notebook ``name``."""
     return Path(output_dir) / f"{name}{SIDECAR_SUFFIX}"
@@ -272,6 +286,7 @@ _TEXT = {
         "vs_same_weekday": "较上周同日",
         "vs_avg_7d": "较 7 日均值",
         "vs_last_year": "较去年同期",
+        "gmv_trend": "近期 GMV 走势",
     },
     "en": {
         "report": "Daily operations report",
@@ -306,6 +321,7 @@ _TEXT = {
         "vs_same_weekday": "vs same weekday last week",
         "vs_avg_7d": "vs 7-day average",
         "vs_last_year": "vs last year",
+        "gmv_trend": "Recent GMV",
     },
 }
 
@@ -523,34 +539,100 @@ def render_run_index(summary: Mapping[str, Any]) -> str:
     return _page(lang, title, "\n".join(parts))
 
 
+#: How many report dates the root index's GMV sparkline spans (ending at the row's date).
+SPARK_DAYS = 14
+
+
+def summary_gmv(summary: Mapping[str, Any] | None) -> float | None:
+    """The day's GMV from a run summary: the ``gmv`` KPI of the first notebook that publishes
+    one (the daily review), or None."""
+    kpis = (summary or {}).get("kpis") or {}
+    for name in sorted(kpis):
+        spec = kpis[name].get("gmv") if isinstance(kpis[name], Mapping) else None
+        value = spec.get("value") if isinstance(spec, Mapping) else spec
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+    return None
+
+
+def sparkline(values: list[float | None], *, width: int = 120, height: int = 24) -> str:
+    """A small inline SVG line of ``values`` (oldest first; gaps for None), the last point
+    marked; ``""`` with fewer than two values. The scale runs from 0 to the largest value, so
+    a day at half height sold half as much as the best day."""
+    known = [v for v in values if v is not None]
+    if len(known) < 2:
+        return ""
+    top = max(max(known), 1e-9)
+    step = width / max(len(values) - 1, 1)
+
+    def xy(i: int, v: float) -> str:
+        return f"{i * step:.1f},{height - 2 - (height - 4) * max(v, 0.0) / top:.1f}"
+
+    segments: list[list[str]] = []
+    current: list[str] = []
+    for i, v in enumerate(values):
+        if v is None:
+            segments.append(current)
+            current = []
+        else:
+            current.append(xy(i, v))
+    segments.append(current)
+    lines = "".join(
+        f'<polyline fill="none" stroke="#0969da" stroke-width="1.5" points="{" ".join(seg)}"/>'
+        for seg in segments
+        if len(seg) > 1
+    )
+    last = len(values) - 1
+    dot = "" if values[-1] is None else xy(last, float(values[-1])).split(",")
+    mark = f'<circle cx="{dot[0]}" cy="{dot[1]}" r="2" fill="#0969da"/>' if dot else ""
+    return (
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="GMV">{lines}{mark}</svg>'
+    )
+
+
+def _root_row(date: str, summary: Mapping[str, Any], spark: str, t: dict[str, str]) -> str:
+    """One row of the root index: date, notebooks ok/failed, GMV with its sparkline, alerts."""
+    nbs = summary.get("notebooks") or []
+    ok = sum(1 for nb in nbs if nb.get("status") == "ok")
+    failed = len(nbs) - ok
+    counts = {k: 0 for k in ("high", "medium", "low", "other")}
+    for a in summary.get("alerts") or []:
+        counts[_severity(a)] += 1
+    status = f'<span class="badge ok">{t["ok"]} {ok}</span> ' + (
+        f'<span class="badge failed">{t["failed"]} {failed}</span>' if failed else ""
+    )
+    alerts = " ".join(f'<span class="badge {k}">{t[k]} {v}</span>' for k, v in counts.items() if v)
+    gmv = summary_gmv(summary)
+    money = (
+        _h(numbers.format_value(gmv, "currency", currency=str(summary.get("currency") or "CNY")))
+        if gmv is not None
+        else "–"
+    )
+    d = _h(date)
+    return (
+        f'<tr><td><a href="{d}/index.html">{d}</a></td><td>{status}</td>'
+        f'<td class="num">{money}</td><td>{spark}</td><td>{alerts}</td></tr>'
+    )
+
+
 def render_root_index(entries: list[tuple[str, Mapping[str, Any] | None]]) -> str:
-    """The top-level ``index.html``: one row per report date (give them newest first)."""
+    """The top-level ``index.html``: one row per report date (give them newest first) with
+    its notebooks, its GMV and a sparkline of the GMV of the last :data:`SPARK_DAYS` report
+    dates up to it, and its alerts by severity."""
     latest = next((s for _, s in entries if s), None) or {}
     lang = latest.get("lang") or "zh"
     t = _t(lang)
+    gmv = [summary_gmv(s) for _, s in entries]
     rows = []
-    for date, summary in entries:
-        summary = summary or {}
-        nbs = summary.get("notebooks") or []
-        ok = sum(1 for nb in nbs if nb.get("status") == "ok")
-        failed = len(nbs) - ok
-        counts = {k: 0 for k in ("high", "medium", "low", "other")}
-        for a in summary.get("alerts") or []:
-            counts[_severity(a)] += 1
-        status = f'<span class="badge ok">{t["ok"]} {ok}</span> ' + (
-            f'<span class="badge failed">{t["failed"]} {failed}</span>' if failed else ""
-        )
-        alerts = " ".join(
-            f'<span class="badge {k}">{t[k]} {v}</span>' for k, v in counts.items() if v
-        )
-        d = _h(date)
-        rows.append(
-            f'<tr><td><a href="{d}/index.html">{d}</a></td><td>{status}</td><td>{alerts}</td></tr>'
-        )
+    for i, (date, summary) in enumerate(entries):
+        recent = gmv[i : i + SPARK_DAYS][::-1]  # entries are newest first
+        rows.append(_root_row(date, summary or {}, sparkline(recent), t))
     shop = _h(latest.get("shop_name"))
     body = (
         f"<h1>{shop} {t['dates']}</h1><table><thead><tr><th>{t['date']}</th>"
-        f"<th>{t['notebooks']}</th><th>{t['alerts']}</th></tr></thead>"
+        f"<th>{t['notebooks']}</th><th>GMV</th><th>{t['gmv_trend']}</th>"
+        f"<th>{t['alerts']}</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
     return _page(lang, f"{latest.get('shop_name') or ''} {t['dates']}", body)

@@ -528,7 +528,9 @@ def build_summary(
         side = sidecars.get(res.name) or {}
         for a in side.get("alerts") or []:
             if isinstance(a, dict):
-                alerts.append({**a, "notebook": res.name})
+                alerts.append(
+                    {**a, "key": a.get("key") or report.alert_key(a), "notebook": res.name}
+                )
         if side.get("kpis"):
             kpis[res.name] = side["kpis"]
         if side.get("skipped"):

@@ -18,8 +18,23 @@ import pandas as pd
 from helpers import i18n
 from helpers.alerts.base import ALERT_COLUMNS, REGISTRY, ActionText, Alert, AlertReport
 from helpers.numbers import as_float, num, pct
+from helpers.report import alert_key
 
-ACTION_COLUMNS: tuple[str, ...] = ("priority", "rule", "metric", "subject", "action")
+ACTION_COLUMNS: tuple[str, ...] = (
+    "priority",
+    "rule",
+    "metric",
+    "subject",
+    "action",
+    "severity",
+    "key",
+    "alert_keys",
+    "money_at_stake",
+)
+
+#: Column of an alerts frame holding the money each alert puts at stake (¥ a day, see
+#: :func:`helpers.daily_review.stakes.money_at_stake`); optional.
+STAKE = "money_at_stake"
 
 #: The assistant's daily checklist, kept on a quiet day.
 ROUTINE_CHECKS = {
@@ -106,66 +121,77 @@ def action_text(row: pd.Series, metrics: list[str], lang: str) -> str:
 def next_actions(
     alerts: pd.DataFrame | AlertReport | Iterable[Alert], *, lang: str = "zh", limit: int = 8
 ) -> pd.DataFrame:
-    """One concrete next step per alert (same rule and subject grouped).
+    """One concrete next step per cause (alerts of the same rule and subject grouped).
 
     Parameters
     ----------
     alerts : the ``alerts`` frame of :func:`helpers.alerts.collect_alerts` (or the report
-        itself, or a list of :class:`~helpers.alerts.Alert`).
+        itself, or a list of :class:`~helpers.alerts.Alert`), optionally with a
+        ``money_at_stake`` column (¥ a day lost or at risk, per alert).
     lang : ``zh`` or ``en``.
     limit : at most this many steps (the most urgent ones).
 
     Returns
     -------
-    DataFrame ``priority, rule, metric, subject, action``. ``priority`` is 1..n in order of
-    severity, then rule order (:data:`helpers.alerts.base.REGISTRY`), then subject; ``metric`` lists
-    the grouped metrics comma-separated. Anomalies are grouped by metric. Without alerts, one
-    row (rule ``none``) keeps the daily routine checks. A statistical flag (``anomaly``)
-    on a metric that a rule alert also covers gives no step of its own (one cause, one step).
+    DataFrame :data:`ACTION_COLUMNS`. ``priority`` is 1..n: the money at stake first (largest
+    first; steps without an estimate after those with one), then severity, rule order
+    (:data:`helpers.alerts.base.REGISTRY`) and subject. A step's money is the largest of its
+    alerts' (one cause, counted once); ``metric`` lists the grouped metrics comma-separated;
+    ``key`` is ``"<rule>|<subject>"`` (``"anomaly|<metric>"`` for the shop-wide statistical
+    check, ``"<rule>|<scope>"`` without a subject), stable across days; ``alert_keys`` the :func:`helpers.report.alert_key` of the
+    grouped alerts. Without alerts, one row (rule ``none``) keeps the daily routine checks.
+    A statistical flag (``anomaly``) on a metric that a rule alert also covers gives no step
+    of its own (one cause, one step).
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     df = _as_frame(alerts)
     if df.empty:
-        return pd.DataFrame(
-            [
-                {
-                    "priority": 1,
-                    "rule": "none",
-                    "metric": "",
-                    "subject": "",
-                    "action": ROUTINE_CHECKS[lang],
-                }
-            ],
-            columns=list(ACTION_COLUMNS),
-        )
+        return _routine(lang)
     df = _one_step_per_cause(df)
+    stake = df[STAKE] if STAKE in df else pd.Series(np.nan, index=df.index)
     df = df.assign(
         subject=df["subject"].fillna("").astype(str),
         _s=df["severity"].map(i18n.SEVERITY_RANK).fillna(99),
         _r=df["rule"].map(REGISTRY.rank),
+        _m=pd.to_numeric(stake, errors="coerce"),
     )
     # anomalies are shop-wide: one step per metric; other rules: one step per subject
     df = df.assign(_g=np.where(df["rule"] == "anomaly", df["metric"], df["subject"]))
     df = df.sort_values(["_s", "_r", "rule", "_g", "metric"], kind="stable")
-    rows = []
-    for (_rule, _g), grp in df.groupby(["rule", "_g"], sort=False):
-        first = grp.iloc[0]
-        metrics = list(dict.fromkeys(grp["metric"].astype(str)))
-        rows.append(
-            {
-                "_s": first["_s"],
-                "_r": first["_r"],
-                "rule": str(first["rule"]),
-                "metric": ", ".join(metrics),
-                "subject": first["subject"],
-                "action": _localise(action_text(first, metrics, lang), lang),
-            }
-        )
-    out = pd.DataFrame(rows).sort_values(["_s", "_r", "rule", "subject", "metric"], kind="stable")
+    rows = [_step(grp, lang) for _, grp in df.groupby(["rule", "_g"], sort=False)]
+    out = pd.DataFrame(rows).assign(_none=lambda f: f[STAKE].isna(), _neg=lambda f: -f[STAKE])
+    out = out.sort_values(["_none", "_neg", "_s", "_r", "rule", "subject", "metric"], kind="stable")
     out = out.head(limit).reset_index(drop=True)
     out.insert(0, "priority", np.arange(1, len(out) + 1))
     return out[list(ACTION_COLUMNS)]
+
+
+def _routine(lang: str) -> pd.DataFrame:
+    """The one step of a day without alerts: the daily routine checks."""
+    row: dict[str, Any] = dict.fromkeys(ACTION_COLUMNS, "")
+    row.update(priority=1, rule="none", action=ROUTINE_CHECKS[lang], key="none")
+    row.update(alert_keys=[], money_at_stake=np.nan)
+    return pd.DataFrame([row], columns=list(ACTION_COLUMNS))
+
+
+def _step(grp: pd.DataFrame, lang: str) -> dict[str, Any]:
+    """One next step from the alerts of one cause (sorted, most urgent first)."""
+    first = grp.iloc[0]
+    metrics = list(dict.fromkeys(grp["metric"].astype(str)))
+    money = grp["_m"].max()
+    return {
+        "_s": first["_s"],
+        "_r": first["_r"],
+        "rule": str(first["rule"]),
+        "metric": ", ".join(metrics),
+        "subject": first["subject"],
+        "action": _localise(action_text(first, metrics, lang), lang),
+        "severity": str(first["severity"]),
+        "key": f"{first['rule']}|{first['_g'] or first['scope']}",
+        "alert_keys": [alert_key(r) for r in grp.to_dict("records")],
+        STAKE: float(money) if pd.notna(money) else np.nan,
+    }
 
 
 def _one_step_per_cause(df: pd.DataFrame) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from IPython.display import display
 from helpers import charts, i18n
 from helpers.daily_review.review import DailyReview, channel_trend
 from helpers.daily_review.story import story, story_block
-from helpers.daily_review.summary import summary
+from helpers.daily_review.summary import export_lists, summary
 from helpers.daily_review.tables import (
     ads_table,
     alerts_list,
@@ -256,9 +256,15 @@ class Page:
         if self.review.skipped:
             display(skipped_list(self.review.skipped, lang=self.lang))
 
-    def summary(self) -> dict[str, Any]:
-        """The keyword arguments of :func:`helpers.report.publish` for this review."""
-        return summary(self.review, lang=self.lang, currency=self.currency)
+    def summary(self, output_dir: str = "") -> dict[str, Any]:
+        """The keyword arguments of :func:`helpers.report.publish` for this review; with an
+        ``output_dir`` the lists behind the actions (overdue orders) are exported there."""
+        return summary(
+            self.review,
+            lang=self.lang,
+            currency=self.currency,
+            exports=export_lists(self.review, output_dir),
+        )
 
 
 def page_for(ctx: Any, review: DailyReview) -> Page:

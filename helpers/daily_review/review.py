@@ -16,11 +16,16 @@ import pandas as pd
 
 from helpers.alerts.actions import next_actions
 from helpers.alerts.anomaly import MIN_HISTORY_DAYS, baseline_for_chart
-from helpers.alerts.rules import AlertReport, collect_alerts
+from helpers.alerts.rules import STALE_ORDER_HOURS, AlertReport, collect_alerts
 from helpers.contract import NON_PRODUCT
 from helpers.daily_review.theme import THEME
 from helpers.facts import UNKNOWN_CHANNEL, Facts
-from helpers.metrics.comparison import Comparison, choose_comparison, level_shifts
+from helpers.metrics.comparison import (
+    Comparison,
+    choose_comparison,
+    compare_metrics,
+    level_shifts,
+)
 from helpers.metrics.decomposition import FACTORS, FACTORS_NO_TRAFFIC, gmv_change_split
 from helpers.metrics.drilldown import DrillDown, drill_down
 from helpers.metrics.funnel import channel_funnel
@@ -37,6 +42,11 @@ TREND_METRICS: dict[str, str | None] = {
     "orders": None,
     "cart_rate": "traffic",
 }
+
+#: the headline of the batch summary: GMV, then the factors of its split and the orders
+HEADLINE_METRICS: tuple[str, ...] = ("gmv", "uv", "cvr", "arpu", "orders")
+#: the same without a traffic table (no UV, no CVR)
+HEADLINE_NO_TRAFFIC: tuple[str, ...] = ("gmv", "buyers", "arpu", "orders")
 
 #: label of after-sales cases whose reason or item the source does not state
 NOT_STATED = "—"
@@ -77,6 +87,13 @@ class DailyReview:
         incomparable.
     shifts : channels whose GMV sits far from the baseline several days running
         (:func:`helpers.metrics.comparison.level_shifts`).
+    action_alerts : the alerts the next actions come from, with ``money_at_stake`` (¥ a day
+        lost or at risk, :mod:`helpers.daily_review.stakes`) per alert.
+    overdue_orders : the overdue orders one line per item: ``order_id, paid_date, channel,
+        sku_id, quantity, days_waiting, stale`` (ids only, the list exported for the
+        shipping action), or None without shipping times.
+    headline : GMV and a few KPIs against the chosen baseline in absolute values
+        (:func:`helpers.metrics.comparison.compare_metrics`).
     skipped : section -> tables it lacked (sections that could not run, or ran in part).
     quarantine : quarantined input rows by table and reason.
     """
@@ -98,6 +115,9 @@ class DailyReview:
     complaints: int | None = None
     comparison: Comparison | None = None
     shifts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    headline: pd.DataFrame = field(default_factory=pd.DataFrame)
+    action_alerts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    overdue_orders: pd.DataFrame | None = None
     skipped: dict[str, tuple[str, ...]] = field(default_factory=dict)
     quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -154,6 +174,36 @@ def _overdue(facts: Facts, sla_hours: float) -> pd.DataFrame:
         .sort_values(["orders", "channel"], ascending=[False, True])
         .reset_index(drop=True)
     )
+
+
+def overdue_orders(
+    open_orders: pd.DataFrame,
+    order_items: pd.DataFrame | None,
+    *,
+    sla_hours: float,
+    stale_hours: float,
+) -> pd.DataFrame:
+    """Orders paid more than ``sla_hours`` ago and not shipped, one row per order line.
+
+    Columns ``order_id, paid_date, channel, sku_id, quantity, days_waiting`` (hours waiting
+    / 24, one decimal) and ``stale`` (waiting more than ``stale_hours``: most likely a record
+    never closed in the export rather than a parcel to pack), oldest first. Ids and figures
+    only: no buyer, no address.
+    """
+    late = open_orders.loc[open_orders["hours_waiting"] > sla_hours]
+    out = late.assign(
+        paid_date=late["paid_at"].dt.strftime("%Y-%m-%d"),
+        days_waiting=(late["hours_waiting"] / 24.0).round(1),
+        stale=late["hours_waiting"] > stale_hours,
+    )
+    if order_items is not None and {"order_id", "sku_id"} <= set(order_items.columns):
+        items = order_items[["order_id", "sku_id"]].assign(quantity=order_items.get("quantity", 1))
+        lines = items.groupby(["order_id", "sku_id"], as_index=False)["quantity"].sum()
+        out = out.merge(lines, on="order_id", how="left")
+    else:
+        out = out.assign(sku_id=None, quantity=None)
+    cols = ["order_id", "paid_date", "channel", "sku_id", "quantity", "days_waiting", "stale"]
+    return out.sort_values(["paid_date", "order_id", "sku_id"])[cols].reset_index(drop=True)
 
 
 def quarantine_summary(quarantine: pd.DataFrame) -> pd.DataFrame:
@@ -240,6 +290,7 @@ def build_review(
     market: pd.DataFrame | None = None,
     quarantine: pd.DataFrame | None = None,
     products: pd.DataFrame | None = None,
+    order_items: pd.DataFrame | None = None,
     has_shipping_times: bool = True,
     clean_days: int = 14,
     top: int = 10,
@@ -256,6 +307,7 @@ def build_review(
     market : the ``market`` table when present (industry CVR benchmark).
     quarantine : the intake quarantine (shown as a count and by reason).
     products : the ``products`` table when present (item titles and categories).
+    order_items : the ``order_items`` table (the items of the overdue orders' list).
     has_shipping_times : whether the orders carry ``shipped_at`` at all; without it the
         shipping section is skipped rather than reporting every order as unshipped.
     clean_days : length of the clean window compared with when last week touches a festival.
@@ -285,6 +337,11 @@ def build_review(
         split=gmv_change_split(facts, baseline=comparison.window, factor_names=factors),
         comparison=comparison,
         shifts=shifts,
+        headline=compare_metrics(
+            facts,
+            comparison,
+            list(HEADLINE_NO_TRAFFIC if "traffic" not in facts.available else HEADLINE_METRICS),
+        ),
         drill=drill,
         trends=_trends(facts),
         funnel=None if "funnel" in skipped else channel_funnel(facts),
@@ -292,6 +349,15 @@ def build_review(
         baselines=baselines,
         alerts=report,
         actions=next_actions(report, lang=settings.language),
+        action_alerts=report.alerts,
+        overdue_orders=None
+        if "shipping" in skipped
+        else overdue_orders(
+            facts.open_orders,
+            order_items,
+            sla_hours=settings.thresholds.ship_sla_hours,
+            stale_hours=STALE_ORDER_HOURS,
+        ),
         skipped=skipped,
         items=with_titles(drill.items, products).head(5),
         quarantine=quarantine_summary(quarantine),
@@ -325,6 +391,7 @@ def review_for(ctx: Any) -> DailyReview:
         market=tables.get("market"),
         quarantine=ctx.dataset.quarantine,
         products=tables.get("products"),
+        order_items=tables.get("order_items"),
         has_shipping_times=has_ship,
     )
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.facts import Facts
+from helpers.metrics.kpis import is_ratio, window_sums
 
 DAY = pd.Timedelta(days=1)
 
@@ -54,6 +55,70 @@ class Comparison:
     @property
     def days(self) -> int:
         return int((self.end - self.start) / DAY) + 1
+
+
+#: Short names of each comparison kind ``(zh, en)``; ``{start}``/``{end}`` are dates.
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "prev_day": ("前一日（{start}）", "previous day ({start})"),
+    "last_week": ("上周同日（{start}）", "same weekday last week ({start})"),
+    "clean_weeks": (
+        "大促前日均（{start} 至 {end}）",
+        "pre-festival daily average ({start} to {end})",
+    ),
+    "last_year": ("去年同期（{start}）", "same day last year ({start})"),
+    "last_week_festival": (
+        "上周同日（{start}，处于大促期间）",
+        "same weekday last week ({start}, inside a festival)",
+    ),
+}
+
+
+def comparison_label(comparison: Comparison, lang: str = "zh") -> str:
+    """The baseline named in a few words, e.g. ``上周同日（2026-11-08）``."""
+    zh, en = KIND_LABELS[comparison.kind]
+    return (zh if lang == "zh" else en).format(
+        start=f"{comparison.start:%Y-%m-%d}", end=f"{comparison.end:%Y-%m-%d}"
+    )
+
+
+def compare_metrics(facts: Facts, comparison: Comparison, metrics: list[str]) -> pd.DataFrame:
+    """The run date's ``metrics`` against the chosen baseline, in absolute values.
+
+    ``value`` is the run date's value; ``baseline`` the per-day value over the comparison
+    window (additive metrics: window sum / days with data; ratios: ratio of the window sums).
+    ``change`` is ``(value / baseline - 1) x 100`` in percent (``change_unit = "pct"``) for
+    amounts and counts, ``(value - baseline) x 100`` in percentage points (``"pp"``) for
+    rates (CVR, add-to-cart rate, refund rate ...). NaN when a side is missing or the
+    baseline is 0 for a percent change.
+
+    Returns
+    -------
+    DataFrame ``metric, value, baseline, change, change_unit``, one row per metric in order.
+    """
+    day = facts.run_date
+    now = window_sums(facts, day, day).iloc[0]
+    base = window_sums(facts, comparison.start, comparison.end).iloc[0]
+    rows = []
+    for m in metrics:
+        ratio = is_ratio(m) and m not in MONEY_RATIOS
+        value = float(now.get(m, float("nan")))
+        b = float(base.get(m, float("nan")))
+        if not is_ratio(m) and base["days"]:
+            b /= float(base["days"])
+        change = _change(value, b, points=ratio)
+        rows.append((m, value, b, change, "pp" if ratio else "pct"))
+    return pd.DataFrame(rows, columns=["metric", "value", "baseline", "change", "change_unit"])
+
+
+def _change(value: float, base: float, *, points: bool) -> float:
+    """``(value - base) x 100`` (percentage points) or ``(value / base - 1) x 100`` (%)."""
+    if points:
+        return (value - base) * 100.0
+    return (value / base - 1.0) * 100.0 if base else float("nan")
+
+
+#: Ratios that are amounts of money per head, compared in percent like GMV (not in points).
+MONEY_RATIOS = frozenset({"arpu", "aov", "uv_value", "roas"})
 
 
 def _phase_table(facts: Facts) -> pd.DataFrame:

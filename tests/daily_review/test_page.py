@@ -97,7 +97,7 @@ def test_no_alerts_is_said_and_the_rules_not_checked_are_listed(review, shown):
 
 def test_the_publish_arguments_carry_the_skipped_sections(review):
     out = Page(review).summary()
-    assert set(out) == {"alerts", "kpis", "quarantined", "skipped"}
+    assert set(out) == {"alerts", "kpis", "quarantined", "skipped", "extra", "exports"}
     assert out["skipped"] == {k: list(v) for k, v in review.skipped.items()}
     assert out["kpis"]["gmv"]["value"] == 180.0  # 03-03: o7 120 + o8 60
 
