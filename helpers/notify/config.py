@@ -71,6 +71,8 @@ class Target:
         E-mail: the To addresses.
     attach_reports : bool
         E-mail: attach the HTML reports of the run (self-contained pages with their charts).
+    inline_charts : int
+        E-mail: show this many charts of the daily review inside the message (0 = none).
     """
 
     name: str = ""
@@ -85,6 +87,7 @@ class Target:
     sender: str = ""
     recipients: tuple[str, ...] = ()
     attach_reports: bool = False
+    inline_charts: int = 0
 
     @property
     def port(self) -> int:
@@ -142,6 +145,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "max_alerts": (0, 50),
     "max_actions": (0, 20),
     "smtp_port": (0, 65535),
+    "inline_charts": (0, 20),
 }
 
 

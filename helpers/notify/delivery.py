@@ -40,7 +40,7 @@ from typing import IO, Any
 from helpers import report, staging
 from helpers.notify import history
 from helpers.notify.config import NotifySettings, Target, secret_status
-from helpers.notify.message import Message, build_message
+from helpers.notify.message import REVIEW_NOTEBOOK, Message, build_message
 from helpers.notify.targets import WEBHOOKS, mail
 from helpers.notify.targets.common import Verdict
 
@@ -212,7 +212,9 @@ def _send_webhook(target: Target, s: Sending) -> tuple[int, str]:
 def _send_email(target: Target, s: Sending) -> tuple[int, str]:
     files = [s.report_dir / str(nb.get("report")) for nb in s.summary.get("notebooks") or []]
     attach = [p for p in files if target.attach_reports and p.is_file() and p.suffix == ".html"]
-    built = mail.build_email(s.message, s.summary, target, attach)
+    review = s.report_dir / f"{REVIEW_NOTEBOOK}.ipynb"
+    images = mail.charts(review, target.inline_charts, s.message.lang)
+    built = mail.build_email(s.message, s.summary, target, attach, images)
     user = s.environ.get(target.username_env, "") if target.username_env else ""
     password = s.environ.get(target.password_env, "") if target.password_env else ""
 

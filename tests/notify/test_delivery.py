@@ -230,8 +230,27 @@ def test_after_run_modes(server, run_folder):
     assert delivery.after_run(run_folder, off, "force", environ=env) == []
 
 
+PNG = b"\x89PNG\r\n\x1a\n-chart-"
+
+
+def _executed_review(folder):
+    """An executed daily review: a chart, one in the English cells only, a damaged one, a
+    chart split over lines as nbformat writes long strings."""
+
+    def cell(tag, data):
+        out = {"output_type": "display_data", "data": {"image/png": data}, "metadata": {}}
+        return {"cell_type": "code", "metadata": {"tags": tag}, "outputs": [out], "source": ""}
+
+    png = base64.b64encode(PNG).decode()
+    first = base64.b64encode(PNG + b"1").decode()
+    cells = [cell([], first), cell(["lang-en"], png), cell([], "%%%"), cell([], [png[:8], png[8:]])]
+    nb = {"cells": cells}
+    (folder / "05_daily_review.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+
+
 def test_email_through_a_local_smtp_server(smtp_server, run_folder):
     (run_folder / "05_daily_review.html").write_text("<html>report</html>", encoding="utf-8")
+    _executed_review(run_folder)
     target = {
         "name": "mail",
         "kind": "email",
@@ -241,6 +260,7 @@ def test_email_through_a_local_smtp_server(smtp_server, run_folder):
         "sender": "playbook@shop.example.cn",
         "recipients": ["ops@shop.example.cn", "boss@shop.example.cn"],
         "attach_reports": True,
+        "inline_charts": 5,
     }
     outcomes, _, err = _deliver(run_folder, _settings("", target), {})
     assert [(o.status, o.error) for o in outcomes] == [("sent", "")], err
@@ -254,6 +274,11 @@ def test_email_through_a_local_smtp_server(smtp_server, run_folder):
     assert "告警（9 条）" in plain
     names = [p.get_filename() for p in msg.iter_attachments()]
     assert names == ["05_daily_review.html"]
+    # the zh charts inline (the English-only one left out), referenced from the HTML
+    images = [p for p in msg.walk() if p.get_content_type() == "image/png"]
+    assert [p["Content-ID"] for p in images] == ["<chart0@playbook>", "<chart1@playbook>"]
+    assert images[0].get_content() == PNG + b"1" and images[1].get_content() == PNG
+    assert 'src="cid:chart0@playbook"' in html and 'src="cid:chart1@playbook"' in html
 
 
 def test_email_temporary_refusal_is_retried(smtp_server, run_folder):

@@ -10,7 +10,9 @@ relay. Data text in the HTML is escaped and its links broken
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
@@ -51,11 +53,45 @@ def _notebooks(summary: Mapping[str, Any], lang: str) -> str:
     return f"<h2>{head}</h2><table>{''.join(rows)}</table>" if rows else ""
 
 
-def html_body(message: Message, summary: Mapping[str, Any]) -> str:
-    """The HTML page of the e-mail (every alert and action listed)."""
+def charts(notebook: Path, limit: int, lang: str) -> list[bytes]:
+    """The first ``limit`` PNG charts of an executed notebook, as its report shows them
+    (cells tagged ``remove-cell`` or with the other language's tag left out); [] when the
+    notebook is missing or unreadable."""
+    if limit <= 0:
+        return []
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    skip = {"remove-cell", "lang-en" if lang == "zh" else "lang-zh"}
+    found: list[bytes] = []
+    for cell in nb.get("cells") or []:
+        if skip & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        for out in cell.get("outputs") or []:
+            png = (out.get("data") or {}).get("image/png")
+            text = "".join(png) if isinstance(png, list) else str(png or "")
+            try:
+                data = base64.b64decode(text, validate=True)
+            except ValueError:  # a damaged output: left out
+                continue
+            if data and len(found) < limit:
+                found.append(data)
+    return found
+
+
+def html_body(message: Message, summary: Mapping[str, Any], n_charts: int = 0) -> str:
+    """The HTML page of the e-mail (every alert and action listed; ``n_charts`` inline
+    images ``cid:chart<i>@playbook`` after the headline)."""
     shown = Shown.everything(message)
     parts = [f"<h1 style='font-size:1.3rem'>{inert.html_text(message.title)}</h1>"]
-    for block in outline(message, shown, inert.html_text, _bold):
+    images = "".join(
+        f'<p><img src="cid:chart{i}@playbook" alt="" style="max-width:100%"></p>'
+        for i in range(n_charts)
+    )
+    for k, block in enumerate(outline(message, shown, inert.html_text, _bold)):
+        if k == 1:
+            parts.append(images)
         if block.heading:
             parts.append(f"<h2>{html.escape(block.heading)}</h2>")
         tag = "ol" if block.numbered else "ul"
@@ -77,8 +113,10 @@ def build_email(
     summary: Mapping[str, Any],
     target: Target,
     attachments: Sequence[Path] = (),
+    images: Sequence[bytes] = (),
 ) -> EmailMessage:
-    """The e-mail: subject = the message title (one line), text and HTML parts."""
+    """The e-mail: subject = the message title (one line), text and HTML parts, ``images``
+    (PNG) shown inline in the HTML, ``attachments`` attached."""
     mail = EmailMessage()
     mail["Subject"] = inert.one_line(message.title, 200)
     mail["From"] = target.sender
@@ -86,7 +124,11 @@ def build_email(
     mail["Date"] = formatdate(localtime=True)
     mail["Message-ID"] = make_msgid(domain=target.sender.rsplit("@", 1)[-1])
     mail.set_content(render_text(message))
-    mail.add_alternative(html_body(message, summary), subtype="html")
+    mail.add_alternative(html_body(message, summary, len(images)), subtype="html")
+    html_part = mail.get_body(("html",))
+    if html_part is not None:
+        for i, png in enumerate(images):
+            html_part.add_related(png, "image", "png", cid=f"<chart{i}@playbook>")
     for path in attachments:
         mail.add_attachment(path.read_bytes(), maintype="text", subtype="html", filename=path.name)
     return mail
