@@ -161,6 +161,14 @@ ORDERS = Table(
         ),
         C("shipped_at", "datetime", zh="发货时间", description="When the parcel was handed over."),
         C(
+            "logistics_updated_at",
+            "datetime",
+            zh="最新物流时间",
+            description="Time of the parcel's latest tracking event (from the courier's or "
+            "the platform's logistics export); a shipped parcel whose latest event is old is "
+            "a logistics exception on the morning checklist.",
+        ),
+        C(
             "discount_amount",
             "float",
             unit="currency",

@@ -136,6 +136,9 @@ class Theme:
     settings : type or None
         The frozen dataclass of the theme's ``playbook.yaml`` section (key :attr:`name`);
         every field has a documented default.
+    when : Text
+        When to open the notebook (every morning, before a festival ...), for the onboarding
+        map; empty when not said.
     """
 
     name: str
@@ -144,6 +147,7 @@ class Theme:
     question: Text
     sections: tuple[Section, ...] = ()
     settings: type | None = None
+    when: Text = ("", "")
 
     def section(self, section_id: str) -> Section:
         for s in self.sections:

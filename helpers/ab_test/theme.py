@@ -71,4 +71,8 @@ THEME = Theme(
         Section("verdict", ("3. 结论", "3. Verdict"), needs=("experiments",)),
     ),
     settings=AbTestSettings,
+    when=(
+        "改主图、价格或详情页之前（设计测试）和测试期间（读结果）。",
+        "Before changing a main image, price or detail page (design the test) and while it runs (read it).",
+    ),
 )

@@ -26,4 +26,8 @@ THEME = Theme(
         ),
         Section("alerts", ("9. 告警", "9. Alerts")),
     ),
+    when=(
+        "每天早上，看完今日清单之后。",
+        "Every morning, after the checklist.",
+    ),
 )

@@ -140,4 +140,8 @@ THEME = Theme(
         ),
     ),
     settings=MarketResearchSettings,
+    when=(
+        "选新品、进新类目或定价之前；每月看一次市场变化。",
+        "Before picking a new product, entering a category or setting prices; monthly for the market's moves.",
+    ),
 )

@@ -152,4 +152,8 @@ THEME = Theme(
         Section("alerts", ("9. 告警与下一步", "9. Alerts and next steps")),
     ),
     settings=ProductMatrixSettings,
+    when=(
+        "每周一次：调整主推商品、补货和清仓之前。",
+        "Weekly: before changing the lead items, reordering stock or clearing slow movers.",
+    ),
 )

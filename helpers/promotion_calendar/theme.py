@@ -107,4 +107,8 @@ THEME = Theme(
         Section("whatif", ("7. 折扣力度模拟", "7. Discount what-if"), needs=("products",)),
         Section("alerts", ("8. 告警与下一步", "8. Alerts and next steps")),
     ),
+    when=(
+        "大促预热开始前两周准备；活动结束后复盘效果。",
+        "Two weeks before a festival's warm-up to prepare; after an event to review it.",
+    ),
 )

@@ -133,4 +133,8 @@ THEME = Theme(
         Section("clv", ("8. 客户终身价值", "8. Customer lifetime value")),
     ),
     settings=RetentionSettings,
+    when=(
+        "每月一次，或做会员活动、老客召回之前。",
+        "Monthly, or before a member campaign or a win-back push.",
+    ),
 )
