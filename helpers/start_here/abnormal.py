@@ -185,8 +185,8 @@ def abnormal_item(
     n = len(rows)
     status = "ok" if n == 0 else "urgent" if (rows["status"] == "urgent").any() else "attention"
     kinds = rows["kind"].value_counts()
-    zh = "、".join(f"{KIND_TEXT[k][0]} {c} 个" for k, c in kinds.items())
-    en = ", ".join(f"{KIND_TEXT[k][1]} {c}" for k, c in kinds.items())
+    zh = "、".join(f"{KIND_TEXT[str(k)][0]} {c} 个" for k, c in kinds.items())
+    en = ", ".join(f"{KIND_TEXT[str(k)][1]} {c}" for k, c in kinds.items())
     checked = [] if "traffic" in facts.available else ["traffic"]
     checked += [] if inventory is not None else ["inventory"]
     lack = (

@@ -39,7 +39,7 @@ def usual_payment_minutes(
         (orders["paid_at"] < cutoff)
         & (orders["paid_at"] >= cutoff - PAYMENT_WINDOW_DAYS * 24 * HOUR)
     ]
-    delay = ((paid["paid_at"] - paid["created_at"]) / pd.Timedelta(minutes=1)).clip(lower=0)
+    delay = ((paid["paid_at"] - paid["created_at"]).dt.total_seconds() / 60.0).clip(lower=0)
     delay = delay.dropna()
     if delay.empty:
         return float(settings.unpaid_min_minutes)
@@ -61,7 +61,7 @@ def unpaid_to_remind(
     unpaid = (orders["created_at"] < cutoff) & ~(orders["paid_at"] < cutoff)
     unpaid &= ~orders["status"].isin(CLOSED_STATUSES)
     o = orders.loc[unpaid]
-    hours = (cutoff - o["created_at"]) / HOUR
+    hours = (cutoff - o["created_at"]).dt.total_seconds() / 3600.0
     keep = (hours > window_h) & (hours <= settings.unpaid_close_hours)
     out = pd.DataFrame(
         {
@@ -130,7 +130,7 @@ def stalled_parcels(
     o = orders.loc[(orders["shipped_at"] < cutoff) & (orders["status"] != "completed")]
     last = o[TRACKING_COLUMN].where(o[TRACKING_COLUMN].notna(), o["shipped_at"])
     o, last = o.loc[last < cutoff], last.loc[last < cutoff]
-    still = (cutoff - last) / HOUR
+    still = (cutoff - last).dt.total_seconds() / 3600.0
     out = pd.DataFrame(
         {
             "order_id": o["order_id"],

@@ -77,9 +77,9 @@ def promo_item(facts: Facts, settings: StartHereSettings, calendar: str = "cn") 
     nxt = next_festival(day, calendar)
     rows = today.assign(days_to_start=0).reset_index(drop=True)
     zh, en = [], []
-    for r in today.itertuples():
-        zh.append(f"{escape_text(r.name)} {PHASE_ZH.get(r.phase, r.phase)}期")
-        en.append(f"{escape_text(festival_name(r.name, 'en'))} {PHASE_EN.get(r.phase, r.phase)}")
+    for name, phase in zip(today["name"].astype(str), today["phase"].astype(str), strict=True):
+        zh.append(f"{escape_text(name)} {PHASE_ZH.get(phase, phase)}期")
+        en.append(f"{escape_text(festival_name(name, 'en'))} {PHASE_EN.get(phase, phase)}")
     soon = False
     if nxt is not None:
         days = int((nxt.warmup_start - day).days)

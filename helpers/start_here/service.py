@@ -31,7 +31,6 @@ CLOSED_CASE_STATUSES = frozenset(
         "已撤销",
     }
 )
-HOUR = pd.Timedelta(hours=1)
 
 
 def waiting_requests(after_sales: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
@@ -49,7 +48,9 @@ def waiting_requests(after_sales: pd.DataFrame, cutoff: pd.Timestamp) -> pd.Data
         for c in ("case_id", "order_id", "sku_id", "type", "reason", "requested_at")
         if c in a.columns
     ]
-    out = a[cols].assign(hours_waiting=((cutoff - a["requested_at"]) / HOUR).round(2))
+    out = a[cols].assign(
+        hours_waiting=((cutoff - a["requested_at"]).dt.total_seconds() / 3600.0).round(2)
+    )
     if "refund_amount" in a.columns:
         out["refund_amount"] = a["refund_amount"]
     return out.sort_values(["hours_waiting", "case_id"], ascending=[False, True]).reset_index(
