@@ -57,6 +57,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "example": ("{file} 第 {row} 行", "{file} row {row}"),
     "no_quarantine": ("所有输入行均通过校验。", "Every input row passed validation."),
     "ignored": ("未使用的文件", "Files not used"),
+    "notes": ("数据来源说明", "About the data"),
     "notebook": ("笔记本 {name}：各节", "Notebook {name}: sections"),
     "rules": ("笔记本 {name}：告警规则", "Notebook {name}: alert rules"),
     "h_section": ("节", "section"),
@@ -289,6 +290,15 @@ def _render_reasons(report: CheckReport, lang: str) -> list[str]:
     return lines + _grid([_t(h, lang) for h in heads], rows, "lrll")
 
 
+def _render_notes(report: CheckReport, lang: str) -> list[str]:
+    if not report.notes:
+        return []
+    lines = ["", _t("notes", lang)]
+    for n in report.notes:
+        lines.append(f"  - {n.get('file', '')}: {n.get(lang) or n.get('en', '')}")
+    return lines
+
+
 def _render_ignored(report: CheckReport, lang: str) -> list[str]:
     if report.ignored.empty:
         return []
@@ -303,6 +313,7 @@ def render(report: CheckReport, *, lang: str = "zh") -> str:
     lines = [title, "=" * display_width(title), ""]
     lines += _render_settings(report, lang)
     lines += ["", _t("tables", lang), *_render_tables(report, lang)]
+    lines += _render_notes(report, lang)
     lines += ["", *_render_reasons(report, lang)]
     lines += _render_ignored(report, lang)
     lines += _render_sections(report, lang)

@@ -52,6 +52,8 @@ class CheckReport:
     problem : why the data is not usable ("" when it is).
     fingerprint : the intake fingerprint (the cache key of the validated tables).
     from_cache : whether the validated tables were read from the intake cache.
+    notes : :attr:`helpers.intake.Dataset.notes`: where the data came from when a reader
+        should know it (pseudo-items, refunds derived from an order report, a sub-folder).
     """
 
     data_name: str
@@ -66,6 +68,7 @@ class CheckReport:
     problem: str = ""
     fingerprint: str = ""
     from_cache: bool = False
+    notes: tuple[dict[str, str], ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -194,4 +197,5 @@ def check_data(
         problem=problem,
         fingerprint=ds.fingerprint,
         from_cache=ds.from_cache,
+        notes=tuple(getattr(ds, "notes", ())),
     )

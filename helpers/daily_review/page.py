@@ -100,6 +100,9 @@ class Page:
     currency : currency code of money values.
     shop_name : shown in the header line.
     z_threshold : the statistical check's threshold, marked on the baseline charts.
+    data_notes : where the data came from, in the report language (pseudo-items, refunds
+        derived from an order report ...: :attr:`helpers.intake.Dataset.notes`), shown
+        under the header line.
     """
 
     review: DailyReview
@@ -108,6 +111,7 @@ class Page:
     currency: str = "CNY"
     shop_name: str = ""
     z_threshold: float = 3.0
+    data_notes: tuple[str, ...] = ()
 
     def note(self, key: str, **fields: object) -> None:
         """Display one of :data:`NOTES` as a quoted line (bold headings as they are)."""
@@ -144,6 +148,8 @@ class Page:
         if self.review.quarantined_rows:
             n = f"{self.review.quarantined_rows:,}"
             display(md(i18n.t("quarantine_note", self.lang, n=n)))
+        for text in self.data_notes:
+            display(md("> " + escape(text)))
 
     def story(self) -> None:
         """Section 1: the three answers (where, why, what next)."""
@@ -278,7 +284,15 @@ def page_for(ctx: Any, review: DailyReview) -> Page:
         currency=settings.currency,
         shop_name=settings.shop_name,
         z_threshold=settings.thresholds.anomaly_z,
+        data_notes=data_notes(getattr(ctx, "dataset", None), ctx.lang),
     )
+
+
+def data_notes(dataset: Any, lang: str) -> tuple[str, ...]:
+    """The dataset's notes (:attr:`helpers.intake.Dataset.notes`) as ``file: text`` lines
+    in ``lang``; none for a dataset without notes."""
+    notes = getattr(dataset, "notes", ()) or ()
+    return tuple(f"{n.get('file', '')}: {n.get(lang) or n.get('en', '')}" for n in notes)
 
 
 def explore(ctx: Any, page: Page) -> None:

@@ -386,6 +386,8 @@ def _build_block(
         note = f"{block.name}: {note}" if note else block.name
     part = _Part(block.table, file, mapping.name, n, accepted, q, [], note)
     part.yields = block.unless_other_source
+    if block.note:
+        part.notice = {"file": file, "en": block.note, "zh": block.note_zh or block.note}
     return part, taken
 
 

@@ -24,7 +24,7 @@ from helpers.settings import Settings
 #: Bump when intake output for the same input changes (invalidates every cache entry).
 #: The cache key also holds a digest of the intake code itself (:func:`source_digest`), so
 #: an upgraded or edited intake never serves tables validated by an older one.
-INTAKE_VERSION = "2"
+INTAKE_VERSION = "3"
 
 
 def source_digest(*modules: ModuleType) -> str:
@@ -137,6 +137,7 @@ def _write_cache(root: Path, ds: Dataset) -> None:
             "intake_version": INTAKE_VERSION,
             "tables": sorted(ds.tables),
             "settings_hints": ds.settings_hints,
+            "notes": list(ds.notes),
         }
         (tmp / _MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
         write_digests(tmp)
@@ -170,4 +171,17 @@ def _read_cache(root: Path, fingerprint: str) -> Dataset | None:
         discard_damaged(d, f"unreadable: {type(exc).__name__}")
         return None
     hints = {str(k): str(v) for k, v in (meta.get("settings_hints") or {}).items()}
-    return Dataset(tables, quarantine, sources, fingerprint, from_cache=True, settings_hints=hints)
+    notes = tuple(
+        {str(k): str(v) for k, v in n.items()}
+        for n in (meta.get("notes") or [])
+        if isinstance(n, dict)
+    )
+    return Dataset(
+        tables,
+        quarantine,
+        sources,
+        fingerprint,
+        from_cache=True,
+        settings_hints=hints,
+        notes=notes,
+    )

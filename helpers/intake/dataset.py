@@ -57,6 +57,10 @@ class Dataset:
         that sets a key wins. Intended for a data folder without ``playbook.yaml``: the
         caller applies them to :class:`~helpers.settings.Settings` (values given in
         ``playbook.yaml`` take precedence). Intake itself does not use them.
+    notes : what a reader of any report on these data should know about where they came
+        from, one dict per note with ``file``, ``en`` and ``zh`` texts: order lines that
+        are pseudo-items, refunds derived from an order report, data read from a
+        sub-folder. Empty for contract files.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -65,6 +69,7 @@ class Dataset:
     fingerprint: str
     from_cache: bool = False
     settings_hints: dict[str, str] = field(default_factory=dict)
+    notes: tuple[dict[str, str], ...] = ()
 
     def has(self, name: str) -> bool:
         """Whether contract table ``name`` is present."""

@@ -23,6 +23,7 @@ class DataRoot:
     folder: Path
     files: tuple[Path, ...]
     note: str = ""
+    note_zh: str = ""
 
 
 def _readable(path: Path, mappings: list[SourceMapping]) -> bool:
@@ -80,7 +81,11 @@ def data_root(root: Path, mappings: list[SourceMapping]) -> DataRoot:
             f"(the only one with orders and order lines; others: "
             f"{', '.join(s.name for s in subs if s != sub) or 'none'})"
         )
-        return DataRoot(sub, tuple(_list_files(sub)), note)
+        note_zh = (
+            f"文件夹「{root.name}」中没有数据文件，已读取其子文件夹「{sub.name}」"
+            "（唯一包含订单和订单明细的子文件夹）"
+        )
+        return DataRoot(sub, tuple(_list_files(sub)), note, note_zh)
     names = ", ".join(s.name for s in subs)
     if complete:
         raise IntakeError(

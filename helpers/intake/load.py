@@ -19,7 +19,7 @@ from helpers.intake.dataset import (
     _canon_sources,
     _empty_quarantine,
 )
-from helpers.intake.folders import data_root, mapping_misfit, unrecognised_note
+from helpers.intake.folders import DataRoot, data_root, mapping_misfit, unrecognised_note
 from helpers.intake.mapping import SourceMapping, builtin_mappings, load_mapping
 from helpers.intake.parsing import _canonical_dtypes
 from helpers.intake.readers import ReadInfo, _read_raw, _suffix, _table_for_name, read_info
@@ -98,6 +98,7 @@ def load_dataset(
         _sources(parts, qcount, found.ignored),
         fp,
         settings_hints=found.hints,
+        notes=_notes(where, parts),
     )
     if cache_root is not None:
         _write_cache(cache_root, ds)
@@ -203,6 +204,20 @@ def _apply_mappings(
             found.hints.setdefault(k, v)
         taken = {p for ps in assigned.values() for p in ps}
         found.pending = [p for p in found.pending if p not in taken]
+
+
+def _notes(where: DataRoot, parts: list[_Part]) -> tuple[dict[str, str], ...]:
+    """:attr:`Dataset.notes`: the sub-folder read, then the notes of the mapping outputs
+    built (pseudo-items, derived refunds ...), once per text."""
+    notes: list[dict[str, str]] = []
+    if where.note:
+        notes.append({"file": where.folder.name, "en": where.note, "zh": where.note_zh})
+    seen: set[str] = set()
+    for p in parts:
+        if p.notice and p.notice["en"] not in seen:
+            seen.add(p.notice["en"])
+            notes.append(dict(p.notice))
+    return tuple(notes)
 
 
 def _drop_yielding(found: _Found) -> None:

@@ -262,6 +262,8 @@ class Block:
     if_headers: tuple[str, ...] = ()
     #: shown in ``sources`` and by ``playbook check`` whenever the output is built
     note: str = ""
+    #: the note in Chinese (``note: {en: ..., zh: ...}``); the English text when not given
+    note_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -318,9 +320,9 @@ class SourceMapping:
     when nothing else in the folder gives its table (another role of the mapping, a
     contract-named file, another mapping; e.g. refunds derived from an order report give way
     to an after-sales export); ``if_headers: [..]`` builds it only when the file has all
-    these headers (otherwise ``sources`` notes why); ``note: text`` is written into
-    ``sources`` (and shown by ``playbook check``) whenever the output is built (e.g. that
-    order lines are pseudo-items).
+    these headers (otherwise ``sources`` notes why); ``note: text`` (or ``{en: ..., zh: ...}``) is
+    written into ``sources`` and :attr:`Dataset.notes` (shown by ``playbook check`` and the
+    daily review) whenever the output is built (e.g. that order lines are pseudo-items).
 
     ``where`` selects the input rows a table reads: the same file's rows can be routed to
     different tables (invoices -> orders, credit notes -> after_sales). In ``sources``,
@@ -761,8 +763,21 @@ def _parse_block(bname: str, body: Any, roles: dict[str, FileRole], where: str) 
         reject=tuple(rejects),
         unless_other_source=bool(opts.get("unless_other_source", False)),
         if_headers=_as_tuple(opts.get("if_headers")),
-        note=str(opts.get("note") or "").strip(),
+        note=_note_text(opts.get("note"), "en", where),
+        note_zh=_note_text(opts.get("note"), "zh", where),
     )
+
+
+def _note_text(raw: Any, lang: str, where: str) -> str:
+    """``note:`` as one text, or ``{en: ..., zh: ...}`` (one language fills the other)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, dict):
+        unknown = sorted(set(map(str, raw)) - {"en", "zh"})
+        if unknown or not raw:
+            raise IntakeError(f"{where}: 'note' is a text or {{en: ..., zh: ...}}")
+        return " ".join(str(raw.get(lang) or raw.get("en") or raw.get("zh")).split())
+    return " ".join(str(raw).split())
 
 
 def _parse_join(j: Any, roles: dict[str, FileRole], where: str) -> Join:

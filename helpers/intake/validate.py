@@ -92,6 +92,8 @@ class _Part:
     #: built by a mapping output with ``unless_other_source``: dropped when another part
     #: gives the same table
     yields: bool = False
+    #: the mapping output's ``note`` (``en``, ``zh``) for :attr:`Dataset.notes`
+    notice: dict[str, str] = field(default_factory=dict)
 
 
 def _reason(template: str, **names: str) -> Callable[[str], str]:

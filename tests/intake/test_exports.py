@@ -372,3 +372,39 @@ def test_data_one_folder_down_is_found_and_noted(tmp_path):
         (other / f).write_text((shop / f).read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(IntakeError, match="shop_copy, shop_export"):
         load(parent)
+
+
+def test_check_says_where_items_and_refunds_came_from(tmp_path):
+    from helpers.check import check_data, render
+
+    write_gbk(tmp_path / "ExportOrderList202611.csv", ORDER_HEADER, ORDER_ROWS)
+    report = check_data(tmp_path, S, cache_dir=False)
+    zh, en = render(report, lang="zh"), render(report, lang="en")
+    assert "伪商品" in zh and "ExportOrderDetailList" in zh
+    assert "售后数据取自订单报表" in zh
+    assert "pseudo-items" in en and "refund cases from the order report" in en
+    assert "pseudo-items" not in zh  # the zh page speaks Chinese
+    # with the item-detail report: no pseudo-item note, the refund note stays
+    write_gbk(tmp_path / "ExportOrderDetailList202611.csv", DETAIL_HEADER, DETAIL_ROWS)
+    notes = check_data(tmp_path, S, cache_dir=False).notes
+    assert [n["file"] for n in notes] == ["ExportOrderList202611.csv"]
+    assert "退款金额" in notes[0]["en"]
+
+
+def test_notes_survive_the_cache(taobao_pair, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("cache")
+    first = load(taobao_pair, cache_dir=cache)
+    again = load(taobao_pair, cache_dir=cache)
+    assert again.from_cache and again.notes == first.notes and first.notes
+
+
+def test_daily_review_page_carries_the_notes_in_its_language(tmp_path):
+    from helpers.daily_review.page import data_notes
+
+    write_gbk(tmp_path / "ExportOrderList202611.csv", ORDER_HEADER, ORDER_ROWS)
+    ds = load(tmp_path)
+    zh, en = data_notes(ds, "zh"), data_notes(ds, "en")
+    assert len(zh) == len(en) == 2
+    assert zh[0].startswith("ExportOrderList202611.csv: 伪商品")
+    assert en[0].startswith("ExportOrderList202611.csv: pseudo-items")
+    assert data_notes(None, "zh") == ()

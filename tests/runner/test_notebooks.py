@@ -185,6 +185,9 @@ def test_platform_export_runs_and_no_personal_data_reaches_any_output(tmp_path, 
     assert sorted(s for s in secrets if s in blob) == []
     summary = _summary(out, result.run_date)
     assert summary["quarantined_rows"] > 0  # the fixture's bad rows are counted in the report
+    # a lone order report: the review says its order lines are pseudo-items
+    review = next(p for p in out.rglob("*daily_review*.html"))
+    assert "伪商品" in review.read_text(encoding="utf-8")
 
 
 def test_every_notebook_runs_top_to_bottom_with_its_own_defaults(tmp_path):
