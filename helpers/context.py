@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.facts import Facts
+from helpers.facts.days import DayStore
 from helpers.intake import Dataset, default_cache_dir, source_digest
 from helpers.intake.cache import discard_damaged, verify_digests, write_digests
 from helpers.privacy import make_private
@@ -70,6 +71,17 @@ def _facts_dir(
     return cache_dir / fingerprint / f"facts-{run_date:%Y-%m-%d}-{tag}"
 
 
+def _day_store(cache_dir: Path, data_dir: str | Path) -> DayStore:
+    """The per-day parts of this data folder's facts (kept across data changes, so that a
+    new day of data recomputes that day only); tied to the code that builds them."""
+    import helpers.facts
+
+    folder = str(Path(data_dir).resolve())
+    code = source_digest(helpers.facts)
+    tag = hashlib.sha256((folder + code).encode("utf-8")).hexdigest()[:16]
+    return DayStore(cache_dir / "days" / tag)
+
+
 def _cached_facts(target: Path, load_facts: Callable[[Path], Facts]) -> Facts | None:
     """The facts cached in ``target`` after checking their digests; a damaged entry is
     removed (with a notice) and None returned, so the facts are built again."""
@@ -99,7 +111,9 @@ def prepare(
     the orders. ``mapping`` names a mapping (built-in name or YAML file) for platform
     exports; None lets intake recognise files by their headers. The facts are written next to
     the cached tables, so a second call with the same inputs and date reads everything back
-    without parsing or scanning again.
+    without parsing or scanning again. When the data changed (a new day appended), the
+    order-line facts of the payment days whose rows are unchanged come from the folder's day
+    store (:mod:`helpers.facts.days`) and only new or changed days are scanned.
     """
     from helpers.facts import build_facts, last_complete_day, load_facts, save_facts
     from helpers.intake import load_dataset
@@ -117,7 +131,10 @@ def prepare(
     cached = _cached_facts(target, load_facts)
     if cached is not None:
         return dataset, cached, day
-    facts = build_facts(dataset.tables, day, settings)
+    store = _day_store(cache, data_dir)
+    facts = build_facts(dataset.tables, day, settings, days=store)
+    if store.path.is_dir():
+        make_private(store.path.parent)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".facts-", dir=target.parent))
     save_facts(facts, tmp)

@@ -8,14 +8,14 @@ from typing import Any
 import pandas as pd
 
 from helpers.facts.channels import ad_rows, channel_grid, daily_channel
-from helpers.facts.customers import customers, new_buyers_by_day
+from helpers.facts.customers import customers, customers_from_days, new_buyers_by_day
 from helpers.facts.cutoff import as_of
 from helpers.facts.daily import daily_facts, daily_sales, promo_calendar
+from helpers.facts.days import DayStore, day_parts, incremental_parts, indexed
 from helpers.facts.frames import ONE_DAY, as_day, table_map
-from helpers.facts.items import daily_item, traffic_parts
+from helpers.facts.items import traffic_parts
 from helpers.facts.model import Facts
 from helpers.facts.orders import (
-    allocate_lines,
     open_orders,
     order_days,
     paid_orders,
@@ -29,6 +29,8 @@ def build_facts(
     tables: Mapping[str, pd.DataFrame],
     run_date: Any,
     settings: Settings | None = None,
+    *,
+    days: DayStore | None = None,
 ) -> Facts:
     """Build the per-run :class:`Facts` for ``run_date`` (after :func:`as_of`).
 
@@ -63,6 +65,9 @@ def build_facts(
         ``order_items`` are required.
     run_date : the run date ``D``.
     settings : run settings (only ``thresholds.ship_sla_hours`` is used); defaults if None.
+    days : a :class:`helpers.facts.days.DayStore`: the order-line facts of the payment days
+        whose input rows are unchanged since it was saved are read from it, only new or
+        changed days are computed (and the store updated); the facts equal a full build.
 
     Returns
     -------
@@ -78,19 +83,23 @@ def build_facts(
     orders = prepare_orders(t["orders"])
     dates = order_days(orders, day)
     paid = paid_orders(orders)
-    lines = allocate_lines(t["order_items"], paid)  # the one pass over order lines
-    cust = customers(paid)
+    if days is None:
+        parts = indexed(day_parts(paid, t["order_items"]))
+        cust = customers(paid)
+    else:
+        parts = indexed(incremental_parts(paid, t["order_items"], days))
+        cust = customers_from_days(parts["customer"])
     channel_traffic, item_traffic = traffic_parts(t.get("traffic"))
     ads = ad_rows(t.get("ad_spend"))
     cases = refund_cases(t.get("after_sales"), t.get("products"))
     pdays = promo_calendar(t.get("promotions"), settings, dates[0], day)
-    sales = daily_sales(dates, paid, lines, new_buyers_by_day(cust))
+    sales = daily_sales(dates, parts["sales"], new_buyers_by_day(cust))
     grid = channel_grid(dates, orders["channel"], channel_traffic, ads)
     return Facts(
         run_date=day,
         daily=daily_facts(sales, channel_traffic, ads, cases, paid, pdays, settings),
-        daily_channel=daily_channel(grid, paid, lines, channel_traffic, ads),
-        daily_item=daily_item(lines),
+        daily_channel=daily_channel(grid, parts["channel"], channel_traffic, ads),
+        daily_item=parts["item"],
         item_traffic=item_traffic,
         customers=cust,
         open_orders=open_orders(orders, day + ONE_DAY),

@@ -29,22 +29,27 @@ def channel_grid(
     return out
 
 
-def daily_channel(
-    grid: pd.DataFrame,
-    paid: pd.DataFrame,
-    lines: pd.DataFrame,
-    channel_traffic: pd.DataFrame | None,
-    ads: pd.DataFrame | None,
-) -> pd.DataFrame:
-    """``date, channel, gmv, orders, buyers, units, uv, impressions, cart_users, fav_users,
-    ad_spend, ad_gmv`` on every row of ``grid`` (0 without activity; traffic and ad columns
-    NaN when their table or column is absent)."""
+def channel_sales(paid: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """Per payment day x channel (index ``date, channel``): ``gmv, orders, buyers`` of the
+    paid orders and ``units`` (float sum of line quantities); pairs with sales only."""
     by_ch = paid.groupby(["date", "channel"]).agg(
         gmv=("paid_amount", "sum"),
         orders=("order_id", "size"),
         buyers=("buyer_key", "nunique"),
     )
     by_ch["units"] = lines.groupby(["date", "channel"])["quantity"].sum()
+    return by_ch
+
+
+def daily_channel(
+    grid: pd.DataFrame,
+    by_ch: pd.DataFrame,
+    channel_traffic: pd.DataFrame | None,
+    ads: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """``date, channel, gmv, orders, buyers, units, uv, impressions, cart_users, fav_users,
+    ad_spend, ad_gmv`` on every row of ``grid`` from :func:`channel_sales` (0 without
+    activity; traffic and ad columns NaN when their table or column is absent)."""
     dc = grid.join(by_ch, on=["date", "channel"])
     zero_fill(dc, ("gmv", "units"), ("orders", "buyers"))
     dc["units"] = dc["units"].round().astype("int64")

@@ -22,19 +22,26 @@ from helpers.facts.refunds import is_complaint
 from helpers.settings import Settings
 
 
-def daily_sales(
-    dates: pd.DatetimeIndex, paid: pd.DataFrame, lines: pd.DataFrame, new_by_day: pd.Series
-) -> pd.DataFrame:
-    """``date, gmv, orders, buyers, guest_buyers, units, new_buyers, returning_buyers``."""
-    daily = pd.DataFrame(index=dates)
+def sales_by_day(paid: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """Per payment day (index ``date``): ``gmv, orders, buyers, guest_buyers`` of the paid
+    orders and ``units`` (float sum of line quantities) of their lines; days with sales only."""
     by_day = paid.groupby("date").agg(
         gmv=("paid_amount", "sum"),
         orders=("order_id", "size"),
         buyers=("buyer_key", "nunique"),
         guest_buyers=("is_guest", "sum"),
     )
+    by_day["units"] = lines.groupby("date")["quantity"].sum()
+    return by_day
+
+
+def daily_sales(
+    dates: pd.DatetimeIndex, by_day: pd.DataFrame, new_by_day: pd.Series
+) -> pd.DataFrame:
+    """``date, gmv, orders, buyers, guest_buyers, units, new_buyers, returning_buyers`` on
+    every day of ``dates`` from :func:`sales_by_day` (0 on days without sales)."""
+    daily = pd.DataFrame(index=dates)
     daily = daily.join(by_day)
-    daily["units"] = lines.groupby("date")["quantity"].sum()
     daily["new_buyers"] = new_by_day
     zero_fill(daily, ("gmv", "units"), ("orders", "buyers", "new_buyers", "guest_buyers"))
     daily["units"] = daily["units"].round().astype("int64")

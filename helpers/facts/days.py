@@ -1,0 +1,184 @@
+"""Incremental facts: the scan of order lines kept per payment day and redone only for the
+days whose input rows changed.
+
+Every fact that comes from order lines is a sum over payment days: a day's sales, its sales
+by channel, by channel x SKU, and its customers' first/last payment, orders and GMV depend
+only on the orders paid that day and their lines (a line's pro-rata GMV stays inside its
+order, and an order inside its payment day). :func:`day_parts` computes these per-day parts;
+:class:`DayStore` keeps them on disk with a **content digest** of each day's input rows, and
+:func:`incremental_parts` recomputes only the days whose digest is new or different -- a
+changed row of a closed day (a late correction, a re-export) is found by its content, never
+by a file date. The facts assembled from the parts equal a full rebuild.
+
+Digest of a day ``d``: for every order paid on ``d`` (after the cut at the run date), the
+64-bit hash of its fact-relevant fields (``order_id, customer_id, paid_at, paid_amount,
+channel``) plus 31 x the wrapping sum of its lines' hashes (``order_id, sku_id, quantity,
+unit_price``), summed (mod 2^64) over the day's orders; the number of orders is kept beside
+it. Fields the parts do not read (shipping time, status) are left out, so a shipment does
+not force its payment day to be recomputed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.facts.channels import channel_sales
+from helpers.facts.customers import customer_days
+from helpers.facts.daily import sales_by_day
+from helpers.facts.items import daily_item
+from helpers.facts.orders import allocate_lines
+
+#: The per-day parts and their keys (the frames are stored with these as columns).
+PART_KEYS = {
+    "sales": ["date"],
+    "channel": ["date", "channel"],
+    "item": ["date", "channel", "sku_id"],
+    "customer": ["date", "customer_id"],
+}
+ORDER_FIELDS = ["order_id", "customer_id", "paid_at", "paid_amount", "channel"]
+LINE_FIELDS = ["order_id", "sku_id", "quantity", "unit_price"]
+STORE_FORMAT = 1
+_MIX = np.uint64(31)
+
+
+def day_digests(paid: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """``digest`` (uint64) and ``orders`` per payment day (index ``date``) of the input
+    rows the per-day parts read (see module docstring)."""
+    line_fields = [c for c in LINE_FIELDS if c in items.columns]
+    line_hash = pd.util.hash_pandas_object(items[line_fields], index=False)
+    per_order = line_hash.groupby(items["order_id"].to_numpy(), sort=False).sum()
+    lines_of = per_order.reindex(paid["order_id"].to_numpy()).fillna(0).astype("uint64")
+    order_hash = pd.util.hash_pandas_object(paid[ORDER_FIELDS], index=False).to_numpy()
+    with np.errstate(over="ignore"):
+        mixed = order_hash + lines_of.to_numpy() * _MIX
+    frame = pd.DataFrame({"date": paid["date"].to_numpy(), "digest": mixed})
+    return frame.groupby("date").agg(digest=("digest", "sum"), orders=("digest", "size"))
+
+
+def day_parts(paid: pd.DataFrame, items: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The per-day parts (:data:`PART_KEYS`) of the paid orders ``paid`` and their lines."""
+    lines = allocate_lines(items, paid)  # the one pass over order lines
+    return {
+        "sales": sales_by_day(paid, lines).reset_index(),
+        "channel": channel_sales(paid, lines).reset_index(),
+        "item": daily_item(lines),
+        "customer": customer_days(paid),
+    }
+
+
+def indexed(parts: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``sales`` and ``channel`` parts indexed by their keys (as the fact builders join them)."""
+    return {
+        "sales": parts["sales"].set_index("date"),
+        "channel": parts["channel"].set_index(["date", "channel"]),
+        "item": parts["item"],
+        "customer": parts["customer"],
+    }
+
+
+class DayStore:
+    """Per-day parts of one shop's data on disk (a folder), with each day's digest.
+
+    Attributes
+    ----------
+    path : Path
+        The folder (created on first save).
+    recomputed : tuple of Timestamp
+        Days recomputed by the last :func:`incremental_parts` call (for reports and tests).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.recomputed: tuple[pd.Timestamp, ...] = ()
+
+    def load(self) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]] | None:
+        """(digests, parts) as saved, or None when absent or unreadable."""
+        try:
+            meta = json.loads((self.path / "store.json").read_text("utf-8"))
+            if meta.get("format") != STORE_FORMAT:
+                return None
+            digests = pd.read_parquet(self.path / "digests.parquet")
+            digests["digest"] = digests["digest"].astype("uint64")
+            digests = digests.set_index("date")
+            parts = {name: pd.read_parquet(self.path / f"{name}.parquet") for name in PART_KEYS}
+        except (OSError, ValueError, KeyError):
+            return None
+        return digests, parts
+
+    def save(self, digests: pd.DataFrame, parts: Mapping[str, pd.DataFrame]) -> None:
+        """Replace the stored parts (written aside, then swapped in; a failure keeps the old)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".days-", dir=self.path.parent))
+        try:
+            digests.reset_index().to_parquet(tmp / "digests.parquet", index=False)
+            for name, frame in parts.items():
+                frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            (tmp / "store.json").write_text(json.dumps({"format": STORE_FORMAT}), "utf-8")
+            old = self.path.with_name(self.path.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            if self.path.exists():
+                self.path.rename(old)
+            tmp.rename(self.path)
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:  # another run swapped first, or no space: the cache is optional
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _keep_rows(frame: pd.DataFrame, days: pd.Index) -> pd.DataFrame:
+    return frame.loc[frame["date"].isin(days)]
+
+
+def _merge(
+    cached: Mapping[str, pd.DataFrame], fresh: Mapping[str, pd.DataFrame], keep: pd.Index
+) -> dict[str, pd.DataFrame]:
+    """Cached rows of the days in ``keep`` plus the fresh parts, sorted by their keys."""
+    out = {}
+    for name, keys in PART_KEYS.items():
+        frame = pd.concat([_keep_rows(cached[name], keep), fresh[name]], ignore_index=True)
+        for col in ("date", "first_paid_at", "last_paid_at"):
+            if col in frame.columns:
+                frame[col] = frame[col].astype("datetime64[ns]")
+        out[name] = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    return out
+
+
+def incremental_parts(
+    paid: pd.DataFrame, items: pd.DataFrame, store: DayStore
+) -> dict[str, pd.DataFrame]:
+    """The per-day parts of ``paid`` and ``items``, taken from ``store`` for every day whose
+    digest is unchanged and recomputed for the others; the store is updated (days it held
+    that are not in this input, e.g. after a later run date, are kept for later runs).
+
+    Returns the parts of exactly the payment days present in ``paid``.
+    """
+    digests = day_digests(paid, items)
+    saved = store.load()
+    old_digests, cached = saved if saved is not None else (digests.iloc[:0], None)
+    same = digests.join(old_digests.add_suffix("_old"), how="left")
+    unchanged = same.index[
+        (same["digest"] == same["digest_old"]) & (same["orders"] == same["orders_old"])
+    ]
+    todo = digests.index.difference(unchanged)
+    store.recomputed = tuple(todo)
+    if cached is None:
+        cached = {name: day_parts(paid.iloc[:0], items.iloc[:0])[name] for name in PART_KEYS}
+    fresh_paid = paid.loc[paid["date"].isin(todo)]
+    fresh_items = items.loc[items["order_id"].isin(fresh_paid["order_id"])]
+    fresh = day_parts(fresh_paid, fresh_items)
+    kept = old_digests.index.difference(todo)  # unchanged days and days outside this input
+    merged = _merge(cached, fresh, kept)
+    if len(todo):
+        new_digests = pd.concat([old_digests.loc[kept], digests.loc[todo]]).sort_index()
+        store.save(new_digests, merged)
+    return {
+        name: _keep_rows(frame, digests.index).reset_index(drop=True)
+        for name, frame in merged.items()
+    }
