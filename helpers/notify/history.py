@@ -17,17 +17,19 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from helpers import report
+
 SUMMARY_FILE = "summary.json"
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def alert_key(alert: Mapping[str, Any]) -> str:
-    """The stable key of an alert: its ``key`` field, else ``rule|scope|subject|metric``."""
+    """The stable key of an alert: its ``key`` field, else the same formula
+    (:func:`helpers.report.alert_key`) over its fields."""
     key = alert.get("key")
     if isinstance(key, str) and key:
         return key
-    parts = (alert.get(k) for k in ("rule", "scope", "subject", "metric"))
-    return "|".join("" if p is None else str(p) for p in parts)
+    return report.alert_key(alert)
 
 
 def _keys_of(folder: Path) -> set[str] | None:

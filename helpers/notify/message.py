@@ -4,7 +4,8 @@ What it holds, in the report language: shop and date; GMV and up to four headlin
 with their change against the review's primary baseline (``review.headline``; without a
 review, the daily review's KPI cards against the same weekday last week); the review's
 "what changed" answer; the alerts by severity with "day N" when the same alert key fired
-on the previous runs too (:mod:`.history`); the next actions, highest money at stake
+on the previous runs too (:mod:`.history`), those behind the top next actions first within
+a severity; the next actions, highest money at stake
 first; the notebooks that failed; a link to the report when ``notify.report_url`` is set.
 
 The fields keep the data's own text: each platform's renderer makes it inert in its own
@@ -14,6 +15,7 @@ dialect (:mod:`.inert`). Numbers are formatted by :mod:`helpers.numbers`, words 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -174,16 +176,34 @@ def _headlines(summary: Mapping[str, Any], review: Any, lang: str) -> tuple[list
     )
 
 
+def _action_ranks(summary: Mapping[str, Any]) -> dict[str, float]:
+    """Alert key -> rank of the first next action that names it."""
+    ranks: dict[str, float] = {}
+    for r in find_section(summary, "next_actions") or []:
+        if isinstance(r, Mapping):
+            rank = numbers.as_float(r.get("rank")) or math.inf
+            for key in r.get("alert_keys") or []:
+                ranks[str(key)] = min(ranks.get(str(key), math.inf), rank)
+    return ranks
+
+
+def _alert_order(a: Mapping[str, Any], ranks: Mapping[str, float]) -> tuple:
+    """Most urgent first; within a severity the alerts behind the top-ranked next actions
+    (highest money at stake), then the daily review's, then the others as listed."""
+    sev = i18n.SEVERITY_RANK.get(str(a.get("severity") or "").lower(), len(i18n.SEVERITIES))
+    return sev, ranks.get(alert_key(a), math.inf), a.get("notebook") != REVIEW_NOTEBOOK
+
+
 def _alerts(summary: Mapping[str, Any], lang: str, days: Mapping[str, int]) -> list[AlertLine]:
+    rows = [a for a in summary.get("alerts") or [] if isinstance(a, Mapping)]
+    ranks = _action_ranks(summary)
+    rows.sort(key=lambda a: _alert_order(a, ranks))  # stable: ties keep the summary's order
     out = []
-    for a in summary.get("alerts") or []:
-        if not isinstance(a, Mapping):
-            continue
+    for a in rows:
         sev = str(a.get("severity") or "").lower()
         text = a.get(f"message_{lang}") or a.get("message") or a.get("rule_name") or ""
         label = i18n.label(i18n.SEVERITY, sev, lang)
         out.append(AlertLine(sev, label, str(text), int(days.get(alert_key(a), 1))))
-    out.sort(key=lambda x: i18n.SEVERITY_RANK.get(x.severity, len(i18n.SEVERITIES)))
     return out
 
 

@@ -134,10 +134,22 @@ def test_sample_run_message(sample_run, tmp_path, capsys):
     out = tmp_path / "reports"
     (out / DATE).mkdir(parents=True)
     shutil.copy(sample_run.report_dir / "summary.json", out / DATE / "summary.json")
+    summary = sample_run.summary
     config = tmp_path / "playbook.yaml"
     config.write_text(CONFIG, encoding="utf-8")
     assert main(["notify", "--out", str(out), "--config", str(config), "--dry-run"]) == 0
     printed = capsys.readouterr().out
-    assert "### 山野生活旗舰店 运营日报 · 2026-11-15" in printed
-    assert "**支付金额 GMV** ¥31,047.80" in printed
-    assert printed.count("- **【") <= 8 and "告警（" in printed
+    content = printed.split("\n", 1)[1]
+    assert len(content.encode("utf-8")) <= 4096
+    assert content.startswith("### 山野生活旗舰店 运营日报 · 2026-11-15\n对比基线：")
+    review = summary["extra"]["05_daily_review"]["review"]
+    assert f"对比基线：{review['baseline']['label_zh']}" in content
+    assert "**支付金额 GMV** ¥31,047.80（" in content and "pp）" in content  # CVR in points
+    assert "#### 哪里变了\n- " in content
+    assert f"#### 告警（{len(summary['alerts'])} 条）" in content
+    # within "high", the alert behind the first next action comes first
+    first_action = summary["extra"]["05_daily_review"]["next_actions"][0]
+    behind = [a for a in summary["alerts"] if a["key"] in first_action["alert_keys"]]
+    first_alert = content.split("- **【高】** ", 1)[1].split("\n", 1)[0]
+    assert behind and first_alert == behind[0]["message_zh"]
+    assert f"1. {first_action['text_zh']}" in content

@@ -108,3 +108,22 @@ def test_day_n_counts_consecutive_earlier_runs_holding_the_key(tmp_path):
     s = json.loads((out / "2026-11-15" / "summary.json").read_text(encoding="utf-8"))
     m = build_message(s, days=history.streaks(out, "2026-11-15", ["r|shop||gmv"]))
     assert m.alerts[0].day == 2
+
+
+def test_within_a_severity_alerts_behind_the_top_actions_come_first():
+    s = sample_summary()
+    s["alerts"].insert(0, {**s["alerts"][0], "notebook": "03_promotion_calendar", "key": "stock"})
+    unshipped = next(a for a in s["alerts"] if a["rule"] == "unshipped_sla")
+    returns = next(a for a in s["alerts"] if a["rule"] == "item_return_rate")
+    actions = s["extra"]["05_daily_review"]["next_actions"]
+    actions[0]["alert_keys"] = [history.alert_key(returns)]  # rank 2
+    actions[1]["alert_keys"] = [history.alert_key(unshipped)]  # rank 1
+    m = build_message(s)
+    first = [a.text for a in m.alerts[:4]]
+    # rank 1's alert, rank 2's, then the review's other high alerts, the other notebook's last
+    assert first[0] == unshipped["message_zh"] and first[1] == returns["message_zh"]
+    high = [a for a in m.alerts if a.severity == "high"]
+    assert high[-1].text == s["alerts"][0]["message_zh"]
+    assert [a.severity for a in m.alerts] == sorted(
+        (a.severity for a in m.alerts), key=["high", "medium", "low"].index
+    )
