@@ -373,8 +373,8 @@ class SourceMapping:
     row, its first line is data and these are its column names; needs ``pattern``, see
     ``cdnow.yaml``); ``encoding`` (``utf-8``, ``gbk``, ``utf-16`` or any Python codec;
     default: a byte-order mark decides - UTF-16 files carry one -, else UTF-8, else
-    GB18030); ``header_row: n`` (the header is on line / sheet row n; default: found, title
-    lines above it with a single filled cell are skipped); ``aliases: {header: other name
+    GB18030); ``header_row: n`` (the header is on line / sheet row n; default: found, blank
+    and title lines above it, with at most two filled cells, are skipped); ``aliases: {header: other name
     | [names]}`` (a variant of the export names the column differently: Online Retail II's
     ``Invoice`` for ``InvoiceNo``; the file is recognised and read under the mapping's
     names). ``detect:`` of a one-file mapping takes the same keys except ``optional``,

@@ -59,8 +59,8 @@ class FileLayout:
         byte-order mark decides, else UTF-8, else GB18030 (a superset of GBK).
     header_row : int or None
         Line (sheet row) of the header, counted from 1 as a spreadsheet shows it; None =
-        found: title lines above the header (fewer than two filled cells, or under half as
-        many as the widest of the first lines) are skipped.
+        found: blank lines and title lines (at most two filled cells) above the header are
+        skipped (:func:`header_index`).
     """
 
     delimiter: str | None = None
@@ -103,8 +103,9 @@ class ReadInfo:
         return self.header_line + 1
 
     def describe(self) -> str:
-        """E.g. ``read as gb18030, comma-separated, header on line 2``."""
-        bits = [f"read as {self.encoding}"] if self.encoding else []
+        """E.g. ``read as GB18030 (GBK), comma-separated, header on line 2``."""
+        shown = _ENCODING_NAMES.get(self.encoding, self.encoding)
+        bits = [f"read as {shown}"] if self.encoding else []
         if self.delimiter:
             bits.append(f"{self.delimiter}-separated")
         bits.append(f"header on line {self.header_line}" if self.header_line else "no header row")
@@ -112,6 +113,7 @@ class ReadInfo:
 
 
 _SEP_NAMES = {v: k for k, v in DELIMITERS.items() if k.isalpha()}
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "gb18030": "GB18030 (GBK)", "utf-16": "UTF-16"}
 
 
 _NOT_DATA_PREFIXES = ("readme", "license", "licence")
@@ -223,14 +225,22 @@ def _split(lines: list[str], sep: str) -> list[tuple[int, list[str]]]:
 
 
 def header_index(rows: list[list[Any]]) -> int:
-    """Index of the header among the first rows of a file: the first row with at least two
-    filled cells and at least half as many as the fullest of these rows; rows above it are
-    a title (``订单报表 2026-11``, an export time ...). 0 when no row qualifies."""
+    """Index of the header among the first rows of a file: the first row with at least three
+    filled cells (all of them in a narrower file) and at least half as many as the fullest
+    of these rows, when every row
+    above it is a title (at most two filled cells: ``订单报表 2026-11``, ``导出时间,
+    2026-11-30``) or blank. 0 otherwise (the first row is the header)."""
     counts = [sum(1 for c in r if str(c).strip() not in ("", "nan", "None")) for r in rows]
     if not counts:
         return 0
-    need = max(2, -(-max(counts) // 2))
-    return next((i for i, c in enumerate(counts) if c >= need), 0)
+    widest = max(counts)
+    need = max(min(3, widest), -(-widest // 2))
+    for i, c in enumerate(counts):
+        if c >= need:
+            return i
+        if c > 2:
+            return 0
+    return 0
 
 
 def _header_skip(layout: FileLayout, records: list[tuple[int, list[str]]]) -> int:

@@ -270,7 +270,7 @@ def test_semicolon_file_without_the_option_gets_a_hint(tmp_path):
         load(data, mapping=m)
     text = str(err.value)
     assert "'my_erp' needs header(s) 单号, 客户" in text  # the given mapping's headers
-    assert "utf-8" in text and "comma-separated" in text  # how the file was read
+    assert "read as UTF-8, comma-separated" in text  # how the file was read
     assert "delimiter: semicolon" in text  # what to change
 
 
@@ -294,7 +294,7 @@ def test_unrecognised_export_names_the_closest_mapping(tmp_path):
         load(tmp_path)
     text = str(err.value)
     assert "closest: uci_online_retail, missing Quantity" in text
-    assert "read as utf-8-sig, comma-separated, header on line 1" in text
+    assert "read as UTF-8, comma-separated, header on line 1" in text
 
 
 WS_MAPPING = """
@@ -408,3 +408,20 @@ def test_daily_review_page_carries_the_notes_in_its_language(tmp_path):
     assert zh[0].startswith("ExportOrderList202611.csv: 伪商品")
     assert en[0].startswith("ExportOrderList202611.csv: pseudo-items")
     assert data_notes(None, "zh") == ()
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([["订单报表 2026-11"], ["a", "b", "c"], ["1", "2", "3"]], 1),  # a title line
+        ([["导出时间", "2026-11-30"], [], ["a", "b", "c", "d"]], 2),  # title, blank line
+        ([["a", "b", "c"], ["1", "2", "3"]], 0),  # the usual file
+        ([["id"], ["1"], ["2"]], 0),  # a one-column file
+        # a header naming 3 of 10 columns is still the header (never skip a wide row)
+        ([["a", "b", "c", *[""] * 7], [str(i) for i in range(10)]], 0),
+    ],
+)
+def test_header_row_is_found_below_title_lines_only(rows, expected):
+    from helpers.intake.readers import header_index
+
+    assert header_index(rows) == expected
