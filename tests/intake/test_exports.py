@@ -100,8 +100,24 @@ def test_taobao_pair_gmv_and_refunds(taobao_pair):
     note = ds.sources.loc[ds.sources["table"] == "after_sales", "note"].iloc[0]
     assert "退款金额" in note  # check says where the cases came from
     facts = build_facts(ds.tables, "2026-11-02", S)
-    day = facts.daily.set_index("date").loc[pd.Timestamp("2026-11-01")]
+    daily = facts.daily.set_index("date")
+    day = daily.loc[pd.Timestamp("2026-11-01")]
     assert day["refund_cases"] == 1 and day["refund_amount"] == pytest.approx(88.0)
+    # GMV by payment day: 11-01 T1001 130 + T1002 88 = 218 (T1002 was paid, then refunded);
+    # 11-02 T1003 150 (T1004 was never paid). Units from the real lines: 2 + 1 + 1 = 4, then 3
+    assert daily.loc[pd.Timestamp("2026-11-01"), "gmv"] == pytest.approx(218.0)
+    assert daily.loc[pd.Timestamp("2026-11-02"), "gmv"] == pytest.approx(150.0)
+    assert daily.loc[pd.Timestamp("2026-11-01"), "units"] == 4
+    assert daily.loc[pd.Timestamp("2026-11-02"), "units"] == 3
+    # the item facts the drill-down reads name real SKUs: A001 = 2 x 50 on 11-01 and
+    # 3 x 50 on 11-02, B002 = 1 x 30, C003 = 1 x 88
+    items = facts.daily_item.groupby(["date", "sku_id"])["gmv"].sum()
+    assert items.to_dict() == {
+        (pd.Timestamp("2026-11-01"), "A001"): 100.0,
+        (pd.Timestamp("2026-11-01"), "B002"): 30.0,
+        (pd.Timestamp("2026-11-01"), "C003"): 88.0,
+        (pd.Timestamp("2026-11-02"), "A001"): 150.0,
+    }
 
 
 def test_taobao_named_mapping_accepts_both_files(taobao_pair):
