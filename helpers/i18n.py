@@ -224,6 +224,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "本节需要 {tables} 表，当前数据中没有，已跳过。",
         "This section needs the {tables} table, which the data does not have; skipped.",
     ),
+    "missing_need": (
+        "本节需要 {needs}，当前数据中没有这些值，已跳过。",
+        "This section needs {needs}, which the data does not carry; skipped.",
+    ),
     "quarantine_note": (
         "数据入库时有 {n} 行因格式或一致性问题被隔离，未计入以下数字（见文末“数据质量”）。",
         "{n} input rows were quarantined at intake and are not in the figures below "
@@ -247,6 +251,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "notify_failed": ("未能完成的报告", "Reports that failed"),
     "notify_link": ("查看完整报告", "Open the full report"),
     "notify_what_changed": ("哪里变了", "What changed"),
+    "run_date_line": ("复盘日", "Run date"),
+    "last_week_line": ("上周同日", "Same weekday last week"),
+    "hour_axis": ("付款时刻（点）", "Hour of payment"),
+    "hourly_title": ("累计 GMV（按付款时刻）", "Cumulative GMV by hour of payment"),
+    "segment": ("买家类型", "Buyers"),
+    "item_visitors": ("商品访客数", "Item visitors"),
+    "new": ("新买家", "New buyers"),
+    "returning": ("老买家", "Returning buyers"),
+    "guest": ("游客（无买家ID）", "Guests (no buyer id)"),
+    "festival": ("活动", "Event"),
+    "warmup_start": ("预热开始", "Warm-up starts"),
+    "start_date": ("爆发日", "Burst day"),
+    "days_to_warmup": ("距预热（天）", "Days to warm-up"),
+    "days_to_start": ("距爆发（天）", "Days to burst"),
+    "last_gmv": ("去年爆发期 GMV", "Burst GMV last year"),
+    "window_day": ("复盘日", "Run date"),
+    "window_7d": ("近7日", "Last 7 days"),
+    "costed_gmv": ("有成本价商品的 GMV", "GMV of items with a cost"),
+    "goods_cost": ("商品成本", "Cost of goods"),
+    "break_even_roas": ("保本 ROAS", "Break-even ROAS"),
+    "ad_profit": ("推广毛利（扣推广费）", "Ad gross profit after spend"),
+    "pp_vs_last_week": ("较上周同日", "vs last week"),
+    "pp_vs_avg_7d": ("较7日均值", "vs 7-day avg"),
 }
 
 
@@ -317,3 +344,4 @@ def table_label(name: str, lang: str = "zh") -> str:
 #: Table formats, kept under their old names for the notebooks: see :mod:`helpers.numbers`.
 format_value = numbers.format_value
 format_change = numbers.format_change
+format_pp = numbers.format_pp

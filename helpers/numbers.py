@@ -94,6 +94,20 @@ def format_change(value: float | None, *, missing: str = MISSING) -> str:
     return f"{value:+.1%}"
 
 
+def format_pp(value: float | None, lang: str = "zh", *, missing: str = MISSING) -> str:
+    """A change of a rate in percentage points: 0.012 -> ``+1.2 个百分点`` / ``+1.2 pp``.
+
+    Two rates are compared by their difference, not their ratio: 30 % -> 70 % is
+    ``+40.0 pp``, not ``+133%``. Changes under 0.1 point get two decimals.
+    """
+    if _missing(value):
+        return missing
+    points = value * 100
+    digits = 2 if 0 < abs(points) < 0.1 else 1
+    unit = " pp" if lang == "en" else " 个百分点"
+    return f"{points:+.{digits}f}{unit}"
+
+
 def format_amount(value: float | None, *, missing: str = MISSING) -> str:
     """An amount with thousands separators and two decimals, e.g. ``12,345.60``."""
     if _missing(value):

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import Markdown, display
 
-from helpers import i18n
+from helpers import contract, i18n
 from helpers.report import escape_text as escape
 from helpers.sections import Shown, pick
 
@@ -24,6 +24,7 @@ __all__ = [
     "escape",
     "format_frame",
     "md",
+    "need_label",
     "note",
     "numbered",
     "present",
@@ -39,10 +40,31 @@ def md(text: str) -> Markdown:
     return Markdown(text)
 
 
+def need_label(need: str, lang: str = "zh") -> str:
+    """A section's need in words: a table (``traffic`` -> 流量表) or a column
+    (``orders.shipped_at`` -> 订单表的发货时间字段), never calling a column a table."""
+    table, _, column = need.partition(".")
+    if not column:
+        return i18n.table_label(table, lang) + ("表" if lang == "zh" else " table")
+    col = next((c for c in contract.TABLES[table].columns if c.name == column), None)
+    if lang == "zh":
+        zh = col.zh if col is not None and col.zh else column
+        return f"{i18n.table_label(table, lang)}表的{zh}字段"
+    return f"the {column} column of the {i18n.table_label(table, lang)} table"
+
+
 def skip_note(tables: Sequence[str], lang: str = "zh") -> Markdown:
-    """The plain-words note for a section that cannot run for lack of tables."""
-    names = ", ".join(f"`{t}` ({i18n.table_label(t, lang)})" for t in tables)
-    return Markdown("> " + i18n.t("missing_table", lang, tables=names))
+    """The plain-words note for a section that cannot run for lack of a table or a column
+    (``table.column``)."""
+    if all("." not in t for t in tables):
+        names = ", ".join(f"`{t}` ({i18n.table_label(t, lang)})" for t in tables)
+        return Markdown("> " + i18n.t("missing_table", lang, tables=names))
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(
+        f"`{t}`（{need_label(t, lang)}）" if lang == "zh" else f"`{t}` ({need_label(t, lang)})"
+        for t in tables
+    )
+    return Markdown("> " + i18n.t("missing_need", lang, needs=names))
 
 
 def bullet_list(lines: Iterable[str]) -> Markdown:

@@ -22,7 +22,13 @@ from helpers.charts.base import (
     setup,
     shade_phases,
 )
-from helpers.charts.trends import baseline_grid, baseline_lines, trend_grid, trend_lines
+from helpers.charts.trends import (
+    baseline_grid,
+    baseline_lines,
+    hourly_cumulative,
+    trend_grid,
+    trend_lines,
+)
 from helpers.charts.waterfall import gmv_waterfall
 
 __all__ = [
@@ -38,6 +44,7 @@ __all__ = [
     "format_axis",
     "funnel_rates",
     "gmv_waterfall",
+    "hourly_cumulative",
     "money_formatter",
     "ranked_bars",
     "setup",

@@ -146,3 +146,31 @@ def baseline_grid(
         )
     fig.tight_layout()
     return fig
+
+
+def hourly_cumulative(
+    data: pd.DataFrame,
+    *,
+    x: str = "hour",
+    today: str = "cum",
+    last_week: str = "cum_lw",
+    lang: str = "zh",
+    currency: str = "CNY",
+    ax: Axes | None = None,
+    **kwargs,
+) -> Axes:
+    """Cumulative GMV by hour: the run date (solid) against the same weekday last week
+    (dashed). ``data`` is :func:`helpers.daily_review.morning.hourly`; ``**kwargs`` go to the
+    run date's line."""
+    ax = axes_or_new(ax, figsize=(9, 3.6))
+    style = {"marker": "o", "ms": 3, "color": COLOR_MAIN} | kwargs
+    ax.plot(data[x], data[today], label=i18n.t("run_date_line", lang), **style)
+    ax.plot(data[x], data[last_week], "--", color=COLOR_SOFT, label=i18n.t("last_week_line", lang))
+    ax.set_xticks(range(0, 24, 2))
+    ax.set_xlim(-0.5, 23.5)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(i18n.t("hour_axis", lang))
+    format_axis(ax.yaxis, "currency", currency)
+    ax.set_title(i18n.t("hourly_title", lang))
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    return ax

@@ -18,6 +18,18 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 
 from helpers import charts, i18n
+from helpers.daily_review.morning_text import (
+    buyer_mix_table,
+    coverage_note,
+    engagement_table,
+    festival_table,
+    festival_text,
+    hourly_text,
+    month_text,
+    profit_table,
+    profit_verdict,
+    top_items_table,
+)
 from helpers.daily_review.review import DailyReview, channel_trend
 from helpers.daily_review.story import story, story_block
 from helpers.daily_review.summary import export_lists, summary
@@ -34,7 +46,7 @@ from helpers.daily_review.tables import (
     skipped_list,
     split_table,
 )
-from helpers.daily_review.theme import THEME
+from helpers.daily_review.theme import MORNING_SECTIONS, THEME
 from helpers.sections import Shown, Text, pick
 from helpers.view import bullet_list, escape, md, numbered, present, skip_note
 
@@ -63,6 +75,21 @@ NOTES: dict[str, Text] = {
     ),
     "no_alerts": ("今天没有告警。", "No alerts today."),
     "not_checked": ("**未检查**", "**Not checked**"),
+    "no_festival": (
+        "没有可倒计时的活动：未使用平台大促日历（playbook.yaml 中 platform_calendar 为 none），"
+        "活动表里也没有复盘日之后的活动。",
+        "No event to count down to: the platform festival calendar is off "
+        "(platform_calendar: none in playbook.yaml) and the promotions table holds no later event.",
+    ),
+    "no_pay_times": (
+        "付款时间只有日期、没有时刻，无法按小时对比。",
+        "Payment times carry a date but no time of day, so there is no hour-by-hour view.",
+    ),
+    "no_margin": (
+        "复盘日售出的商品都没有成本价（或成本不低于售价），算不出毛利。",
+        "No item sold on the run date has a unit cost below its price; no gross profit.",
+    ),
+    "no_items": ("复盘日没有成交或访客的商品。", "No item sold or was visited on the run date."),
 }
 
 #: The drill-down's scope when it is not one channel (a key of :data:`helpers.i18n.CHANNELS`).
@@ -82,6 +109,13 @@ SECTION_DATA: dict[str, tuple[str, Text | None]] = {
     "refunds": ("refund_reasons", NOTES["no_refunds"]),
     "shipping": ("overdue", NOTES["no_overdue"]),
     "alerts": ("alerts", NOTES["no_alerts"]),
+    "top_items": ("morning.top_items", NOTES["no_items"]),
+    "buyer_mix": ("morning.buyer_mix", None),
+    "engagement": ("morning.engagement", None),
+    "profit": ("morning.profit", NOTES["no_margin"]),
+    "month_to_date": ("morning.month_to_date", None),
+    "festival": ("morning.festival", NOTES["no_festival"]),
+    "hourly": ("morning.hourly", NOTES["no_pay_times"]),
 }
 
 #: Sections that run in part without their tables (they say so themselves, never skipped).
@@ -121,7 +155,9 @@ class Page:
     def shown(self, section_id: str) -> Shown:
         """Whether section ``section_id`` is skipped, empty or has data, and its data."""
         attr, empty = SECTION_DATA[section_id]
-        data = getattr(self.review, attr)
+        data: Any = self.review
+        for part in attr.split("."):
+            data = getattr(data, part, None)
         if section_id == "alerts":
             data = data.alerts
         missing = () if section_id in RUNS_IN_PART else self.review.skipped.get(section_id, ())
@@ -247,6 +283,45 @@ class Page:
                 currency=self.currency,
             )
             plt.show()
+
+    # ------------------------------------------------------------------ morning views
+    def morning(self) -> None:
+        """The morning views (早间看板), each under its own heading, skipped or empty with
+        a plain reason."""
+        if self.review.morning is None:
+            return
+        for sec in MORNING_SECTIONS:
+            display(md(f"### {sec.title(self.lang)}"))
+            self.section(sec.id)
+
+    def show_top_items(self, items) -> None:
+        display(top_items_table(items, lang=self.lang, currency=self.currency))
+
+    def show_buyer_mix(self, mix) -> None:
+        display(buyer_mix_table(mix, lang=self.lang, currency=self.currency))
+
+    def show_engagement(self, rates) -> None:
+        display(engagement_table(rates, lang=self.lang))
+
+    def show_profit(self, profits) -> None:
+        display(profit_table(profits, lang=self.lang, currency=self.currency))
+        day = next((p for p in profits if p.label == "day"), profits[0])
+        display(md("> " + profit_verdict(day, lang=self.lang, currency=self.currency)))
+        coverage = coverage_note(day, lang=self.lang)
+        if coverage:
+            display(md("> " + coverage))
+
+    def show_month_to_date(self, month) -> None:
+        display(md(month_text(month, lang=self.lang, currency=self.currency)))
+
+    def show_festival(self, events) -> None:
+        display(md(festival_text(events, lang=self.lang)))
+        display(festival_table(events, lang=self.lang, currency=self.currency))
+
+    def show_hourly(self, hours) -> None:
+        charts.hourly_cumulative(hours, lang=self.labels, currency=self.currency)
+        plt.show()
+        display(md(hourly_text(hours, lang=self.lang, currency=self.currency)))
 
     # ------------------------------------------------------------------ closing parts
     def next_actions(self) -> None:

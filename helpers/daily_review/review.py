@@ -9,7 +9,7 @@ and :mod:`.page` shows each section of the notebook.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -17,7 +17,7 @@ import pandas as pd
 from helpers.alerts.actions import next_actions
 from helpers.alerts.anomaly import MIN_HISTORY_DAYS, baseline_for_chart
 from helpers.alerts.rules import STALE_ORDER_HOURS, AlertReport, collect_alerts
-from helpers.contract import NON_PRODUCT
+from helpers.daily_review.morning import Morning, build_morning, filled, with_titles
 from helpers.daily_review.theme import THEME
 from helpers.facts import UNKNOWN_CHANNEL, Facts
 from helpers.metrics.comparison import (
@@ -96,6 +96,7 @@ class DailyReview:
         (:func:`helpers.metrics.comparison.compare_metrics`).
     skipped : section -> tables it lacked (sections that could not run, or ran in part).
     quarantine : quarantined input rows by table and reason.
+    morning : the morning views (:mod:`.morning`), None when built without the tables.
     """
 
     run_date: pd.Timestamp
@@ -120,6 +121,7 @@ class DailyReview:
     overdue_orders: pd.DataFrame | None = None
     skipped: dict[str, tuple[str, ...]] = field(default_factory=dict)
     quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
+    morning: Morning | None = None
 
     @property
     def has_channels(self) -> bool:
@@ -221,11 +223,14 @@ def quarantine_summary(quarantine: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _skipped(facts: Facts, has_shipping_times: bool) -> dict[str, tuple[str, ...]]:
+def _skipped(
+    facts: Facts, has_shipping_times: bool, columns: frozenset[str] = frozenset()
+) -> dict[str, tuple[str, ...]]:
     """Section -> the needs it lacks, from the theme's declaration; without any shipping time
-    (``orders.shipped_at``) the shipping section is skipped (every order would look unshipped)."""
+    (``orders.shipped_at``) the shipping section is skipped (every order would look unshipped).
+    ``columns``: ``table.column`` names that carry values (e.g. ``products.unit_cost``)."""
     shipped = {"orders.shipped_at"} if has_shipping_times else set()
-    return THEME.skipped(set(facts.available) | shipped)
+    return THEME.skipped(set(facts.available) | shipped | set(columns))
 
 
 def _trends(facts: Facts) -> dict[str, pd.DataFrame]:
@@ -297,6 +302,7 @@ def build_review(
     min_orders: int = 3,
     shift_days: int = 2,
     shift_threshold: float = 0.5,
+    columns: frozenset[str] = frozenset(),
 ) -> DailyReview:
     """Compute every result of the daily review for ``facts.run_date``.
 
@@ -316,8 +322,10 @@ def build_review(
     shift_days, shift_threshold : a channel's level shift is a GMV at least
         ``shift_threshold`` (a fraction) away from its baseline on each of the last
         ``shift_days`` days.
+    columns : ``table.column`` names carrying values (``traffic.favorite_users``,
+        ``products.unit_cost``), for the sections that need a column.
     """
-    skipped = _skipped(facts, has_shipping_times)
+    skipped = _skipped(facts, has_shipping_times, columns)
     if "traffic" not in facts.available:
         skipped["trends"] = ("traffic",)
     report = _alerts(facts, settings, market, has_shipping_times)
@@ -365,27 +373,13 @@ def build_review(
     )
 
 
-def with_titles(items: pd.DataFrame, products: pd.DataFrame | None) -> pd.DataFrame:
-    """Add ``title`` and ``category`` from the products table (when there is one); an item
-    without a title is named by its category; non-product lines (postage, fees) are left
-    out."""
-    if products is None or items.empty:
-        return items.copy()
-    cols = [c for c in ("sku_id", "title", "category") if c in products]
-    out = items.merge(products[cols].drop_duplicates("sku_id"), on="sku_id", how="left")
-    if "category" in out:
-        # postage, fees and manual lines are money, not merchandise: not in item lists
-        out = out.loc[out["category"].ne(NON_PRODUCT)].reset_index(drop=True)
-        out["title"] = out["title"].fillna(out["category"]) if "title" in out else out["category"]
-    return out
-
-
 def review_for(ctx: Any) -> DailyReview:
     """:func:`build_review` for a :class:`helpers.context.RunContext`."""
     tables = ctx.dataset.tables
     orders = tables["orders"]
     has_ship = "shipped_at" in orders and bool(orders["shipped_at"].notna().any())
-    return build_review(
+    options = ctx.settings.section("daily_review")
+    review = build_review(
         ctx.facts,
         ctx.settings,
         market=tables.get("market"),
@@ -393,7 +387,16 @@ def review_for(ctx: Any) -> DailyReview:
         products=tables.get("products"),
         order_items=tables.get("order_items"),
         has_shipping_times=has_ship,
+        columns=frozenset(filled(tables)),
     )
+    morning = build_morning(
+        ctx.facts,
+        tables,
+        target=options.monthly_gmv_target,
+        top=options.top_items,
+        platform_calendar=ctx.settings.platform_calendar,
+    )
+    return replace(review, morning=morning)
 
 
 def channel_trend(

@@ -1,9 +1,66 @@
-"""The daily review's declaration: its notebook, title and sections (read by the notebook,
-``playbook check`` and the skipped-section notes)."""
+"""The daily review's declaration: its notebook, title, sections and ``daily_review:``
+settings (read by the notebook, ``playbook check`` and the skipped-section notes)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from helpers.sections import Section, Theme
+
+
+@dataclass(frozen=True)
+class DailyReviewSettings:
+    """The ``daily_review:`` section of ``playbook.yaml``.
+
+    Attributes
+    ----------
+    monthly_gmv_target : float
+        The month's GMV target in the shop currency (本月 GMV 目标), compared with the
+        month-to-date GMV and the time progress; 0 (default) = no target: the month view
+        then shows the GMV so far and last month's same days, and says how to set it.
+    top_items : int
+        Items listed in the morning view's product ranking (default 10).
+    rise_colour : str
+        Colour of rises in the review's charts: ``auto`` (default: red in zh reports, the
+        Chinese dashboard convention 红涨绿跌; green in en reports), ``red`` or ``green``.
+        Falls take the other colour.
+    """
+
+    monthly_gmv_target: float = 0.0
+    top_items: int = 10
+    rise_colour: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.monthly_gmv_target < 0:
+            raise ValueError("daily_review.monthly_gmv_target must be 0 (none) or positive")
+        if not 1 <= self.top_items <= 100:
+            raise ValueError("daily_review.top_items must be between 1 and 100")
+        if self.rise_colour not in ("auto", "red", "green"):
+            raise ValueError("daily_review.rise_colour must be auto, red or green")
+
+
+#: The morning views (早间看板), shown together after the headline KPIs.
+MORNING_SECTIONS = (
+    Section(
+        "top_items",
+        ("商品 TOP 10：支付金额、访客、转化率", "Top 10 items"),
+        enriched_by=("traffic",),
+    ),
+    Section("buyer_mix", ("新老买家 GMV", "New vs returning buyers' GMV")),
+    Section(
+        "engagement",
+        ("收藏率与加购率", "Favourite and add-to-cart rates"),
+        needs=("traffic.favorite_users",),
+    ),
+    Section(
+        "profit",
+        ("毛利与保本 ROAS", "Gross profit and break-even ROAS"),
+        needs=("products.unit_cost",),
+    ),
+    Section("month_to_date", ("本月进度：GMV 与目标", "Month to date: GMV and target")),
+    Section("festival", ("大促倒计时", "Next festival countdown")),
+    Section("hourly", ("分时走势：今日与上周同日", "Hour by hour: today and last week")),
+)
 
 THEME = Theme(
     name="daily_review",
@@ -15,6 +72,7 @@ THEME = Theme(
     ),
     sections=(
         Section("kpis", ("2. 核心指标", "2. Headline KPIs")),
+        *MORNING_SECTIONS,
         Section("split", ("3. GMV 变化拆解", "3. GMV change split"), needs=("traffic",)),
         Section("trends", ("4. 近 28 天趋势", "4. The last 28 days")),
         Section("funnel", ("5. 渠道漏斗", "5. Funnel by channel"), needs=("traffic",)),
@@ -30,4 +88,5 @@ THEME = Theme(
         "每天早上，看完今日清单之后。",
         "Every morning, after the checklist.",
     ),
+    settings=DailyReviewSettings,
 )
