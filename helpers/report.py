@@ -375,11 +375,13 @@ def format_number(value: Any, unit: Any = None) -> str:
     return _h(numbers.format_number(value, unit))
 
 
-def _format_delta(value: Any, better: Any = "higher") -> str:
+def _format_delta(value: Any, better: Any = "higher", *, rate: Any = None, lang: str = "zh") -> str:
     """A relative change as a signed percentage, green when it is good news.
 
     ``better`` says which direction is good for the metric: ``higher`` (GMV), ``lower``
-    (refund rate) or ``neutral`` (ad spend: no colour).
+    (refund rate) or ``neutral`` (ad spend: no colour). With ``rate`` (the value of a rate
+    KPI, a fraction) the change is written in percentage points, ``rate - base`` where
+    ``base = rate / (1 + value)``: 21.3% -> 69.9% is ``+48.6 个百分点``, not ``+228.1%``.
     """
     if not isinstance(value, int | float) or isinstance(value, bool):
         return _h(value)
@@ -387,6 +389,9 @@ def _format_delta(value: Any, better: Any = "higher") -> str:
         return "–"
     good = value > 0 if better != "lower" else value < 0
     cls = "" if value == 0 or better == "neutral" else ("up" if good else "down")
+    if isinstance(rate, int | float) and math.isfinite(rate) and value != -1:
+        shown = numbers.format_pp(rate - rate / (1 + value), lang)
+        return f'<span class="{cls}">{_h(shown)}</span>'
     return f'<span class="{cls}">{value * 100:+.1f}%</span>'
 
 
@@ -402,8 +407,9 @@ def _kpi_card(metric: str, spec: Any, lang: str) -> str:
         if key in ("value", "label", "unit", "order", "better"):
             continue
         name = _h(t.get(key, key))
+        rate = spec.get("value") if unit == "%" else None
         shown = (
-            _format_delta(spec[key], spec.get("better", "higher"))
+            _format_delta(spec[key], spec.get("better", "higher"), rate=rate, lang=lang)
             if key.startswith("vs_")
             else format_number(spec[key])
         )

@@ -85,7 +85,7 @@ def format_frame(
     """Format selected columns by unit and rename them for display.
 
     ``units`` maps column -> unit (``currency``, ``count``, ``ratio``, ``ratio_x``, ``change``,
-    ``text``); columns not named are dropped. Text stays raw here: pandas escapes cell text
+    ``pp`` (a rate difference in percentage points), ``text``); columns not named are dropped. Text stays raw here: pandas escapes cell text
     when it renders a DataFrame as HTML (``escape=True`` by default), so a ``<script>`` title
     shows as text.
     """
@@ -100,6 +100,8 @@ def format_frame(
             out[col] = s.astype(object).where(s.notna(), "").astype(str)
         elif unit == "change":
             out[col] = s.map(i18n.format_change)
+        elif unit == "pp":  # a difference of two rates, in percentage points
+            out[col] = s.map(lambda v: i18n.format_pp(v, lang))
         else:
             out[col] = s.map(lambda v, u=unit: i18n.format_value(v, u, currency=currency))
     names = labels or {}

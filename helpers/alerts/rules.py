@@ -41,9 +41,9 @@ from helpers.alerts.base import (
     sums,
     window,
 )
-from helpers.i18n import SEVERITY_RANK, metric_in_text, metric_value_in_text
+from helpers.i18n import SEVERITY_RANK, metric_in_text, metric_unit, metric_value_in_text
 from helpers.metrics.kpis import add_ratios
-from helpers.numbers import as_float, num, pct
+from helpers.numbers import as_float, format_pp, num, pct
 from helpers.settings import Settings
 
 #: Unshipped orders older than this (hours) are reported apart as probably stale records.
@@ -347,21 +347,40 @@ def _total_drop(values: np.ndarray) -> float:
     return 1.0 - values[-1] / values[0] if values[0] > 0 else 0.0
 
 
+def decline_path(metric: str, values: np.ndarray) -> str:
+    """The falling values joined by arrows, a rate with as many decimals (up to 3) as it takes
+    for every step to show a fall (3.13% -> 3.07%, never 3.1% -> 3.1%)."""
+    if metric_unit(metric) != "ratio":
+        return " → ".join(metric_value_in_text(metric, v) for v in values)
+    for digits in (1, 2, 3):
+        texts = [f"{v:.{digits}%}" for v in values]
+        if len(set(texts)) == len(texts):
+            break
+    return " → ".join(texts)
+
+
 def _decline_alert(
     ctx: RuleContext, metric: str, where: tuple[str, str], values: np.ndarray, promo: bool
 ) -> Alert:
     n = len(values) - 1
     fall = 1 - values[-1] / values[0] if values[0] else np.nan
     sev = "low" if promo else ("high" if fall >= 0.30 else "medium")
-    path = " → ".join(metric_value_in_text(metric, v) for v in values)
+    path = decline_path(metric, values)
     subject = where[1]
     who_zh = f"{subject} 渠道" if subject else "店铺"
     who_en = f"{subject} channel" if subject else "Shop"
     note_zh = "（窗口内有大促，回落可能是活动后的正常回归）" if promo else ""
     note_en = " (a promotion falls in the window; the fall may be the usual post-event dip)"
-    zh = f"{who_zh}{metric_in_text(metric, 'zh')}连续 {n} 天下降：{path}（累计 -{fall:.0%}）{note_zh}"
+    total_zh, total_en = f"-{fall:.0%}", f"-{fall:.0%}"
+    if metric_unit(metric) == "ratio":  # a rate falls by points; the relative fall beside it
+        points = values[-1] - values[0]
+        total_zh = f"{format_pp(points, 'zh')}，相对 -{fall:.0%}"
+        total_en = f"{format_pp(points, 'en')}, -{fall:.0%} relative"
+    zh = (
+        f"{who_zh}{metric_in_text(metric, 'zh')}连续 {n} 天下降：{path}（累计 {total_zh}）{note_zh}"
+    )
     en = f"{who_en} {metric_in_text(metric, 'en')} fell {n} days in a row: {path} " + (
-        f"(-{fall:.0%} in total)" + (note_en if promo else "")
+        f"({total_en} in total)" + (note_en if promo else "")
     )
     first, last = float(values[0]), float(values[-1])
     return ctx.alert("consecutive_decline", sev, metric, where, last, first, (zh, en))
@@ -780,10 +799,14 @@ def channel_cvr_drop(ctx: RuleContext) -> list[Alert]:
         drop = 1 - cvr / base
         if drop <= th.channel_cvr_drop:
             continue
-        zh = f"{ch} 渠道转化率 {pct(cvr)}，较近7日均值 {pct(base)} 下降 {drop:.0%}（访客 {num(today['uv'])}）"
+        pp_zh, pp_en = format_pp(base - cvr, "zh")[1:], format_pp(base - cvr, "en")[1:]
+        zh = (
+            f"{ch} 渠道转化率 {pct(cvr)}，较近7日均值 {pct(base)} 下降 {pp_zh}"
+            f"（相对 -{drop:.0%}；访客 {num(today['uv'])}）"
+        )
         en = (
-            f"{ch} channel CVR {pct(cvr)}, down {drop:.0%} from its 7-day "
-            f"average {pct(base)} ({num(today['uv'])} visitors)"
+            f"{ch} channel CVR {pct(cvr)}, down {pp_en} from its 7-day "
+            f"average {pct(base)} (-{drop:.0%} relative; {num(today['uv'])} visitors)"
         )
         sev = "high" if drop >= 2 * th.channel_cvr_drop else "medium"
         out.append(ctx.alert("channel_cvr_drop", sev, "cvr", ("channel", ch), cvr, base, (zh, en)))

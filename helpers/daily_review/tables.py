@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown
 
-from helpers import i18n
+from helpers import i18n, numbers
 from helpers.alerts import REGISTRY
 from helpers.report import escape_text as escape
 from helpers.view import bullet_list, format_frame
@@ -30,8 +30,27 @@ KPI_COLUMNS = (
 )
 
 
+#: change column -> the baseline it compares with
+CHANGE_BASE = {
+    "vs_prev_day": "prev_day",
+    "vs_last_week": "same_weekday_last_week",
+    "vs_avg_7d": "avg_7d",
+    "vs_last_year": "last_year",
+}
+
+
+def change_text(row, col: str, unit: str, lang: str) -> str:
+    """A KPI change: a rate (unit ``ratio``) in percentage points (its value minus the
+    baseline's: 21.3% -> 69.9% is ``+48.6 个百分点``, not ``+228%``), anything else as a
+    relative change."""
+    if unit == "ratio":
+        return numbers.format_pp(row.value - getattr(row, CHANGE_BASE[col]), lang)
+    return i18n.format_change(getattr(row, col))
+
+
 def kpi_table(kpis: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") -> pd.DataFrame:
-    """Headline KPIs as display strings: label, value, baselines and changes.
+    """Headline KPIs as display strings: label, value, baselines and changes (rates in
+    percentage points, see :func:`change_text`).
 
     Parameters
     ----------
@@ -48,7 +67,7 @@ def kpi_table(kpis: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") ->
         for col in KPI_COLUMNS:
             v = getattr(r, col)
             row[i18n.label(i18n.BASELINES, col, lang)] = (
-                i18n.format_change(v)
+                change_text(r, col, unit, lang)
                 if col.startswith("vs_")
                 else i18n.format_value(v, unit, currency=currency)
             )
@@ -91,9 +110,9 @@ def funnel_table(funnel: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY
             "ctr": "ratio",
             "cart_rate": "ratio",
             "cvr": "ratio",
-            "cvr_change": "change",
+            "cvr_diff": "pp",
         },
-        labels={"cvr_change": i18n.label(i18n.BASELINES, "vs_prev_day", lang) + " (CVR)"},
+        labels={"cvr_diff": i18n.label(i18n.BASELINES, "vs_prev_day", lang) + " (CVR)"},
         lang=lang,
         currency=currency,
     )

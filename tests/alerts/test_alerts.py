@@ -371,7 +371,10 @@ def test_channel_cvr_drop():
     (a,) = by_rule(rule_alerts(mk_facts(daily_channel=dc), Settings()), "channel_cvr_drop")
     assert (a.subject, a.severity) == ("直播", "high")
     assert a.value == pytest.approx(0.01) and a.reference == pytest.approx(0.04)
-    assert a.message_zh.startswith("直播 渠道转化率 1.0%，较近7日均值 4.0% 下降 75%")
+    # a rate falls by points (4.0% - 1.0% = 3.0), the relative fall (1 - 1/4 = 75%) beside it
+    assert a.message_zh.startswith(
+        "直播 渠道转化率 1.0%，较近7日均值 4.0% 下降 3.0 个百分点（相对 -75%"
+    )
 
 
 def test_channel_cvr_drop_baseline_leaves_out_promo_days():

@@ -156,7 +156,8 @@ def test_run_index_escapes_data_text_and_is_self_contained():
     assert 'href="01_ok.html"' in page
     assert "<script" not in page and "src=" not in page and "<link" not in page
     assert "3.1%" in page  # unit "%" -> fraction shown as percent: 0.031 x 100
-    assert "-10.0%" in page  # vs_prev_day -0.1
+    # a rate's change in points: 3.1 % against 3.1 / 0.9 = 3.44 % the day before: -0.3 points
+    assert "-0.3 个百分点" in page and "-10.0%" not in page
     assert "高 1" in page and "低 1" in page
     assert "12" in page
 
@@ -213,6 +214,7 @@ def test_index_colours_changes_by_what_is_good_news_and_lists_skips_plainly():
     gmv, refund, ads = (page.index(k) for k in ("GMV", "退款率", "推广花费"))
     assert gmv < refund < ads  # the notebook's order, not alphabetical
     assert '<span class="up">+10.0%</span>' in page[gmv:refund]  # more GMV: good
-    assert '<span class="down">+10.0%</span>' in page[refund:ads]  # more refunds: bad
+    # a rate changes by points: 0.2 against 0.2 / 1.1 = 18.18 % is +1.8 points, not +10 %
+    assert '<span class="down">+1.8 个百分点</span>' in page[refund:ads]  # more refunds: bad
     assert '<span class="">+10.0%</span>' in page[ads:]  # spend: neither
     assert "ads (ad_spend); funnel (traffic)" in page
