@@ -153,3 +153,21 @@ def test_sample_run_message(sample_run, tmp_path, capsys):
     first_alert = content.split("- **【高】** ", 1)[1].split("\n", 1)[0]
     assert behind and first_alert == behind[0]["message_zh"]
     assert f"1. {first_action['text_zh']}" in content
+
+
+@pytest.mark.notebooks
+def test_sample_run_message_in_english(sample_run_en, tmp_path):
+    """An English run gives an English message (the report language)."""
+    from helpers.notify.message import build_message
+    from helpers.notify.targets import slack
+
+    m = build_message(sample_run_en.summary)
+    body = slack.render(m, max_alerts=8, max_actions=3)
+    shown = slack.preview(body)
+    assert body["blocks"][0]["text"]["text"] == "山野生活旗舰店 daily report · 2026-11-15"
+    assert shown.startswith("Compared with: ")
+    assert "*GMV (paid amount)* ¥31,047.80 (" in shown  # no full-width brackets in English
+    assert "*What changed*" in shown and "*Next actions*" in shown
+    assert f"*Alerts ({len(m.alerts)})*" in shown
+    for word in ("对比基线", "告警", "下一步", "哪里变了", "另有", "见完整报告"):
+        assert word not in shown

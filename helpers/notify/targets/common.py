@@ -59,12 +59,17 @@ def more_actions(message: Message, shown: Shown) -> str:
     return message.word("notify_more_actions", n=rest) if rest > 0 else ""
 
 
+def paren(text: str, lang: str) -> str:
+    """``（text）`` after Chinese text, `` (text)`` after English."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
 def day_note(alert: AlertLine, message: Message) -> str:
     """``（连续第 3 天）`` / ``(day 3)`` when the alert also fired on earlier runs."""
     if alert.day < 2:
         return ""
     note = message.word("notify_day", n=alert.day)
-    return f"（{note}）" if message.lang == "zh" else f" ({note})"
+    return paren(note, message.lang)
 
 
 def reductions(start: Shown) -> Iterator[Shown]:
@@ -142,7 +147,7 @@ def _opening(message: Message, esc: Callable[[Any], str], bold: Callable[[str], 
     if message.baseline:
         lines.append(esc(message.word("notify_baseline", label=message.baseline)))
     for h in message.headlines:
-        lines.append(f"{bold(esc(h.label))} {esc(h.value)}（{esc(h.change)}）")
+        lines.append(f"{bold(esc(h.label))} {esc(h.value)}{paren(esc(h.change), message.lang)}")
     return Block("", tuple(lines))
 
 
@@ -171,7 +176,7 @@ def outline(
     )
     if message.actions:
         actions = [
-            f"{esc(a.text)}" + (f"（{esc(a.money)}）" if a.money else "")
+            esc(a.text) + (paren(esc(a.money), message.lang) if a.money else "")
             for a in message.actions[: shown.actions]
         ]
         tail = more_actions(message, shown)
