@@ -27,7 +27,7 @@ import re
 from typing import Any
 
 #: Longest piece of data text in a message (characters).
-MAX_CHARS = 300
+MAX_CHARS = 600
 
 _SPACE_RE = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029]+")
 #: a dot between a name and a domain ending (evil.example, shop.com.cn), not 3.14

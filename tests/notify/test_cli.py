@@ -165,7 +165,7 @@ def test_sample_run_message_in_english(sample_run_en, tmp_path):
     body = slack.render(m, max_alerts=8, max_actions=3)
     shown = slack.preview(body)
     assert body["blocks"][0]["text"]["text"] == "山野生活旗舰店 daily report · 2026-11-15"
-    assert shown.startswith("Compared with: ")
+    assert shown.split("\n", 1)[1].startswith("Compared with: ")
     assert "*GMV (paid amount)* ¥31,047.80 (" in shown  # no full-width brackets in English
     assert "*What changed*" in shown and "*Next actions*" in shown
     assert f"*Alerts ({len(m.alerts)})*" in shown
