@@ -49,6 +49,13 @@ METRICS: dict[str, Metric] = {
         "退款率 (按单数)", "Refund rate (by orders)", "ratio", "退款率", "refund rate"
     ),
     "refund_amount": Metric("退款金额", "Refund amount", "currency"),
+    "refund_amount_rate": Metric(
+        "退款率 (按金额)",
+        "Refund rate (by amount)",
+        "ratio",
+        "退款金额占比",
+        "refunded share of GMV",
+    ),
     "refund_cases": Metric("退款申请数", "Refund requests", "count"),
     "new_buyers": Metric("新买家数", "New buyers", "count"),
     "returning_buyers": Metric("老买家数", "Returning buyers", "count"),

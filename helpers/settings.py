@@ -78,7 +78,14 @@ class Thresholds:
     cvr_below_industry : float
         Alert when CVR < industry mean x (1 - this). 0.20 means "more than 20 % below".
     refund_rate_max : float
-        Alert when the refund rate (refund requests / paid orders, count basis) exceeds it.
+        Ceiling of the refund rate: refunds of the orders paid in the last
+        ``refund_window_days`` days / those orders, by count or by amount.
+    refund_window_days : int
+        Window of paid orders whose refunds are counted (近30天 by default).
+    refund_rise : float
+        The refund rate alerts only when it is also this share above the shop's own rate
+        over the windows before (0.2 = 20 % above its usual level), so a shop whose rate has
+        always sat above the ceiling is not alarmed every morning.
     ship_sla_hours : float
         Orders paid more than this many hours before the end of the run date and not yet
         shipped are overdue (发货超时).
@@ -123,6 +130,8 @@ class Thresholds:
 
     cvr_below_industry: float = 0.20
     refund_rate_max: float = 0.15
+    refund_window_days: int = 30
+    refund_rise: float = 0.2
     ship_sla_hours: float = 24.0
     consecutive_decline_days: int = 3
     consecutive_decline_min_drop: float = 0.10
@@ -146,6 +155,8 @@ class Thresholds:
 THRESHOLD_RANGES: dict[str, Allowed] = {
     "cvr_below_industry": SHARE_OR_ZERO,
     "refund_rate_max": SHARE,
+    "refund_window_days": DAYS,
+    "refund_rise": SHARE_OR_ZERO,
     "ship_sla_hours": Allowed(0, 24 * 90, low_open=True),
     "consecutive_decline_days": Allowed(2, 365),
     "consecutive_decline_min_drop": SHARE_OR_ZERO,

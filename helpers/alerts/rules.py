@@ -43,6 +43,8 @@ from helpers.alerts.base import (
 )
 from helpers.i18n import SEVERITY_RANK, metric_in_text, metric_unit, metric_value_in_text
 from helpers.metrics.kpis import add_ratios
+from helpers.metrics.refunds import RefundRate, refund_baseline, refund_basis
+from helpers.metrics.refunds import refund_rate as refund_window_rate
 from helpers.numbers import as_float, format_pp, num, pct
 from helpers.settings import Settings
 
@@ -143,46 +145,79 @@ def cvr_below_industry(ctx: RuleContext) -> list[Alert]:
 @REGISTRY.rule(
     id="refund_rate",
     name=("退款率过高", "Refund rate too high"),
-    catches="refund requests / paid orders above `refund_rate_max`, on the run date "
-    "(metric `refund_rate`) or over the last 7 days (`refund_rate_7d`); high at twice "
+    catches="the refunds of the orders paid in the last `refund_window_days` days / those "
+    "orders, by count (metric `refund_rate`) or by amount (`refund_amount_rate`), above "
+    "`refund_rate_max` and at least `refund_rise` above the shop's own rate over the three "
+    "windows before (cases that name no order: the requests of the window); high at twice "
     "the limit",
     rank=40,
     needs=("after_sales",),
-    thresholds=("refund_rate_max",),
+    thresholds=("refund_rate_max", "refund_window_days", "refund_rise"),
     action=ActionText(
-        zh="店铺{metrics} {value_pct} 超过 {reference_pct}：按退款原因和商品拆分售后单，"
-        "先处理占比最高的一项（质量、描述不符、尺码或物流），核对后修正详情页或质检，"
+        zh="店铺{metrics} {value_pct} 超过 {reference_pct}且高于店铺自身水平：按退款原因和商品拆分"
+        "售后单，先处理占比最高的一项（质量、描述不符、尺码或物流），核对后修正详情页或质检，"
         "次日复看退款率",
-        en="Shop {metrics} {value_pct} is above {reference_pct}: split refund cases by "
-        "reason and item and tackle the largest one first (quality, not as described, size, "
-        "logistics); fix the detail page or QC, then re-check the rate tomorrow",
+        en="Shop {metrics} {value_pct} is above {reference_pct} and above the shop's own "
+        "level: split refund cases by reason and item and tackle the largest one first "
+        "(quality, not as described, size, logistics); fix the detail page or QC, then "
+        "re-check the rate tomorrow",
     ),
 )
 def refund_rate(ctx: RuleContext) -> list[Alert]:
-    """Refund rate = refund_cases / orders (count basis), on the run date and over 7 days."""
+    """Refund rate of the window's paid orders (:mod:`helpers.metrics.refunds`), by count
+    and by amount, against the ceiling and the shop's own baseline."""
     if not ctx.has_table("after_sales"):
         raise Skip("no after_sales table", "缺少售后表（after_sales）")
     daily = ctx.require_daily()
-    mx = ctx.th.refund_rate_max
+    refunds = ctx.refunds if ctx.refunds is not None else pd.DataFrame(columns=REFUND_FIELDS)
+    days, mx = int(ctx.th.refund_window_days), ctx.th.refund_rate_max
+    basis = refund_basis(refunds)
+    now = refund_window_rate(daily, refunds, ctx.run_date, days, basis)
+    base = refund_baseline(daily, refunds, ctx.run_date, days, basis)
     out = []
-    windows = (
-        ("refund_rate", day_rows(daily, ctx.run_date), "当日", "on the day"),
-        ("refund_rate_7d", window(daily, ctx.run_date, 7), "近7日", "over the last 7 days"),
-    )
-    for metric, rows, zh_w, en_w in windows:
-        s = sums(rows, ["refund_cases", "orders"])
-        cases, orders = float(s["refund_cases"].iloc[0]), float(s["orders"].iloc[0])
-        if orders <= 0 or cases / orders <= mx:
+    for metric in ("refund_rate", "refund_amount_rate"):
+        rate = now.count_rate if metric == "refund_rate" else now.amount_rate
+        usual = None if base is None else _basis_rate(base, metric)
+        if not np.isfinite(rate) or rate <= mx:
             continue
-        rate = cases / orders
-        zh = f"{zh_w}退款率 {pct(rate)}（{num(cases)} 笔售后 / {num(orders)} 单），高于阈值 {pct(mx)}"
-        en = (
-            f"Refund rate {en_w} {pct(rate)} ({num(cases)} cases / "
-            f"{num(orders)} orders) is above the {pct(mx)} limit"
-        )
+        if usual is not None and np.isfinite(usual) and rate <= usual * (1 + ctx.th.refund_rise):
+            continue  # as high as it always was: said in the after-sales section, not alarmed
         sev = "high" if rate >= 2 * mx else "medium"
-        out.append(ctx.alert("refund_rate", sev, metric, ("shop", ""), rate, mx, (zh, en)))
+        msg = _refund_message(now, usual, metric, mx)
+        out.append(ctx.alert("refund_rate", sev, metric, ("shop", ""), rate, mx, msg))
     return out
+
+
+REFUND_FIELDS = ["date", "order_id", "order_paid_date", "refund_amount"]
+
+
+def _basis_rate(r: RefundRate, metric: str) -> float:
+    return r.count_rate if metric == "refund_rate" else r.amount_rate
+
+
+def _refund_message(now: RefundRate, usual: float | None, metric: str, mx: float):
+    """(zh, en) of a refund-rate alert: the window, both bases with their counts, the
+    shop's usual rate and the ceiling."""
+    days = int((now.end - now.start) / pd.Timedelta(days=1)) + 1
+    who_zh = f"近{days}天付款订单" if now.basis == "order" else f"近{days}天"
+    who_en = f"orders paid in the last {days} days" if now.basis == "order" else f"last {days} days"
+    unit_zh = "单退款" if now.basis == "order" else "笔退款申请"
+    unit_en = "refunded" if now.basis == "order" else "refund requests"
+    usual_zh = "" if usual is None else f"，店铺此前水平 {pct(usual)}"
+    usual_en = "" if usual is None else f", the shop's usual {pct(usual)}"
+    rate = _basis_rate(now, metric)
+    zh = (
+        f"{who_zh}退款率 {pct(rate)}（按单数 {pct(now.count_rate)}：{num(now.refunds)} {unit_zh} / "
+        f"{num(now.orders)} 单；按金额 {pct(now.amount_rate)}：退款 {num(now.refund_amount)} / "
+        f"GMV {num(now.gmv)}）{usual_zh}，高于阈值 {pct(mx)}"
+    )
+    en = (
+        f"Refund rate of {who_en} {pct(rate)} (by orders {pct(now.count_rate)}: "
+        f"{num(now.refunds)} {unit_en} / {num(now.orders)} orders; by amount "
+        f"{pct(now.amount_rate)}: {num(now.refund_amount)} refunded / GMV {num(now.gmv)})"
+        f"{usual_en}, above the {pct(mx)} limit"
+    )
+    return zh, en
 
 
 # --------------------------------------------------------------------------------------

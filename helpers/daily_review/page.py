@@ -47,6 +47,7 @@ from helpers.daily_review.tables import (
     split_table,
 )
 from helpers.daily_review.theme import MORNING_SECTIONS, THEME
+from helpers.numbers import num, pct
 from helpers.sections import Shown, Text, pick
 from helpers.view import bullet_list, escape, md, numbered, present, skip_note
 
@@ -68,6 +69,26 @@ NOTES: dict[str, Text] = {
     "complaints": (
         "近 14 天差评/投诉 {n} 件（不含退款，单独统计）。",
         "{n} complaints (e.g. 1-2 star reviews) in the last 14 days, counted apart from refunds.",
+    ),
+    "refund_rate_order": (
+        "近{days}天付款订单的退款率：按单数 **{count_rate}**（{refunds} 单退款 / {orders} 单），"
+        "按金额 **{amount_rate}**（退款金额 {amount} / GMV {gmv}）{usual}；阈值 {ceiling}。",
+        "Refund rate of the orders paid in the last {days} days: by orders **{count_rate}** "
+        "({refunds} refunded / {orders} orders), by amount **{amount_rate}** (refund amount "
+        "{amount} / GMV {gmv}){usual}; limit {ceiling}.",
+    ),
+    "refund_rate_request": (
+        "近{days}天退款率（售后单未注明订单，按申请数计）：按单数 **{count_rate}**"
+        "（{refunds} 笔退款申请 / {orders} 单），按金额 **{amount_rate}**（退款金额 {amount} / "
+        "GMV {gmv}）{usual}；阈值 {ceiling}。",
+        "Refund rate of the last {days} days (the cases name no order, so requests are "
+        "counted): by orders **{count_rate}** ({refunds} refund requests / {orders} orders), "
+        "by amount **{amount_rate}** (refund amount {amount} / GMV {gmv}){usual}; limit "
+        "{ceiling}.",
+    ),
+    "refund_usual": (
+        "；此前 {days} 天为 {count_rate} / {amount_rate}",
+        "; the {days} days before: {count_rate} / {amount_rate}",
     ),
     "no_overdue": (
         "没有付款超过 24 小时仍未发货的订单。",
@@ -137,6 +158,7 @@ class Page:
     data_notes : where the data came from, in the report language (pseudo-items, refunds
         derived from an order report ...: :attr:`helpers.intake.Dataset.notes`), shown
         under the header line.
+    refund_ceiling : the refund-rate limit (``thresholds.refund_rate_max``).
     """
 
     review: DailyReview
@@ -146,6 +168,7 @@ class Page:
     shop_name: str = ""
     z_threshold: float = 3.0
     data_notes: tuple[str, ...] = ()
+    refund_ceiling: float = 0.15
 
     def note(self, key: str, **fields: object) -> None:
         """Display one of :data:`NOTES` as a quoted line (bold headings as they are)."""
@@ -254,8 +277,42 @@ class Page:
         charts.ranked_bars(reasons, label="reason", value="cases", lang=self.labels, title=title)
         plt.show()
 
+    def refund_rate_line(self) -> str | None:
+        """The window's refund rate by orders and by amount, the money refunded, the shop's
+        earlier rate and the limit (Markdown, escaped numbers), or None without after-sales."""
+        if self.review.refund_rate is None:
+            return None
+        now, usual = self.review.refund_rate
+
+        def money(v: float) -> str:
+            return escape(i18n.format_value(v, "currency", currency=self.currency))
+
+        days = int((now.end - now.start).days) + 1
+        before = ""
+        if usual is not None:
+            before = pick(NOTES["refund_usual"], self.lang).format(
+                days=int((usual.end - usual.start).days) + 1,
+                count_rate=pct(usual.count_rate),
+                amount_rate=pct(usual.amount_rate),
+            )
+        return pick(NOTES[f"refund_rate_{now.basis}"], self.lang).format(
+            days=days,
+            count_rate=pct(now.count_rate),
+            amount_rate=pct(now.amount_rate),
+            refunds=num(now.refunds),
+            orders=num(now.orders),
+            amount=money(now.refund_amount),
+            gmv=money(now.gmv),
+            usual=before,
+            ceiling=pct(self.refund_ceiling),
+        )
+
     def after_refunds(self) -> None:
-        """Complaints and the items with most refunds, shown even without refund reasons."""
+        """The refund rate, complaints and the items with most refunds, shown even without
+        refund reasons."""
+        line = self.refund_rate_line()
+        if line:
+            display(md("> " + line))
         if self.review.complaints:
             self.note("complaints", n=f"{self.review.complaints:,}")
         items = self.review.refund_items
@@ -360,6 +417,7 @@ def page_for(ctx: Any, review: DailyReview) -> Page:
         shop_name=settings.shop_name,
         z_threshold=settings.thresholds.anomaly_z,
         data_notes=data_notes(getattr(ctx, "dataset", None), ctx.lang),
+        refund_ceiling=settings.thresholds.refund_rate_max,
     )
 
 

@@ -31,6 +31,7 @@ from helpers.metrics.drilldown import DrillDown, drill_down
 from helpers.metrics.funnel import channel_funnel
 from helpers.metrics.kpis import RATIOS as RATIO_METRICS
 from helpers.metrics.kpis import add_ratios, daily_trend, headline_kpis, window_sums
+from helpers.metrics.refunds import RefundRate, refund_baseline, refund_basis, refund_rate
 from helpers.settings import Settings
 
 #: metric shown on the 28-day trend grid -> table it needs besides orders
@@ -48,8 +49,10 @@ HEADLINE_METRICS: tuple[str, ...] = ("gmv", "uv", "cvr", "arpu", "orders")
 #: the same without a traffic table (no UV, no CVR)
 HEADLINE_NO_TRAFFIC: tuple[str, ...] = ("gmv", "buyers", "arpu", "orders")
 
-#: label of after-sales cases whose reason or item the source does not state
+#: label of after-sales cases whose item the source does not state (not listed)
 NOT_STATED = "—"
+#: label of after-sales cases whose reason the source does not state, by language
+NO_REASON: dict[str, str] = {"zh": "未填写原因", "en": "no reason given"}
 
 #: review section -> tables it needs besides orders / order_items (declared in theme.py)
 SECTION_NEEDS: dict[str, tuple[str, ...]] = {s.id: s.needs for s in THEME.sections}
@@ -82,6 +85,8 @@ class DailyReview:
     items : the drill-down's items with their title and category (when products exist).
     complaints : complaint cases (e.g. 1-2 star reviews) in the refund window, or None without
         after-sales data.
+    refund_rate : the refund rate of the last ``refund_window_days`` days of paid orders and
+        the shop's own earlier rate (None without after-sales data).
     comparison : the baseline the conclusion uses (:func:`helpers.metrics.comparison.
         choose_comparison`): last week's same weekday unless a festival phase makes it
         incomparable.
@@ -114,6 +119,7 @@ class DailyReview:
     actions: pd.DataFrame
     items: pd.DataFrame = field(default_factory=pd.DataFrame)
     complaints: int | None = None
+    refund_rate: tuple[RefundRate, RefundRate | None] | None = None
     comparison: Comparison | None = None
     shifts: pd.DataFrame = field(default_factory=pd.DataFrame)
     headline: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -149,15 +155,18 @@ def _ads(facts: Facts, day: pd.Timestamp) -> pd.DataFrame:
     return out.sort_values("ad_spend", ascending=False, na_position="last").reset_index(drop=True)
 
 
-def _refunds_by(refunds: pd.DataFrame, day: pd.Timestamp, days: int, by: str) -> pd.DataFrame:
-    """Refund requests of the ``days`` days ending on ``day``, counted by ``by``."""
+def _refunds_by(
+    refunds: pd.DataFrame, day: pd.Timestamp, days: int, by: str, missing: str = NOT_STATED
+) -> pd.DataFrame:
+    """Refund requests of the ``days`` days ending on ``day``, counted by ``by`` (a case that
+    states none is counted under ``missing``)."""
     window = refunds.loc[
         (refunds["date"] > day - pd.Timedelta(days=days)) & (refunds["date"] <= day)
     ]
-    if window.empty or window[by].isna().all():
+    if window.empty or (by == "sku_id" and window[by].isna().all()):
         return pd.DataFrame(columns=[by, "cases", "refund_amount", "share"])
     out = (
-        window.assign(**{by: window[by].fillna(NOT_STATED)})
+        window.assign(**{by: window[by].replace("", None).fillna(missing)})
         .groupby(by, as_index=False)
         .agg(cases=("case_id", "count"), refund_amount=("refund_amount", "sum"))
         .sort_values(["cases", by], ascending=[False, True])
@@ -266,6 +275,17 @@ def _baselines(facts: Facts, settings: Settings, report: AlertReport) -> dict[st
     return baselines
 
 
+def refund_rates(facts: Facts, settings: Settings) -> tuple[RefundRate, RefundRate | None]:
+    """The refund rate of the orders paid in the last ``refund_window_days`` days and the
+    shop's own rate over the windows before (:mod:`helpers.metrics.refunds`)."""
+    days = int(settings.thresholds.refund_window_days)
+    basis = refund_basis(facts.refunds)
+    return (
+        refund_rate(facts.daily, facts.refunds, facts.run_date, days, basis),
+        refund_baseline(facts.daily, facts.refunds, facts.run_date, days, basis),
+    )
+
+
 def _after_sales(
     facts: Facts,
     settings: Settings,
@@ -274,10 +294,14 @@ def _after_sales(
 ) -> dict[str, Any]:
     """Refund reasons, refund items, complaints and overdue orders (None when skipped)."""
     day, th = facts.run_date, settings.thresholds
-    out: dict[str, Any] = dict.fromkeys(("refund_reasons", "refund_items", "complaints", "overdue"))
+    out: dict[str, Any] = dict.fromkeys(
+        ("refund_reasons", "refund_items", "complaints", "overdue", "refund_rate")
+    )
     if "refunds" not in skipped:
         window = th.return_window_days
-        out["refund_reasons"] = _refunds_by(facts.refunds, day, window, "reason")
+        missing = NO_REASON.get(settings.language, NO_REASON["en"])
+        out["refund_reasons"] = _refunds_by(facts.refunds, day, window, "reason", missing)
+        out["refund_rate"] = refund_rates(facts, settings)
         out["refund_items"] = with_titles(
             _refunds_by(facts.refunds, day, window, "sku_id"), products
         )

@@ -91,7 +91,7 @@ def build_facts(
         cust = customers_from_days(parts["customer"])
     channel_traffic, item_traffic = traffic_parts(t.get("traffic"))
     ads = ad_rows(t.get("ad_spend"))
-    cases = refund_cases(t.get("after_sales"), t.get("products"))
+    cases = refund_cases(t.get("after_sales"), t.get("products"), paid)
     pdays = promo_calendar(t.get("promotions"), settings, dates[0], day)
     sales = daily_sales(dates, parts["sales"], new_buyers_by_day(cust))
     grid = channel_grid(dates, orders["channel"], channel_traffic, ads)

@@ -68,6 +68,7 @@ REFUND_COLUMNS = [
     "reason",
     "type",
     "category",
+    "order_paid_date",
 ]
 PROMO_DAY_COLUMNS = ["date", "promo_id", "name", "phase"]
 
@@ -106,8 +107,10 @@ class Facts:
     customers : ``customer_id, first_paid_at, last_paid_at, orders, gmv`` over paid orders.
     open_orders : ``order_id, channel, paid_at, hours_waiting`` -- paid, not shipped by the
         cutoff, not cancelled/refunded; ``hours_waiting = (cutoff - paid_at)`` in hours.
-    refunds : after-sales requests before the cutoff with ``date`` and product ``category``;
-        money cases only (``complaint`` cases are counted in ``daily.complaint_cases``).
+    refunds : after-sales requests before the cutoff with ``date``, product ``category`` and
+        ``order_paid_date`` (payment day of the order it names, NaT when none); money cases
+        of goods only (``complaint`` cases are counted in ``daily.complaint_cases``; cases
+        of non-product lines such as postage or fees are not refunds of goods).
     promo_days : ``date, promo_id, name, phase`` from :func:`helpers.festivals.promo_days`.
     available : names of the contract tables that were present.
     """

@@ -92,20 +92,65 @@ def test_cvr_below_industry_skipped_without_benchmark_or_traffic():
 # ------------------------------------------------------------------ 2 refund_rate
 
 
-def test_refund_rate_day_and_week():
-    # today 8 / 40 = 0.20 > 0.15 -> day alert (0.20 < 2 x 0.15 -> medium)
-    # 7 days: (6 x 2 + 8) / (7 x 40) = 20 / 280 = 0.0714 <= 0.15 -> no weekly alert
-    alerts = by_rule(rule_alerts(mk_facts(mk_daily(refund_cases=[8])), Settings()), "refund_rate")
-    assert [(a.metric, a.severity) for a in alerts] == [("refund_rate", "medium")]
-    assert alerts[0].value == pytest.approx(0.2)
-    # every day 7 / 40 = 0.175 -> both the day and the 7-day rate (7 x 7 / 280 = 0.175)
-    alerts = by_rule(
-        rule_alerts(mk_facts(mk_daily(refund_cases=[7] * 10)), Settings()), "refund_rate"
+def mk_cases(paid_ago: list[int], requested_ago: list[int], amount: float = 50.0):
+    """Money cases: the i-th names order ``o<i>`` paid ``paid_ago[i]`` days before RD (None:
+    no order named) and was requested ``requested_ago[i]`` days before RD."""
+    day = pd.Timedelta(days=1)
+    return pd.DataFrame(
+        {
+            "case_id": [f"r{i}" for i in range(len(paid_ago))],
+            "order_id": [None if p is None else f"o{i}" for i, p in enumerate(paid_ago)],
+            "order_paid_date": [pd.NaT if p is None else RD - p * day for p in paid_ago],
+            "date": [RD - r * day for r in requested_ago],
+            "refund_amount": amount,
+            "reason": "质量问题",
+        }
     )
-    assert sorted(a.metric for a in alerts) == ["refund_rate", "refund_rate_7d"]
-    assert all(a.value == pytest.approx(0.175) for a in alerts)
-    # 6 / 40 = 0.15 is not above 0.15 -> nothing
-    assert not by_rule(rule_alerts(mk_facts(mk_daily(refund_cases=[6])), Settings()), "refund_rate")
+
+
+def refund_alerts(cases, n_days: int = 120, settings=None):
+    facts = mk_facts(mk_daily(n_days), refunds=cases)
+    return by_rule(rule_alerts(facts, settings or Settings()), "refund_rate")
+
+
+def test_refund_rate_counts_the_refunds_of_the_window_orders():
+    # 40 orders and 4,000 GMV a day: the 30-day window (RD-29..RD) has 1,200 orders, 120,000
+    # GMV. 240 of its orders refunded (paid RD-10, requested RD-2), 50 each:
+    # by orders 240 / 1,200 = 20 % > 15 %; by amount 240 x 50 / 120,000 = 10 % <= 15 %.
+    # The 3 windows before (RD-119..RD-30): 120 refunded orders each (paid 40, 70, 100 days
+    # ago, requested 5 days after payment) -> 360 / 3,600 = 10 %; 20 % > 10 % x 1.2 -> alert.
+    now = [10] * 240
+    before = [40] * 120 + [70] * 120 + [100] * 120
+    cases = mk_cases(now + before, [2] * 240 + [p - 5 for p in before])
+    (a,) = refund_alerts(cases)
+    assert (a.metric, a.severity) == ("refund_rate", "medium")
+    assert a.value == pytest.approx(0.20) and a.reference == 0.15
+    assert "近30天付款订单退款率 20.0%" in a.message_zh and "店铺此前水平 10.0%" in a.message_zh
+    assert "按金额 10.0%" in a.message_zh
+
+
+def test_a_rate_as_high_as_it_always_was_is_not_an_alarm():
+    # every window 240 / 1,200 = 20 % > 15 %, but not above the shop's own 20 % x 1.2
+    paid = [10] * 240 + [40] * 240 + [70] * 240 + [100] * 240
+    assert refund_alerts(mk_cases(paid, [max(p - 5, 0) for p in paid])) == []
+    # with no history before the window the ceiling alone decides
+    (a,) = refund_alerts(mk_cases([10] * 240, [2] * 240), n_days=30)
+    assert a.value == pytest.approx(0.20)
+
+
+def test_refunds_of_orders_paid_before_the_window_do_not_count():
+    # 26 of 36 requests of the day belong to orders of 35 days ago (outside the window):
+    # the window's rate is 10 / 1,200 = 0.8 %, no alert (the old rule read 36 / 40 = 90 %)
+    cases = mk_cases([35] * 26 + [1] * 10, [0] * 36)
+    assert refund_alerts(cases, n_days=40) == []
+
+
+def test_without_order_ids_the_requests_of_the_window_count():
+    # credit notes name no order: 300 requests in the window / 1,200 orders = 25 %,
+    # amount 300 x 50 / 120,000 = 12.5 % (no baseline: 30 days of data)
+    (a,) = refund_alerts(mk_cases([None] * 300, [3] * 300), n_days=30)
+    assert a.value == pytest.approx(0.25)
+    assert "300 笔退款申请" in a.message_zh
 
 
 def test_refund_rules_skipped_without_after_sales():
@@ -397,7 +442,10 @@ def test_collect_alerts_sorted_and_records():
     daily = mk_daily(buyers=[10], refund_cases=[8])
     live = mk_channel("直播", 10, buyers=[10])
     oo = pd.DataFrame({"order_id": ["a"], "channel": ["直播"], "hours_waiting": [30.0]})
-    facts = mk_facts(daily, daily_channel=live, open_orders=oo)
+    # 80 refunded of the 10 days' 400 orders = 20 % > 15 % (no earlier window to compare)
+    facts = mk_facts(
+        daily, daily_channel=live, open_orders=oo, refunds=mk_cases([1] * 80, [0] * 80)
+    )
     rep = collect_alerts(facts, Settings(industry_cvr=0.05))
     df = rep.alerts
     assert tuple(df.columns) == ALERT_COLUMNS

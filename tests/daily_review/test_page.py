@@ -69,8 +69,16 @@ def test_refunds_without_reasons_still_show_complaints_and_items(review, shown):
     r = replace(review, refund_reasons=review.refund_reasons.iloc[0:0], complaints=3)
     Page(r).section("refunds")
     assert shown[0] == "> " + NOTES["no_refunds"][0]
-    assert shown[1] == "> " + NOTES["complaints"][0].format(n="3")
-    assert "C" in shown[2]  # r2 on item C is in the 14-day window
+    # orders paid 03-01..03-03 (the 30-day window reaches before the data): o1 o2 o4 o5 o6
+    # o7 o8 = 7 orders, GMV 100 + 50 + 80 + 70 + 40 + 120 + 60 = 520; refunded by 03-03:
+    # o2 (r1, 50) and o6 (r2, 40); r3 is requested after the run date.
+    # by orders 2 / 7 = 28.6 %, by amount 90 / 520 = 17.3 %
+    assert shown[1] == (
+        "> 近30天付款订单的退款率：按单数 **28.6%**（2 单退款 / 7 单），按金额 **17.3%**"
+        "（退款金额 ¥90.00 / GMV ¥520.00）；阈值 15.0%。"
+    )
+    assert shown[2] == "> " + NOTES["complaints"][0].format(n="3")
+    assert "C" in shown[3]  # r2 on item C is in the 14-day window
 
 
 def test_the_split_without_traffic_notes_the_two_factor_split_before_the_chart(review, shown):
