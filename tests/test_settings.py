@@ -33,7 +33,11 @@ CORPUS: list[tuple[str, str, tuple[str, ...]]] = [
     ("top-text", "just some words\n", ("mapping of settings",)),
     ("int-key", "1: 2\n", ("mapping of settings",)),
     ("unknown-key", "shopname: x\n", ("unknown setting", "shopname")),
-    ("unknown-threshold", "thresholds:\n  refund_rate: 0.1\n", ("refund_rate", "refund_rate_max?")),
+    (
+        "unknown-threshold",
+        "thresholds:\n  refund_rate: 0.1\n",
+        ("refund_rate", "did you mean thresholds.refund_rate_max"),
+    ),
     ("unknown-long-key", f"{'k' * 900}: 1\n", ("unknown setting", "configuration.md")),
     ("salt-number", "pii_salt: 7\n", ("pii_salt", "7", "text")),
     ("timezone-number", "timezone: 5\n", ("timezone", "5", "text")),
