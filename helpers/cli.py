@@ -10,6 +10,7 @@ Sub-commands::
                     [--format csv|parquet]
     playbook strip  [--check] PATH ...
     playbook check  [--data DIR] [--mapping FILE_OR_NAME] [--config FILE] [--lang zh|en]
+                    [--quarantine FILE]
     playbook notify --out DIR [--date YYYY-MM-DD] [--dry-run] [--force]
                     [--data DIR] [--config FILE]
 
@@ -184,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.add_argument(
         "--cache", default=None, metavar="DIR", help="validation cache (default: user cache)"
     )
+    p_check.add_argument(
+        "--quarantine",
+        default=None,
+        metavar="FILE",
+        help="write every quarantined row (file, row, column, value, reason) to this CSV file",
+    )
     _add_notify_parser(sub)
     return parser
 
@@ -276,7 +283,7 @@ def _cmd_strip(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from helpers.check import check_data, problem_text, render
+    from helpers.check import check_data, problem_text, render, write_quarantine
     from helpers.notices import notice
     from helpers.notify.status import notify_status_text
     from helpers.privacy import key_notice
@@ -294,6 +301,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     )
     lang = args.lang or settings.language
     print(render(report, lang=lang), end="")
+    if args.quarantine:
+        write_quarantine(report.quarantine, Path(args.quarantine))
+        print(f"{len(report.quarantine)} quarantined row(s) written to {args.quarantine}")
     print(notify_status_text(settings.notify, lang), end="")
     if not report.usable:
         return _fail(problem_text(report.problem, "en"))

@@ -113,20 +113,17 @@ def prepare(
     the cached tables, so a second call with the same inputs and date reads everything back
     without parsing or scanning again. When the data changed (a new day appended), the
     order-line facts of the payment days whose rows are unchanged come from the folder's day
-    store (:mod:`helpers.facts.days`) and only new or changed days are scanned.
+    store (:mod:`helpers.facts.days`) and only new or changed days are scanned. A
+    ``run_date`` outside the orders' days raises ``ValueError`` stating their range.
     """
-    from helpers.facts import build_facts, last_complete_day, load_facts, save_facts
+    from helpers.facts import build_facts, checked_run_date, load_facts, save_facts
     from helpers.intake import load_dataset
 
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     dataset = load_dataset(data_dir, settings, mapping=mapping or None, cache_dir=cache)
     # what the source's mapping knows (currency, timezone, calendar) fills unset settings
     settings = settings.with_hints(dataset.settings_hints)
-    day = (
-        last_complete_day(dataset["orders"])
-        if run_date in (None, "")
-        else pd.Timestamp(run_date).normalize()
-    )
+    day = checked_run_date(dataset["orders"], run_date)
     target = _facts_dir(cache, dataset.fingerprint, day, settings)
     cached = _cached_facts(target, load_facts)
     if cached is not None:

@@ -294,7 +294,7 @@ def default_prepare(
     )
     return Prepared(
         run_date=parse_run_date(day),
-        quarantined_rows=int(len(dataset.quarantine)),
+        quarantined_rows=dataset.quarantined_rows,
         settings_hints=dict(getattr(dataset, "settings_hints", None) or {}),
     )
 

@@ -13,6 +13,7 @@ file is read without YAML alias expansion (:mod:`helpers.safe_yaml`).
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import math
 import re
@@ -177,6 +178,49 @@ THRESHOLD_RANGES: dict[str, Allowed] = {
 }
 
 
+@dataclass(frozen=True)
+class IntakeSettings:
+    """The ``intake:`` section of ``playbook.yaml``: how cell values are read and which
+    values are plausible. A row with a value outside these bounds is quarantined (with the
+    file, row, column and reason), never read into a figure.
+
+    Attributes
+    ----------
+    max_amount : float
+        Largest plausible money amount in one cell (an order's paid amount, a unit price, a
+        refund, a day's ad spend ...), in the shop's currency.
+    max_quantity : int
+        Largest plausible quantity of one order line or after-sales case (units).
+    earliest_date : str
+        Earliest plausible date (YYYY-MM-DD); earlier dates (1900-01-01, 0001-01-01 ...)
+        are typos or placeholders.
+    latest_date : str
+        Latest plausible date (YYYY-MM-DD); later dates (9999-12-31 ...) are placeholders.
+    decimal : str
+        Decimal mark of number cells: ``auto`` (decided per column from its unambiguous
+        values, e.g. ``1.234,50`` = decimal comma, ``1,234.50`` = decimal point), ``point``
+        or ``comma``.
+    date_order : str
+        Order of day and month in dates like ``03/11/2026``: ``auto`` (decided per column
+        from its unambiguous values such as ``25/10/2026``), ``day_first`` or
+        ``month_first``.
+    """
+
+    max_amount: float = 100_000_000.0
+    max_quantity: int = 1_000_000
+    earliest_date: str = "1990-01-01"
+    latest_date: str = "2100-12-31"
+    decimal: str = "auto"
+    date_order: str = "auto"
+
+
+#: Allowed values of the choice keys of ``intake:``.
+INTAKE_CHOICES: dict[str, tuple[str, ...]] = {
+    "decimal": ("auto", "point", "comma"),
+    "date_order": ("auto", "day_first", "month_first"),
+}
+
+
 def _default_sections() -> dict[str, Any]:
     """Every theme's settings at their defaults."""
     return {name: cls() for name, cls in settings_sections().items()}
@@ -201,6 +245,8 @@ class Settings:
         ``market`` table's ``avg_cvr`` is used, and the rule is skipped when neither exists.
     thresholds : Thresholds
         Alert rule parameters.
+    intake : IntakeSettings
+        How cell values are read and which are plausible (``intake:`` section).
     pii_salt : str
         Secret key for turning buyer nicknames into pseudonymous ids (HMAC-SHA256) at intake.
         Leave it empty (the default) to use this installation's own random key file; set it
@@ -224,6 +270,7 @@ class Settings:
     language: str = "zh"
     industry_cvr: float | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
     pii_salt: str = ""
     platform_calendar: str = "cn"
     sections: dict[str, Any] = field(default_factory=_default_sections)
@@ -264,7 +311,10 @@ class Settings:
 
 
 #: (dataclass, field) -> the dataclass of a nested mapping in ``playbook.yaml``
-_NESTED: dict[tuple[type, str], type] = {(Settings, "thresholds"): Thresholds}
+_NESTED: dict[tuple[type, str], type] = {
+    (Settings, "thresholds"): Thresholds,
+    (Settings, "intake"): IntakeSettings,
+}
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 #: Longest shop name accepted (it is shown in every title).
@@ -360,6 +410,31 @@ def _check_thresholds(thresholds: Thresholds, where: str) -> None:
             raise _bad(where, f"thresholds.{key}", value, f"a number {allowed.text()}")
 
 
+def _check_intake(intake: IntakeSettings, where: str) -> None:
+    """The ``intake:`` bounds positive, its dates real days in order, its choices known."""
+    if not intake.max_amount > 0:
+        raise _bad(where, "intake.max_amount", intake.max_amount, "a number > 0")
+    if not intake.max_quantity > 0:
+        raise _bad(where, "intake.max_quantity", intake.max_quantity, "a whole number > 0")
+    days = []
+    for key in ("earliest_date", "latest_date"):
+        value = getattr(intake, key)
+        try:
+            days.append(datetime.date.fromisoformat(value))
+        except (TypeError, ValueError):
+            raise _bad(where, f"intake.{key}", value, "a date YYYY-MM-DD") from None
+    if not (datetime.date(1678, 1, 1) < days[0] < days[1] < datetime.date(2262, 1, 1)):
+        raise _bad(
+            where,
+            "intake.latest_date",
+            intake.latest_date,
+            "a date after intake.earliest_date, both between 1678 and 2261",
+        )
+    for key, choices in INTAKE_CHOICES.items():
+        if getattr(intake, key) not in choices:
+            raise _bad(where, f"intake.{key}", getattr(intake, key), " or ".join(choices))
+
+
 def _check_text(settings: Settings, where: str) -> None:
     name = settings.shop_name
     if not name.strip() or len(name) > MAX_NAME_LENGTH or _CONTROL_RE.search(name):
@@ -394,13 +469,14 @@ def validate(settings: Settings, where: str = "settings") -> Settings:
     """
     hints = _type_hints(Settings)
     for f in dataclasses.fields(Settings):
-        if f.name not in ("thresholds", "sections", "notify"):
+        if f.name not in ("thresholds", "intake", "sections", "notify"):
             _coerce(getattr(settings, f.name), hints[f.name], where, f.name)
     _check_text(settings, where)
     cvr = settings.industry_cvr
     if cvr is not None and not SHARE.contains(cvr):
         raise _bad(where, "industry_cvr", cvr, f"empty or a number {SHARE.text()}")
     _check_thresholds(settings.thresholds, where)
+    _check_intake(settings.intake, where)
     return settings
 
 

@@ -60,6 +60,15 @@ def test_data_contract_doc_is_generated_from_the_contract():
     assert to_markdown() in text, "regenerate: python -m helpers.contract"
 
 
+def test_bad_data_doc_is_generated_from_the_bad_input_corpus():
+    from helpers.intake.corpus_doc import load_cases, with_generated
+
+    text = (DOCS / "bad_data.md").read_text(encoding="utf-8")
+    cases = load_cases()
+    assert with_generated(text, cases) == text, "regenerate: python -m helpers.intake.corpus_doc"
+    assert all(f"Case `{c['id']}`" in text for c in cases)
+
+
 def test_configuration_doc_is_generated_from_the_settings_classes():
     from helpers.settings_doc import to_markdown, with_generated
 

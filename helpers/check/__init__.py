@@ -21,7 +21,13 @@ not shown), and no path beyond the data folder's own name is printed.
 from __future__ import annotations
 
 from helpers.check.render import problem_text, render
-from helpers.check.report import SHOWN_SETTINGS, CheckReport, check_data, settings_frame
+from helpers.check.report import (
+    SHOWN_SETTINGS,
+    CheckReport,
+    check_data,
+    settings_frame,
+    write_quarantine,
+)
 from helpers.check.sections import (
     PARTLY,
     REQUIREMENTS,
@@ -60,4 +66,5 @@ __all__ = [
     "settings_frame",
     "theme_rows",
     "top_reasons",
+    "write_quarantine",
 ]

@@ -7,6 +7,7 @@ computed here.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -35,6 +36,22 @@ _TEXT: dict[str, tuple[str, str]] = {
         "默认复盘日期：无法确定（订单没有可用的时间）",
         "Default run date: unknown (the orders have no usable timestamps)",
     ),
+    "isolated": (
+        "  以下 {n} 个订单的日期远晚于其余数据（疑似年份录错），确定默认复盘日期时未计入：{rows}",
+        "  {n} order(s) dated far after the rest (a typo year?) were left out when finding "
+        "the default run date: {rows}",
+    ),
+    "distinct": (
+        "隔离的输入行：{n}（同一文件行被多张表读取时只计一次）",
+        "Input rows quarantined: {n} (a file row read by several tables counts once)",
+    ),
+    "files": (
+        "文件读取说明（丢弃的列、识别的格式）",
+        "Files read (columns dropped, formats found)",
+    ),
+    "h_file": ("文件", "file"),
+    "h_dropped": ("丢弃的列", "columns dropped"),
+    "h_note": ("说明", "note"),
     "tables": ("数据表（* 为必需表）", "Tables (* = required)"),
     "h_table": ("表", "table"),
     "h_status": ("状态", "status"),
@@ -268,15 +285,77 @@ def _render_settings(report: CheckReport, lang: str) -> list[str]:
         source = _t(key, lang) if key in _TEXT else r.source
         rows.append([_t(r.setting, lang), r.value, source])
     lines = [_t("settings", lang), *_grid(["", "", ""], rows, "lll")[2:], ""]
-    if report.run_date is not None:
-        return [*lines, _t("run_date", lang, day=_day(report.run_date))]
-    return [*lines, _t("no_run_date", lang)]
+    if report.run_date is None:
+        return [*lines, _t("no_run_date", lang)]
+    lines.append(_t("run_date", lang, day=_day(report.run_date)))
+    if len(report.isolated):
+        shown = [f"{r.order_id} ({_day(r.stamp)})" for r in report.isolated.head(10).itertuples()]
+        more = " …" if len(report.isolated) > 10 else ""
+        lines.append(_t("isolated", lang, n=len(report.isolated), rows=", ".join(shown) + more))
+    return lines
+
+
+#: How the format notes read in Chinese (pattern, replacement), applied in order.
+_FORMAT_ZH: tuple[tuple[str, str], ...] = (
+    (
+        r"decimal point and decimal comma mixed \((\d+) and (\d+) values\); (\d+) value\(s\) "
+        r"readable both ways quarantined",
+        r"小数点与小数逗号混用（各 \1 和 \2 个），\3 个两种读法不同的值已隔离",
+    ),
+    (r"decimal comma(?: \(e\.g\. (.*?)\))?", r"小数逗号"),
+    (
+        r"day-first and month-first rows mixed \((\d+) and (\d+) unambiguous\)",
+        r"日在前与月在前混用（可判定的各 \1 和 \2 行），无法判定的日期已隔离",
+    ),
+    (
+        r"no row shows whether the day or the month comes first",
+        "无法判定日与月的先后，这些日期已隔离",
+    ),
+    (r"day-first \((\d+) unambiguous rows\)", r"日在前（由 \1 行可判定的日期确定）"),
+    (r"month-first \((\d+) unambiguous rows\)", r"月在前（由 \1 行可判定的日期确定）"),
+    (r"day-first \(intake\.date_order\)", "日在前（设置 intake.date_order）"),
+    (r"month-first \(intake\.date_order\)", "月在前（设置 intake.date_order）"),
+    (r"(\d+) blank row\(s\) skipped", r"跳过 \1 个空行"),
+    (
+        r"mixed encodings: (\d+) (\S+) line\(s\) in a (\S+) file",
+        r"编码混用：\3 文件中有 \1 行 \2 文本（已隔离）",
+    ),
+    (r"(\w+): ", r"\1："),
+    ("; ", "；"),
+)
+
+
+def format_note(note: str, lang: str) -> str:
+    """A file's format note (decimal convention, day/month order ...) in ``lang``."""
+    if lang != "zh":
+        return note
+    for pattern, repl in _FORMAT_ZH:
+        note = re.sub(pattern, repl, note)
+    return note
+
+
+def _render_files(report: CheckReport, lang: str) -> list[str]:
+    """Columns dropped and conventions found (decimal comma, day/month order), per file."""
+    if report.files.empty:
+        return []
+    rows = [
+        [
+            r.file,
+            _table_name(r.table, lang) if r.table else "",
+            r.dropped_columns or "–",
+            format_note(r.note, lang),
+        ]
+        for r in report.files.itertuples(index=False)
+    ]
+    heads = ["h_file", "h_table", "h_dropped", "h_note"]
+    return ["", _t("files", lang), *_grid([_t(h, lang) for h in heads], rows, "llll")]
 
 
 def _render_reasons(report: CheckReport, lang: str) -> list[str]:
     lines = [_t("reasons", lang, n=TOP_REASONS)]
     if report.reasons.empty:
         return [*lines, "  " + _t("no_quarantine", lang)]
+    lines.append("  " + _t("distinct", lang, n=_int(report.quarantined_rows)))
     rows = [
         [
             _table_name(r.table, lang),
@@ -314,6 +393,7 @@ def render(report: CheckReport, *, lang: str = "zh") -> str:
     lines += _render_settings(report, lang)
     lines += ["", _t("tables", lang), *_render_tables(report, lang)]
     lines += _render_notes(report, lang)
+    lines += _render_files(report, lang)
     lines += ["", *_render_reasons(report, lang)]
     lines += _render_ignored(report, lang)
     lines += _render_sections(report, lang)

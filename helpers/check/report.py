@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from helpers.settings import SETTINGS_FILE, Settings
 SHOWN_SETTINGS: tuple[str, ...] = ("shop_name", "currency", "timezone", "language")
 
 SETTINGS_COLUMNS = ("setting", "value", "source")
+FILES_COLUMNS = ("file", "table", "dropped_columns", "note")
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +56,13 @@ class CheckReport:
     from_cache : whether the validated tables were read from the intake cache.
     notes : :attr:`helpers.intake.Dataset.notes`: where the data came from when a reader
         should know it (pseudo-items, refunds derived from an order report, a sub-folder).
+    files : ``file, table, dropped_columns, note`` for the files read whose columns were
+        dropped or whose note states a convention (decimal comma, day/month order ...).
+    quarantine : every quarantined row (``table, file, row, column, value, reason``;
+        personal values masked), for ``playbook check --quarantine FILE``.
+    quarantined_rows : input rows quarantined, each file row once.
+    isolated : ``order_id, stamp``: orders dated far after the rest (typo years), left out
+        when the default run date is found.
     """
 
     data_name: str
@@ -69,6 +78,10 @@ class CheckReport:
     fingerprint: str = ""
     from_cache: bool = False
     notes: tuple[dict[str, str], ...] = ()
+    files: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FILES_COLUMNS)))
+    quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quarantined_rows: int = 0
+    isolated: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def exit_code(self) -> int:
@@ -135,6 +148,39 @@ def default_run_date(orders: pd.DataFrame | None) -> pd.Timestamp | None:
         return None
 
 
+def isolated_orders(orders: pd.DataFrame | None) -> pd.DataFrame:
+    """``order_id, stamp`` of the orders dated far after the rest (see
+    :func:`helpers.facts.isolated_future`), latest first."""
+    from helpers.facts import isolated_future, order_stamps
+
+    if orders is None or not len(orders):
+        return pd.DataFrame(columns=["order_id", "stamp"])
+    stamps = order_stamps(orders)
+    far = isolated_future(stamps)
+    out = pd.DataFrame({"order_id": orders.loc[far, "order_id"], "stamp": stamps[far]})
+    return out.sort_values("stamp", ascending=False).reset_index(drop=True)
+
+
+#: Parts of a sources note that state how the cells were read (see helpers.intake.values
+#: and helpers.intake.lines): decimal convention, day/month order, blank rows, encodings.
+FORMAT_NOTE = re.compile(
+    r"^(?:\w+: (?:decimal |day-first|month-first|no row shows)|\d+ blank row|mixed encodings)"
+)
+
+
+def files_frame(sources: pd.DataFrame) -> pd.DataFrame:
+    """Files read into a table whose columns were dropped or whose cells needed a convention
+    (``note``: only those parts of the sources note, joined with ``; ``)."""
+    read = sources.loc[sources["mapping"] != "ignored"].copy()
+    read["note"] = [
+        "; ".join(dict.fromkeys(p for p in n.split("; ") if FORMAT_NOTE.match(p)))
+        for n in read["note"]
+    ]
+    keep = (read["dropped_columns"] != "") | (read["note"] != "")
+    out = read.loc[keep, list(FILES_COLUMNS)].drop_duplicates(["file", "dropped_columns", "note"])
+    return out.reset_index(drop=True)
+
+
 def usability_problem(tables: pd.DataFrame, run_date: pd.Timestamp | None) -> str:
     """Why a run cannot start ("" when it can): ``no_rows:<tables>`` when orders or order
     lines have no accepted row, ``no_dates`` when no run date can be found."""
@@ -198,4 +244,27 @@ def check_data(
         fingerprint=ds.fingerprint,
         from_cache=ds.from_cache,
         notes=tuple(getattr(ds, "notes", ())),
+        files=files_frame(ds.sources),
+        quarantine=ds.quarantine,
+        quarantined_rows=ds.quarantined_rows,
+        isolated=isolated_orders(ds.tables.get("orders")),
     )
+
+
+def write_quarantine(quarantine: pd.DataFrame, path: Path) -> Path:
+    """Every quarantined row as a CSV file: ``table, file, row, column, value, reason``.
+
+    ``row`` is the row number a spreadsheet shows (header = row 1). Values from personal
+    columns and phone / ID-card numbers in any value are masked
+    (:func:`helpers.privacy.mask_quarantine`). UTF-8 with a byte-order mark, so Excel shows
+    Chinese text. Returns ``path``.
+    """
+    from helpers.contract import PERSONAL_FIELDS
+    from helpers.privacy import mask_quarantine
+
+    cols = ["table", "file", "row", "column", "value", "reason"]
+    q = quarantine if len(quarantine) else pd.DataFrame(columns=cols)
+    out = mask_quarantine(q.loc[:, cols], PERSONAL_FIELDS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False, encoding="utf-8-sig")
+    return path

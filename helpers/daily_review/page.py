@@ -202,6 +202,7 @@ class Page:
                 run_date=self.review.run_date,
                 currency=self.currency,
                 lang=self.lang,
+                cut_off=self.review.cut_off,
             )
         )
         if self.review.quarantined_rows:

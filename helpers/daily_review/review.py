@@ -19,7 +19,8 @@ from helpers.alerts.anomaly import MIN_HISTORY_DAYS, baseline_for_chart
 from helpers.alerts.rules import STALE_ORDER_HOURS, AlertReport, collect_alerts
 from helpers.daily_review.morning import Morning, build_morning, filled, with_titles
 from helpers.daily_review.theme import THEME
-from helpers.facts import UNKNOWN_CHANNEL, Facts
+from helpers.facts import UNKNOWN_CHANNEL, Facts, cut_off_at
+from helpers.intake import quarantined_input_rows
 from helpers.metrics.comparison import (
     Comparison,
     choose_comparison,
@@ -128,6 +129,8 @@ class DailyReview:
     skipped: dict[str, tuple[str, ...]] = field(default_factory=dict)
     quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
     morning: Morning | None = None
+    quarantined_input_rows: int | None = None
+    cut_off: pd.Timestamp | None = None
 
     @property
     def has_channels(self) -> bool:
@@ -139,6 +142,9 @@ class DailyReview:
 
     @property
     def quarantined_rows(self) -> int:
+        """Input rows quarantined, each file row once (several tables may read one row)."""
+        if self.quarantined_input_rows is not None:
+            return self.quarantined_input_rows
         return int(self.quarantine["rows"].sum()) if not self.quarantine.empty else 0
 
 
@@ -393,6 +399,7 @@ def build_review(
         skipped=skipped,
         items=with_titles(drill.items, products).head(5),
         quarantine=quarantine_summary(quarantine),
+        quarantined_input_rows=quarantined_input_rows(quarantine),
         **_after_sales(facts, settings, skipped, products),
     )
 
@@ -420,7 +427,9 @@ def review_for(ctx: Any) -> DailyReview:
         top=options.top_items,
         platform_calendar=ctx.settings.platform_calendar,
     )
-    return replace(review, morning=morning)
+    # when the run date is the export's last, partial day the page's first line says so
+    cut_off = cut_off_at(orders, ctx.facts.run_date)
+    return replace(review, morning=morning, cut_off=cut_off)
 
 
 def channel_trend(

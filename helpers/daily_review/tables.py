@@ -218,17 +218,35 @@ def quarantine_table(summary: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame
 
 
 def run_header(
-    *, shop_name: str, run_date: pd.Timestamp, currency: str, lang: str = "zh"
+    *,
+    shop_name: str,
+    run_date: pd.Timestamp,
+    currency: str,
+    lang: str = "zh",
+    cut_off: pd.Timestamp | None = None,
 ) -> Markdown:
-    """One line naming the shop, the day under review and the currency."""
+    """One line naming the shop, the day under review and the currency; when the day is
+    the export's last, cut-off day (``cut_off`` = its last timestamp) the line says that
+    the day is incomplete."""
     day = f"{run_date:%Y-%m-%d}"
     weekday = "一二三四五六日"[run_date.weekday()]
     if lang == "zh":
-        return Markdown(
-            f"**{escape(shop_name)}** · 复盘日期 {day}（周{weekday}）· 币种 {escape(currency)}"
+        cut = (
+            f" · ⚠ 导出截至 {cut_off:%H:%M}，当天数据不完整，数字偏低"
+            if cut_off is not None
+            else ""
         )
+        return Markdown(
+            f"**{escape(shop_name)}** · 复盘日期 {day}（周{weekday}）· 币种 {escape(currency)}{cut}"
+        )
+    cut = (
+        f" · ⚠ the export ends at {cut_off:%H:%M}: this day is incomplete, its figures are low"
+        if cut_off is not None
+        else ""
+    )
     return Markdown(
-        f"**{escape(shop_name)}** · review of {day} ({run_date:%A}) · currency {escape(currency)}"
+        f"**{escape(shop_name)}** · review of {day} ({run_date:%A}) · currency "
+        f"{escape(currency)}{cut}"
     )
 
 

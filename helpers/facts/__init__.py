@@ -38,7 +38,12 @@ from helpers.facts.cutoff import (
     THIN_TAIL_LOOKBACK,
     THIN_TAIL_SHARE,
     as_of,
+    checked_run_date,
+    cut_off_at,
+    data_range,
+    isolated_future,
     last_complete_day,
+    order_stamps,
 )
 from helpers.facts.frames import ONE_DAY, UNKNOWN_CHANNEL, as_day
 from helpers.facts.model import (
@@ -85,7 +90,12 @@ __all__ = [
     "as_day",
     "as_of",
     "build_facts",
+    "checked_run_date",
+    "cut_off_at",
+    "data_range",
+    "isolated_future",
     "last_complete_day",
     "load_facts",
+    "order_stamps",
     "save_facts",
 ]

@@ -11,16 +11,64 @@ import pandas as pd
 from helpers.facts.frames import ONE_DAY, as_day, isin_fast, table_map, timestamps
 from helpers.facts.model import COMPLETE_DAY_HOUR, SHIP_TIME_UNKNOWN, SHIPPED_STATUSES
 
+#: A trailing group of order days this many days after the rest is isolated ...
+ISOLATED_GAP_DAYS = 30
+#: ... when it holds at most this many orders (or :data:`ISOLATED_SHARE` of them).
+ISOLATED_MAX_ROWS = 5
+ISOLATED_SHARE = 0.01
+
+
+def order_stamps(orders: pd.DataFrame) -> pd.Series:
+    """Each order's latest ``created_at`` / ``paid_at`` timestamp (NaT when it has none)."""
+    stamps = [timestamps(orders[c]) for c in ("created_at", "paid_at") if c in orders.columns]
+    if not stamps:
+        return pd.Series(pd.NaT, index=orders.index, dtype="datetime64[ns]")
+    return pd.concat(stamps, axis=1).max(axis=1)
+
+
+def isolated_future(stamps: pd.Series) -> pd.Series:
+    """Rows dated far after the bulk of the data: typos such as 2030 or 2099.
+
+    Walking back from the latest day, a gap of more than :data:`ISOLATED_GAP_DAYS` days
+    between two consecutive order days, with at most ``max(ISOLATED_MAX_ROWS,
+    ISOLATED_SHARE x rows)`` rows after it, isolates those rows; the earliest such gap wins.
+
+    Returns a boolean mask over ``stamps``.
+    """
+    days = stamps.dropna().dt.normalize()
+    if days.empty:
+        return pd.Series(False, index=stamps.index)
+    counts = days.value_counts().sort_index()
+    limit = max(ISOLATED_MAX_ROWS, ISOLATED_SHARE * len(days))
+    after, cut = 0, None
+    for i in range(len(counts) - 1, 0, -1):
+        after += int(counts.iloc[i])
+        if after > limit:
+            break
+        if (counts.index[i] - counts.index[i - 1]).days > ISOLATED_GAP_DAYS:
+            cut = counts.index[i]
+    if cut is None:
+        return pd.Series(False, index=stamps.index)
+    return stamps.notna() & (stamps >= cut)
+
+
+def _time_of_day_known(stamps: pd.Series) -> bool:
+    """Whether the timestamps carry a time of day (date-only data is all at midnight)."""
+    s = stamps.dropna()
+    return bool((s != s.dt.normalize()).any())
+
 
 def last_complete_day(orders: pd.DataFrame) -> pd.Timestamp:
     """The last calendar day the order data fully covers.
 
-    Rule, in two steps:
+    Rule, in three steps:
 
+    0. Orders dated far after the rest (:func:`isolated_future`: a typo year such as 2030
+       or 2099) are left out.
     1. Take the latest ``created_at`` / ``paid_at`` timestamp ``t``. If ``t`` is at or after
-       23:00, its day is considered complete (a shop with any evening trade has an order in
-       the last hour); otherwise the export was cut during the day and the candidate is the
-       day before.
+       23:00, or the data has no time of day at all (dates only), its day is considered
+       complete (a shop with any evening trade has an order in the last hour); otherwise
+       the export was cut during the day and the candidate is the day before.
     2. Step back over a *thin tail*: trailing days whose paid orders fall below
        :data:`THIN_TAIL_SHARE` (20 %) of the usual level - the highest 28-day median daily
        order count of the 120 days before them - are not complete days of trade (an export
@@ -37,16 +85,67 @@ def last_complete_day(orders: pd.DataFrame) -> pd.Timestamp:
     -------
     pandas.Timestamp at midnight.
     """
-    stamps = [timestamps(orders[c]) for c in ("created_at", "paid_at") if c in orders.columns]
-    if not stamps or orders.empty:
+    if orders.empty or not ({"created_at", "paid_at"} & set(orders.columns)):
         raise ValueError("orders has no created_at/paid_at timestamps to find the last day")
+    orders = orders.loc[~isolated_future(order_stamps(orders))]
+    stamps = [timestamps(orders[c]) for c in ("created_at", "paid_at") if c in orders.columns]
     latest = max(s.max() for s in stamps)
     if pd.isna(latest):
         raise ValueError("orders has no created_at/paid_at timestamps to find the last day")
     day = latest.normalize()
-    day = day if latest.hour >= COMPLETE_DAY_HOUR else day - ONE_DAY
+    complete = latest.hour >= COMPLETE_DAY_HOUR or not any(_time_of_day_known(s) for s in stamps)
+    day = day if complete else day - ONE_DAY
     paid = stamps[-1] if "paid_at" in orders.columns else stamps[0]  # the day GMV counts on
     return before_thin_tail(paid.dropna().dt.normalize(), day)
+
+
+def data_range(orders: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp, bool]:
+    """First and last day of the orders (isolated far-future rows left out) and whether the
+    last day is cut off (the export ends before 23:00 on a day with times of day).
+
+    Raises ``ValueError`` when the orders have no timestamps.
+    """
+    stamps = order_stamps(orders)
+    stamps = stamps.loc[~isolated_future(stamps)].dropna()
+    if stamps.empty:
+        raise ValueError("orders has no created_at/paid_at timestamps")
+    latest = stamps.max()
+    cut = latest.hour < COMPLETE_DAY_HOUR and _time_of_day_known(stamps)
+    return stamps.min().normalize(), latest.normalize(), bool(cut)
+
+
+def cut_off_at(orders: pd.DataFrame, run_date: Any) -> pd.Timestamp | None:
+    """The export's last timestamp when ``run_date`` is the orders' last day and that day is
+    cut off (the export ends before 23:00 on data with times of day); None otherwise. The
+    figures of such a day are partial and must be flagged as such."""
+    try:
+        _, last, cut = data_range(orders)
+    except ValueError:
+        return None
+    if not cut or pd.Timestamp(run_date).normalize() != last:
+        return None
+    stamps = order_stamps(orders)
+    return stamps.loc[~isolated_future(stamps)].max()
+
+
+def checked_run_date(orders: pd.DataFrame, run_date: Any) -> pd.Timestamp:
+    """``run_date`` as a midnight timestamp when it lies within the orders' days; the last
+    complete day (:func:`last_complete_day`) when it is None or empty.
+
+    Raises ``ValueError`` stating the data's range when the date lies outside it (a report
+    of zeros for a day the data does not cover would read as a day without trade).
+    """
+    if run_date is None or (isinstance(run_date, str) and not run_date.strip()):
+        return last_complete_day(orders)
+    day = pd.Timestamp(run_date).normalize()
+    first, last, _ = data_range(orders)
+    if not first <= day <= last:
+        raise ValueError(
+            f"run date {day:%Y-%m-%d} is outside the data: the orders run from "
+            f"{first:%Y-%m-%d} to {last:%Y-%m-%d}; pick a date in that range, or leave the "
+            "date out for the last complete day"
+        )
+    return day
 
 
 #: A trailing day with fewer orders than this share of the usual level is a thin tail.

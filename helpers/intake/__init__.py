@@ -65,7 +65,13 @@ from helpers.intake.cache import (
     source_digest,
 )
 from helpers.intake.columns import PROVINCES
-from helpers.intake.dataset import QUARANTINE_COLUMNS, SOURCES_COLUMNS, Dataset, IntakeError
+from helpers.intake.dataset import (
+    QUARANTINE_COLUMNS,
+    SOURCES_COLUMNS,
+    Dataset,
+    IntakeError,
+    quarantined_input_rows,
+)
 from helpers.intake.expressions import Condition
 from helpers.intake.load import load_dataset
 from helpers.intake.mapping import (
@@ -110,5 +116,6 @@ __all__ = [
     "fingerprint_inputs",
     "load_dataset",
     "load_mapping",
+    "quarantined_input_rows",
     "source_digest",
 ]

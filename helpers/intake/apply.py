@@ -18,6 +18,7 @@ from helpers.intake.columns import _as_text, _Built, _MappedBuilder
 from helpers.intake.dataset import IntakeError, _canon_quarantine
 from helpers.intake.expressions import _eval_condition
 from helpers.intake.folders import layout_hint
+from helpers.intake.lines import REPEATED_HEADER, Damage, repeated_header_rows
 from helpers.intake.mapping import Block, Join, SourceMapping
 from helpers.intake.parsing import _is_dt, _isin, _prepare_text_frame, _show
 from helpers.intake.readers import _read_raw, read_info
@@ -25,8 +26,56 @@ from helpers.intake.validate import MASK, _Part, _validate
 from helpers.settings import Settings
 
 
+@dataclass
+class _LineIssues:
+    """Rows of a file refused before any column is read (damaged lines, repeated header
+    rows: ``rows`` and ``reasons``) and the notes on the file (blank rows, mixed encodings)."""
+
+    rows: list[int] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def quarantine(self, table: str, file: str) -> pd.DataFrame:
+        return _canon_quarantine(
+            pd.DataFrame(
+                {
+                    "table": table,
+                    "file": file,
+                    "row": pd.Series(self.rows, dtype="int64"),
+                    "column": "",
+                    "value": "",
+                    "reason": pd.Series(self.reasons, dtype="object"),
+                }
+            )
+        )
+
+
+def _line_issues(
+    raw: pd.DataFrame, df: pd.DataFrame, rows: pd.Series
+) -> tuple[pd.DataFrame, pd.Series, _LineIssues]:
+    """Take the repeated header rows out of a prepared frame and collect the damaged lines
+    the reader blanked (:mod:`helpers.intake.lines`); count the blank rows."""
+    issues = _LineIssues()
+    damage = raw.attrs.get("damage")
+    if isinstance(damage, Damage):
+        for line, reason in sorted(damage.lines.items()):
+            issues.rows.append(line)
+            issues.reasons.append(reason)
+        issues.notes += damage.notes
+    blank = len(raw) - len(df) - len(issues.rows)
+    again = repeated_header_rows(df)
+    if again.any():
+        issues.rows += rows[again].astype(int).tolist()
+        issues.reasons += [REPEATED_HEADER] * int(again.sum())
+        df, rows = df.loc[~again].reset_index(drop=True), rows.loc[~again].reset_index(drop=True)
+    if blank > 0:
+        issues.notes.append(f"{blank} blank row(s) skipped")
+    return df, rows, issues
+
+
 def _canonical_part(path: Path, table: Table, raw: pd.DataFrame, settings: Settings) -> _Part:
     df, rows = _prepare_text_frame(raw, first_row=read_info(raw).first_row)
+    df, rows, lines = _line_issues(raw, df, rows)
     by_lower = {c.lower(): c for c in df.columns}
     present = {c.name: by_lower[c.name] for c in table.columns if c.name in by_lower}
     missing = [c for c in table.required_columns if c not in present]
@@ -43,10 +92,14 @@ def _canonical_part(path: Path, table: Table, raw: pd.DataFrame, settings: Setti
         )
     dropped = [c for c in df.columns if c not in present.values()]
     cols = {name: df[src] for name, src in present.items()}
-    frame, q = _validate(
+    frame, q, notes = _validate(
         table, cols, rows, file=path.name, settings=settings, formats={}, masked=set()
     )
-    return _Part(table.name, path.name, "contract", len(rows), frame, q, dropped)
+    if lines.rows:
+        q = _canon_quarantine(pd.concat([q, lines.quarantine(table.name, path.name)]))
+    n_read = len(rows) + len(lines.rows)
+    note = "; ".join(lines.notes + notes)
+    return _Part(table.name, path.name, "contract", n_read, frame, q, dropped, note)
 
 
 @dataclass
@@ -55,6 +108,7 @@ class _Input:
     df: pd.DataFrame
     rows: pd.Series
     covered: np.ndarray
+    lines: _LineIssues = field(default_factory=_LineIssues)
 
 
 def _read_mapped(path: Path, mapping: SourceMapping, role: str) -> _Input:
@@ -66,8 +120,9 @@ def _read_mapped(path: Path, mapping: SourceMapping, role: str) -> _Input:
             col = raw[c].astype("object")
             raw[c] = col.where(col.isna(), col.astype(str))
     df, rows = _prepare_text_frame(raw.astype("object"), mapping.null_values, first_row=first_row)
+    df, rows, lines = _line_issues(raw, df, rows)
     df = df.astype("object")
-    return _Input(path, df, rows, np.zeros(len(df), dtype=bool))
+    return _Input(path, df, rows, np.zeros(len(df), dtype=bool), lines)
 
 
 _JoinUse = list[tuple[str, pd.Series, tuple[str, ...]]]
@@ -195,6 +250,7 @@ def _account_input(run: _Run, role: str, inp: _Input) -> list[dict[str, Any]]:
         p.dropped = dropped
     if role not in {b.role for b in mapping.blocks}:
         return [_lookup_note(mapping, role, inp, run.join_use.get(role, []), dropped)]
+    _add_line_issues(mine, inp)
     untaken = ~inp.covered
     n_un = int(untaken.sum())
     if not n_un:
@@ -219,6 +275,19 @@ def _account_input(run: _Run, role: str, inp: _Input) -> list[dict[str, Any]]:
     target.quarantine = pd.concat([target.quarantine, q], ignore_index=True)
     target.rows_read += n_un
     return []
+
+
+def _add_line_issues(parts: list[_Part], inp: _Input) -> None:
+    """The input's refused lines quarantined under its first part, its notes on every part."""
+    if not parts:
+        return
+    target = next((p for p in parts if not p.yields), parts[0])
+    if inp.lines.rows:
+        q = inp.lines.quarantine(target.table, inp.path.name)
+        target.quarantine = pd.concat([target.quarantine, q], ignore_index=True)
+        target.rows_read += len(inp.lines.rows)
+    for p in parts:
+        p.note = "; ".join([*inp.lines.notes, *([p.note] if p.note else [])])
 
 
 def _source_note(path: Path, mapping: str, note: str, dropped: str = "") -> dict[str, Any]:
@@ -366,7 +435,7 @@ def _build_block(
     if rejected.any():
         built.keep(~rejected)
         rows = rows.reset_index(drop=True)[~rejected].reset_index(drop=True)
-    accepted, q = _validate(
+    accepted, q, notes = _validate(
         table,
         built.columns,
         rows,
@@ -381,7 +450,7 @@ def _build_block(
         q = _canon_quarantine(pd.concat([q, *(_canon_quarantine(x) for x in rq)]))
     if block.note:
         note_bits.insert(0, block.note)
-    note = "; ".join(note_bits)
+    note = "; ".join(note_bits + notes)
     if block.name != block.table:
         note = f"{block.name}: {note}" if note else block.name
     part = _Part(block.table, file, mapping.name, n, accepted, q, [], note)

@@ -67,6 +67,7 @@ def fingerprint_inputs(files: Iterable[Path], mapping_texts: Iterable[str], sett
         h.update(b"mapping\0" + text.encode("utf-8") + b"\0")
     h.update(b"key\0" + key_id(pseudonym_key(settings.pii_salt)).encode() + b"\0")
     h.update(b"tz\0" + settings.timezone.encode("utf-8"))
+    h.update(b"\0intake\0" + repr(settings.intake).encode("utf-8"))
     return h.hexdigest()
 
 

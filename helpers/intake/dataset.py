@@ -85,9 +85,22 @@ class Dataset:
             ) from None
 
     @property
+    def quarantined_rows(self) -> int:
+        """Input rows quarantined, each file row counted once (an export row read by two
+        tables - orders and order lines - and refused by both is one row)."""
+        return quarantined_input_rows(self.quarantine)
+
+    @property
     def available(self) -> list[str]:
         """Present tables, in contract order."""
         return [t for t in TABLES if t in self.tables]
+
+
+def quarantined_input_rows(quarantine: pd.DataFrame | None) -> int:
+    """Distinct (file, row) pairs of a quarantine frame: physical input rows set aside."""
+    if quarantine is None or not len(quarantine):
+        return 0
+    return int(len(quarantine[["file", "row"]].drop_duplicates()))
 
 
 def _empty_quarantine() -> pd.DataFrame:

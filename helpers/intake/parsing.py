@@ -7,12 +7,14 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from helpers.contract import Column, Table
+from helpers.intake.values import read_numbers, rewrite_dates
 
 _MAX_VALUE_CHARS = 80
 
@@ -60,7 +62,6 @@ def _prepare_text_frame(
 
 
 _TZ_SUFFIX = re.compile(r"\d(?:Z|[+-]\d{2}:?\d{2})$")
-_NUM_JUNK = r"[¥￥,，\s]|元$"
 
 
 def _to_local_naive(s: pd.Series, timezone: str) -> pd.Series:
@@ -69,62 +70,154 @@ def _to_local_naive(s: pd.Series, timezone: str) -> pd.Series:
     return s.astype("datetime64[ns]")
 
 
-def _parse_datetime(s: pd.Series, *, fmt: str | None, timezone: str) -> tuple[pd.Series, pd.Series]:
-    """Parse to naive local ``datetime64[ns]``; returns (values, unparseable mask)."""
-    if pd.api.types.is_datetime64_any_dtype(s):
-        return _to_local_naive(s, timezone), pd.Series(False, index=s.index)
-    present = s.notna()
-    text = s.astype("str")
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    if fmt:
-        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
-        out = _to_local_naive(parsed, timezone)
-    else:
-        aware = text.str.contains(_TZ_SUFFIX, na=False) & present
-        if aware.any():
-            p = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
-            out.loc[aware] = _to_local_naive(p, timezone)
-        naive = present & ~aware
-        if naive.any():
+#: Dates outside these bounds cannot be held (nanosecond timestamps) and are never plausible.
+DATE_LIMITS = (pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31"))
+
+
+@dataclass(frozen=True)
+class DateColumn:
+    """One column's cells read as datetimes.
+
+    Attributes
+    ----------
+    values : naive local ``datetime64[ns]`` (NaT where missing or not read).
+    unparseable : cells present but not read as a date at all.
+    problems : a reason per cell read but refused ("" elsewhere): outside the plausible
+        range, a 2-digit year, an ambiguous day/month.
+    note : the day/month order chosen for the column ("" when none was needed).
+    """
+
+    values: pd.Series
+    unparseable: pd.Series
+    problems: pd.Series
+    note: str = ""
+
+
+def _parse_iso_or_mixed(text: pd.Series, present: pd.Series, timezone: str) -> pd.Series:
+    """ISO 8601 (with a timezone suffix converted to local time), then any other layout
+    pandas recognises; unaware of bounds (microsecond resolution)."""
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    aware = text.str.contains(_TZ_SUFFIX, na=False) & present
+    if aware.any():
+        p = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
+        out.loc[aware] = p.dt.tz_convert(timezone).dt.tz_localize(None).astype(out.dtype)
+    naive = present & ~aware
+    if naive.any():
+        try:
+            p = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
+            out.loc[naive] = p.astype(out.dtype)
+        except (ValueError, TypeError):
+            pass
+    rest = present & out.isna()
+    if rest.any():
+        t = (
+            text[rest]
+            .str.replace(r"[年月]", "-", regex=True)
+            .str.replace("日", " ", regex=False)
+            .str.strip()
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             try:
-                p = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
-            except (ValueError, TypeError):
-                p = pd.Series(pd.NaT, index=text[naive].index, dtype="datetime64[ns]")
-            out.loc[naive] = _to_local_naive(p, timezone)
-        rest = present & out.isna()
-        if rest.any():
-            t = (
-                text[rest]
-                .str.replace(r"[年月]", "-", regex=True)
-                .str.replace("日", " ", regex=False)
-                .str.strip()
-            )
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                try:
-                    p = pd.to_datetime(t, format="mixed", errors="coerce")
-                    out.loc[rest] = _to_local_naive(p, timezone)
-                except (ValueError, TypeError):
-                    pass
-    return out, present & out.isna()
+                p = pd.to_datetime(t, format="mixed", errors="coerce")
+                if isinstance(p.dtype, pd.DatetimeTZDtype):
+                    p = p.dt.tz_convert(timezone).dt.tz_localize(None)
+                out.loc[rest] = p.astype(out.dtype)
+            except (ValueError, TypeError, OverflowError):
+                pass
+    return out
 
 
-def _parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse to float64 (accepts ¥, thousands separators); returns (values, bad mask)."""
+def _within(values: pd.Series, limits: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
+    return values.isna() | ((values >= limits[0]) & (values < limits[1] + pd.Timedelta(days=1)))
+
+
+def read_datetimes(
+    s: pd.Series,
+    *,
+    fmt: str | None,
+    timezone: str,
+    order: str = "auto",
+    limits: tuple[pd.Timestamp, pd.Timestamp] = DATE_LIMITS,
+    column: str = "",
+) -> DateColumn:
+    """Read a column as naive local datetimes, one day/month order for the column
+    (:func:`helpers.intake.values.rewrite_dates`), dates outside ``limits`` refused."""
+    idx = s.index
+    none = pd.Series("", index=idx, dtype="object")
+    if pd.api.types.is_datetime64_any_dtype(s):
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            s = s.dt.tz_convert(timezone).dt.tz_localize(None)
+        values, problems, note = s, none, ""
+        unparseable = pd.Series(False, index=idx)
+    else:
+        present = s.notna()
+        text = s.astype("str")
+        if fmt:
+            values = pd.to_datetime(text, format=fmt, errors="coerce")
+            if isinstance(values.dtype, pd.DatetimeTZDtype):
+                values = values.dt.tz_convert(timezone).dt.tz_localize(None)
+            problems, note = none, ""
+        else:
+            rewritten = rewrite_dates(text.where(present, ""), order=order, column=column)
+            values = _parse_iso_or_mixed(rewritten.text, present, timezone)
+            values = values.where(rewritten.serial.isna(), rewritten.serial.astype(values.dtype))
+            problems, note = rewritten.problems.where(present, ""), rewritten.note
+            values = values.where(problems == "")
+        unparseable = present & values.isna() & (problems == "")
+    inside = _within(values, limits)
+    lo, hi = (f"{d:%Y-%m-%d}" for d in limits)
+    problems = problems.mask(
+        ~inside & (problems == ""),
+        f"date outside the plausible range {lo} .. {hi} (a typo or a placeholder date such "
+        "as 1900-01-01 or 9999-12-31): correct it or leave the cell empty",
+    )
+    values = values.where(inside & (problems == "")).astype("datetime64[ns]")
+    return DateColumn(values, unparseable, problems, note)
+
+
+def _parse_datetime(s: pd.Series, *, fmt: str | None, timezone: str) -> tuple[pd.Series, pd.Series]:
+    """Parse to naive local ``datetime64[ns]``; returns (values, unreadable mask) - cells
+    refused by :func:`read_datetimes` count as unreadable."""
+    got = read_datetimes(s, fmt=fmt, timezone=timezone)
+    return got.values, got.unparseable | (got.problems != "")
+
+
+def _parse_number(s: pd.Series, *, decimal: str = "auto") -> tuple[pd.Series, pd.Series]:
+    """Parse to float64 (accepts ¥, thousands separators, a decimal comma where the column
+    shows it); returns (values, bad mask)."""
+    v, bad, _, _ = read_number_column(s, decimal=decimal)
+    return v, bad
+
+
+def read_number_column(
+    s: pd.Series, *, decimal: str = "auto", column: str = ""
+) -> tuple[pd.Series, pd.Series, pd.Series, str]:
+    """Read a column as float64: (values, unreadable, ambiguous, note).
+
+    Plain numbers take the fast path; when any cell is not a plain number the whole column
+    is read under one decimal convention (:func:`helpers.intake.values.read_numbers`).
+    Infinite values are unreadable; ``ambiguous`` cells read differently under the two
+    conventions of a column that mixes them.
+    """
+    none = pd.Series(False, index=s.index)
     if pd.api.types.is_bool_dtype(s):
         s = s.astype("float64")
     if pd.api.types.is_numeric_dtype(s):
         v = s.astype("float64")
-        return v.where(np.isfinite(v)), s.notna() & ~np.isfinite(v)
+        return v.where(np.isfinite(v)), s.notna() & ~np.isfinite(v), none, ""
     present = s.notna()
     text = s.astype("str")
     v = pd.to_numeric(text, errors="coerce").astype("float64")
     retry = present & v.isna()
-    if retry.any():  # currency signs, thousands separators: only where plain parsing failed
-        cleaned = text[retry].str.replace(_NUM_JUNK, "", regex=True)
-        v.loc[retry] = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    ambiguous, note = none, ""
+    if decimal == "comma" or retry.any():
+        got = read_numbers(text[present], decimal=decimal, column=column)
+        v = got.values.reindex(s.index).astype("float64")
+        ambiguous = got.ambiguous.reindex(s.index, fill_value=False).astype(bool)
+        note = got.note
     v = v.where(np.isfinite(v))
-    return v, present & v.isna()
+    return v, present & v.isna() & ~ambiguous, ambiguous, note
 
 
 _TRUE = {"true", "1", "yes", "y", "t", "是", "真"}

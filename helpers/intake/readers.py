@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 import gzip
+import io
 import re
 import warnings
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import pandas as pd
 
 from helpers.contract import TABLES
 from helpers.intake.dataset import IntakeError
+from helpers.intake.lines import duplicate_header, odd_quote_lines, read_bytes, repair_text
 from helpers.limits import LimitError, check_text_file
 from helpers.settings import SETTINGS_FILE
 
@@ -296,21 +298,50 @@ def _read_text(path: Path, encoding: str, layout: FileLayout, nrows: int | None)
     if layout.names and nrows == 0:
         df = pd.DataFrame(columns=list(layout.names))
     else:
-        df = pd.read_csv(
-            path,
-            sep=sep,
-            header=None if layout.names else 0,
-            skiprows=skip or None,
-            names=list(layout.names) if layout.names else None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=bool(layout.names),
-            encoding=encoding,
-            encoding_errors="strict",
-            compression="infer",
-            nrows=nrows,
-        )
+        opts: dict[str, Any] = {
+            "sep": sep,
+            "header": None if layout.names else 0,
+            "skiprows": skip or None,
+            "names": list(layout.names) if layout.names else None,
+            "dtype": str,
+            "keep_default_na": False,
+            "skip_blank_lines": bool(layout.names),
+            "nrows": nrows,
+        }
+        df = _parse_text(path, encoding, opts, skip)
     df.attrs["read"] = info
+    return df
+
+
+def _parse_text(path: Path, encoding: str, opts: dict[str, Any], skip: int) -> pd.DataFrame:
+    """Parse delimited text. A file that may hold damaged lines (read as GB18030, so maybe
+    with UTF-8 lines; a line with an odd number of quotes; a parser error) is read with
+    those lines blanked, and ``attrs["damage"]`` lists them (:mod:`helpers.intake.lines`)."""
+    plain: dict[str, Any] = {
+        "encoding": encoding,
+        "encoding_errors": "strict",
+        "compression": "infer",
+    }
+    repairable = encoding in ("utf-8-sig", "gb18030") and opts["nrows"] != 0
+    raw = read_bytes(path) if repairable else b""
+    odd = repairable and odd_quote_lines(raw)
+    if repairable and (encoding == "gb18030" or odd):
+        text, damage = repair_text(raw, opts["sep"], skip, find_records=odd)
+        try:
+            df = pd.read_csv(io.StringIO(text), **opts)
+        except pd.errors.ParserError:
+            text, damage = repair_text(raw, opts["sep"], skip, find_records=True)
+            df = pd.read_csv(io.StringIO(text), **opts)
+        df.attrs["damage"] = damage
+        return df
+    try:
+        return pd.read_csv(path, **opts, **plain)
+    except pd.errors.ParserError:
+        if not repairable:
+            raise
+    text, damage = repair_text(raw, opts["sep"], skip, find_records=True)
+    df = pd.read_csv(io.StringIO(text), **opts)
+    df.attrs["damage"] = damage
     return df
 
 
@@ -367,8 +398,14 @@ def _read_raw(
             f"{path.name}: cannot be read ({type(exc).__name__}: {exc}); check the file is a "
             "valid CSV, .xlsx or Parquet file"
         ) from None
-    info = df.attrs.get("read")
+    attrs = dict(df.attrs)
     df.columns = [_clean_header(c) for c in df.columns]
-    if info is not None:
-        df.attrs["read"] = info
+    df.attrs.update(attrs)
+    twice = duplicate_header(list(df.columns))
+    if twice is not None:
+        name, first, second = twice
+        raise IntakeError(
+            f"{path.name}: the header names column {name!r} twice (columns {first} and "
+            f"{second}); rename or delete one of them (reading both would silently drop one)"
+        )
     return df

@@ -18,10 +18,11 @@ from helpers.intake.parsing import (
     _empty_typed,
     _isin,
     _parse_bool,
-    _parse_datetime,
-    _parse_number,
     _show,
+    read_datetimes,
+    read_number_column,
 )
+from helpers.intake.values import normalise_text
 from helpers.settings import Settings
 
 # --------------------------------------------------------------------------------------------
@@ -42,6 +43,7 @@ class _Issues:
 
     n: int
     records: list[pd.DataFrame] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add(
         self,
@@ -112,10 +114,11 @@ def _validate(
     masked: set[str],
     pre_bad: dict[str, tuple[pd.Series, pd.Series, pd.Series]] | None = None,
     skip_missing: dict[str, pd.Series] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Parse and check every column of one part.
 
-    Returns (accepted rows with canonical dtypes and the row number column, quarantine).
+    Returns (accepted rows with canonical dtypes and the row number column, quarantine,
+    notes on the conventions decided for its columns: decimal comma, day/month order).
     """
     n = len(rows)
     issues = _Issues(n)
@@ -132,7 +135,7 @@ def _validate(
             m, what, why = pre_bad[col.name]
             issues.add(m, col.name, what, why)
             bad = bad | m
-        values, unparseable = _parse_column(col, raw, shown, issues, formats, settings)
+        values, unparseable = _parse_column(col, raw, shown, issues, formats, settings, table)
         if not col.nullable:
             missing = values.isna() & ~unparseable & ~bad
             if skip_missing and col.name in skip_missing:
@@ -143,7 +146,131 @@ def _validate(
     frame[_ROW] = rows.to_numpy()
     bad_rows = issues.bad()
     q = _collapse(issues.records, table.name, file, rows)
-    return frame.loc[~bad_rows.to_numpy()].reset_index(drop=True), q
+    return frame.loc[~bad_rows.to_numpy()].reset_index(drop=True), q, issues.notes
+
+
+#: Money columns: at most ``intake.max_amount`` (settings).
+AMOUNT_COLUMNS = frozenset(
+    {
+        "paid_amount",
+        "discount_amount",
+        "shipping_fee",
+        "unit_price",
+        "list_price",
+        "unit_cost",
+        "spend",
+        "attributed_gmv",
+        "refund_amount",
+        "revenue",
+        "price",
+        "price_min",
+        "price_max",
+    }
+)
+#: Quantity columns: at most ``intake.max_quantity`` (settings).
+QUANTITY_COLUMNS = frozenset({"quantity"})
+#: Any other number column: a magnitude this large is never a real figure.
+MAX_MAGNITUDE = 1e15
+
+
+def _upper_bound(col: Column, settings: Settings) -> tuple[float, str]:
+    """The largest plausible value of a number column and the setting that sets it."""
+    if col.name in AMOUNT_COLUMNS:
+        return settings.intake.max_amount, "intake.max_amount"
+    if col.name in QUANTITY_COLUMNS:
+        return float(settings.intake.max_quantity), "intake.max_quantity"
+    return MAX_MAGNITUDE, ""
+
+
+def _parse_dates(
+    col: Column,
+    raw: pd.Series,
+    shown: pd.Series,
+    issues: _Issues,
+    fmt: str | None,
+    settings: Settings,
+) -> tuple[pd.Series, pd.Series]:
+    """A date/datetime column: unreadable cells, refused cells (out of the plausible range,
+    2-digit years, ambiguous day/month) recorded; the day/month order noted."""
+    limits = (
+        pd.Timestamp(settings.intake.earliest_date),
+        pd.Timestamp(settings.intake.latest_date),
+    )
+    got = read_datetimes(
+        raw,
+        fmt=fmt,
+        timezone=settings.timezone,
+        order=settings.intake.date_order,
+        limits=limits,
+        column=col.name,
+    )
+    values = got.values.dt.normalize() if col.dtype == "date" else got.values
+    kind = "datetime" if col.dtype == "datetime" else "date"
+    issues.add(
+        got.unparseable,
+        col.name,
+        shown,
+        _reason("unparseable {k} in {c}: {v!r}", c=col.name, k=kind),
+    )
+    refused = got.problems != ""
+    issues.add(refused, col.name, shown, got.problems.map(lambda r: f"{col.name}: {r}"))
+    if got.note:
+        issues.notes.append(got.note)
+    return values, got.unparseable | refused
+
+
+def _parse_numbers(
+    col: Column, raw: pd.Series, shown: pd.Series, issues: _Issues, settings: Settings
+) -> tuple[pd.Series, pd.Series]:
+    """A number column: unreadable cells, cells of a column mixing decimal conventions,
+    fractions in whole-number columns, values below the minimum or above the plausible
+    bound recorded. Returns (values, unusable mask)."""
+    values, unparseable, ambiguous, note = read_number_column(
+        raw, decimal=settings.intake.decimal, column=col.name
+    )
+    if note:
+        issues.notes.append(note)
+    issues.add(
+        unparseable, col.name, shown, _reason("unparseable number in {c}: {v!r}", c=col.name)
+    )
+    issues.add(
+        ambiguous,
+        col.name,
+        shown,
+        _reason(
+            "{c}: {v!r} reads differently with a decimal point and a decimal comma, and the "
+            "column has both; set intake.decimal in playbook.yaml (point or comma)",
+            c=col.name,
+        ),
+    )
+    unparseable = unparseable | ambiguous
+    if col.dtype == "int":
+        frac = values.notna() & (values != values.round())
+        issues.add(frac, col.name, shown, _reason("not a whole number in {c}: {v!r}", c=col.name))
+        unparseable = unparseable | frac
+    high, key = _upper_bound(col, settings)
+    big = values.notna() & (values.abs() > high)
+    fix = f"above {key} = {high:,.0f}" if key else f"beyond {high:.0e}"
+    issues.add(
+        big,
+        col.name,
+        shown,
+        _reason("{c} implausibly large ({f}): {v!r}; correct the cell", c=col.name, f=fix),
+    )
+    values = values.mask(big)
+    if col.min_value is not None:
+        low = values.notna() & (values < col.min_value)
+        mv = col.min_value
+        mv_text = f"{mv:g}" if isinstance(mv, float) else str(mv)
+        issues.add(
+            low, col.name, shown, _reason("{c} below minimum {m}: {v!r}", c=col.name, m=mv_text)
+        )
+    return values, unparseable | big
+
+
+def _is_key(col: Column, table: Table | None) -> bool:
+    """Id columns: compared as keys, so full-width and invisible variants are folded."""
+    return col.name.endswith("_id") or (table is not None and col.name in table.key)
 
 
 def _parse_column(
@@ -153,61 +280,33 @@ def _parse_column(
     issues: _Issues,
     formats: dict[str, str | None],
     settings: Settings,
+    table: Table | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Parse one column by its contract type, recording unparseable values, fractions in
-    whole-number columns, values below the minimum and values outside the allowed set.
-    Returns (values, unparseable mask)."""
+    whole-number columns, values outside the plausible bounds and values outside the
+    allowed set. Returns (values, unparseable mask)."""
     if col.dtype in ("datetime", "date"):
-        values, unparseable = _parse_datetime(
-            raw, fmt=formats.get(col.name), timezone=settings.timezone
-        )
-        if col.dtype == "date":
-            values = values.dt.normalize()
-        kind = "datetime" if col.dtype == "datetime" else "date"
-        issues.add(
-            unparseable,
-            col.name,
-            shown,
-            _reason("unparseable {k} in {c}: {v!r}", c=col.name, k=kind),
-        )
-    elif col.dtype in ("float", "int"):
-        values, unparseable = _parse_number(raw)
-        issues.add(
-            unparseable, col.name, shown, _reason("unparseable number in {c}: {v!r}", c=col.name)
-        )
-        if col.dtype == "int":
-            frac = values.notna() & (values != values.round())
-            issues.add(
-                frac, col.name, shown, _reason("not a whole number in {c}: {v!r}", c=col.name)
-            )
-            unparseable = unparseable | frac
-        if col.min_value is not None:
-            low = values.notna() & (values < col.min_value)
-            mv = col.min_value
-            mv_text = f"{mv:g}" if isinstance(mv, float) else str(mv)
-            issues.add(
-                low,
-                col.name,
-                shown,
-                _reason("{c} below minimum {m}: {v!r}", c=col.name, m=mv_text),
-            )
-    elif col.dtype == "bool":
+        return _parse_dates(col, raw, shown, issues, formats.get(col.name), settings)
+    if col.dtype in ("float", "int"):
+        return _parse_numbers(col, raw, shown, issues, settings)
+    if col.dtype == "bool":
         values, unparseable = _parse_bool(raw)
         issues.add(
             unparseable, col.name, shown, _reason("not a yes/no value in {c}: {v!r}", c=col.name)
         )
-    else:
-        values = raw.astype("object").where(raw.notna())
-        values = values.where(values.isna(), values.astype("str"))
-        unparseable = pd.Series(False, index=raw.index)
-        if col.allowed is not None:
-            outside = values.notna() & ~_isin(values, col.allowed)
-            issues.add(
-                outside,
-                col.name,
-                shown,
-                _reason("{c} not one of {a}: {v!r}", c=col.name, a=", ".join(col.allowed)),
-            )
+        return values, unparseable
+    values = raw.astype("object").where(raw.notna())
+    values = values.where(values.isna(), values.astype("str"))
+    values = normalise_text(values, fold=_is_key(col, table))
+    unparseable = pd.Series(False, index=raw.index)
+    if col.allowed is not None:
+        outside = values.notna() & ~_isin(values, col.allowed)
+        issues.add(
+            outside,
+            col.name,
+            shown,
+            _reason("{c} not one of {a}: {v!r}", c=col.name, a=", ".join(col.allowed)),
+        )
     return values, unparseable
 
 
