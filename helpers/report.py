@@ -21,6 +21,7 @@ import html
 import json
 import math
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -372,6 +373,8 @@ def format_number(value: Any, unit: Any = None) -> str:
     """Display form of a KPI value (:func:`helpers.numbers.format_number`), HTML-escaped."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
         return _h(value) + (f" {_h(unit)}" if unit else "")
+    if isinstance(unit, str) and re.fullmatch(r"[A-Z]{3}", unit):  # money: as in the reports
+        return _h(numbers.format_value(value, "currency", currency=unit))
     return _h(numbers.format_number(value, unit))
 
 

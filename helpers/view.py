@@ -21,6 +21,7 @@ from helpers.sections import Shown, pick
 __all__ = [
     "NOTHING_TO_SHOW",
     "bullet_list",
+    "corner",
     "escape",
     "format_frame",
     "md",
@@ -119,7 +120,15 @@ def format_frame(
     first = next(iter(units))
     if units[first] == "text" and len(out.columns) > 1:
         # the label column becomes the index: no meaningless 0..n row numbers in reports
-        out = out.set_index(out.columns[0])
+        out = corner(out.set_index(out.columns[0]))
+    return out
+
+
+def corner(frame: pd.DataFrame) -> pd.DataFrame:
+    """Move the index name into the header's corner cell (``columns.name``), so an HTML
+    table has one header row instead of a second, stray row holding only the index name."""
+    out = frame.copy()
+    out.columns.name, out.index.name = out.index.name, None
     return out
 
 

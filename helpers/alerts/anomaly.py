@@ -279,9 +279,9 @@ def _series_gap(
     """Why metric ``m`` cannot be scored on the run date, ``(en, zh)`` (None when it can)."""
     zh = metric_in_text(m, "zh")
     if m in ("uv", "cvr") and not ctx.has_table("traffic"):
-        return f"{m}: no traffic table", f"{zh}：缺少流量表（traffic）"
+        return f"{m}: no traffic table", f"{zh}：缺少流量表"
     if m in ("ad_spend", "roas") and not ctx.has_table("ad_spend"):
-        return f"{m}: no ad_spend table", f"{zh}：缺少推广花费表（ad_spend）"
+        return f"{m}: no ad_spend table", f"{zh}：缺少推广花费表"
     if m not in d.columns or d[m].isna().all():
         return f"{m}: not in daily facts", f"{zh}：日汇总数据中没有该指标"
     s = d[m]

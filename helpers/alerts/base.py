@@ -294,7 +294,7 @@ class RuleContext:
     def require_traffic(self) -> None:
         """:class:`Skip` unless the traffic table is present and the daily facts carry UV."""
         if not self.has_table("traffic") or not has_values(self.daily, "uv"):
-            raise Skip("no traffic table", "缺少流量表（traffic）")
+            raise Skip("no traffic table", "缺少流量表")
 
     def promo_dates(self) -> set[pd.Timestamp]:
         """Festival and promotion days: ``daily.phase`` set, or listed in ``promo_days``."""

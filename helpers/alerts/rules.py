@@ -114,7 +114,7 @@ def cvr_below_industry(ctx: RuleContext) -> list[Alert]:
     if ind is None or ind <= 0:
         raise Skip(
             "no industry CVR (settings.industry_cvr or market.avg_cvr)",
-            "没有行业转化率（设置 industry_cvr 或市场表 market.avg_cvr）",
+            "没有行业转化率（在 playbook.yaml 设置行业转化率，或提供含行业平均转化率的市场表）",
         )
     daily = ctx.require_daily()
     ctx.require_traffic()
@@ -167,7 +167,7 @@ def refund_rate(ctx: RuleContext) -> list[Alert]:
     """Refund rate of the window's paid orders (:mod:`helpers.metrics.refunds`), by count
     and by amount, against the ceiling and the shop's own baseline."""
     if not ctx.has_table("after_sales"):
-        raise Skip("no after_sales table", "缺少售后表（after_sales）")
+        raise Skip("no after_sales table", "缺少售后表")
     daily = ctx.require_daily()
     refunds = ctx.refunds if ctx.refunds is not None else pd.DataFrame(columns=REFUND_FIELDS)
     days, mx = int(ctx.th.refund_window_days), ctx.th.refund_rate_max
@@ -352,7 +352,7 @@ def _swing_alert(ctx: RuleContext, ch: str, metric: str, h: pd.Series, x: float,
 def ad_swing(ctx: RuleContext) -> list[Alert]:
     """Robust z of spend and ROAS (ad_gmv / ad_spend) vs the channel's trailing days."""
     if not ctx.has_table("ad_spend") or not has_values(ctx.daily_channel, "ad_spend"):
-        raise Skip("no ad_spend table", "缺少推广花费表（ad_spend）")
+        raise Skip("no ad_spend table", "缺少推广花费表")
     lb = ctx.th.ad_lookback_days
     dates = pd.date_range(ctx.run_date - pd.Timedelta(days=lb), ctx.run_date, freq="D")
     dates = dates[dates >= ctx.require_daily()["date"].min()]
@@ -487,7 +487,7 @@ def consecutive_decline(ctx: RuleContext) -> list[Alert]:
 
 def _refund_window(ctx: RuleContext) -> pd.DataFrame:
     if not ctx.has_table("after_sales") or ctx.refunds is None:
-        raise Skip("no after_sales table", "缺少售后表（after_sales）")
+        raise Skip("no after_sales table", "缺少售后表")
     return window(ctx.refunds, ctx.run_date, ctx.th.return_window_days)
 
 

@@ -12,13 +12,18 @@ from __future__ import annotations
 from helpers.charts.bars import change_bars, funnel_rates, ranked_bars, spend_and_roas
 from helpers.charts.base import (
     COLOR_DOWN,
+    COLOR_GREEN,
     COLOR_MAIN,
+    COLOR_RED,
     COLOR_SOFT,
     COLOR_UP,
     PHASE_COLORS,
+    date_axis,
+    day_label,
     find_cjk_font,
     format_axis,
     money_formatter,
+    rise_fall_colours,
     setup,
     shade_phases,
 )
@@ -33,12 +38,16 @@ from helpers.charts.waterfall import gmv_waterfall
 
 __all__ = [
     "COLOR_DOWN",
+    "COLOR_GREEN",
     "COLOR_MAIN",
+    "COLOR_RED",
     "COLOR_SOFT",
     "COLOR_UP",
     "PHASE_COLORS",
     "baseline_grid",
     "baseline_lines",
+    "date_axis",
+    "day_label",
     "change_bars",
     "find_cjk_font",
     "format_axis",
@@ -47,6 +56,7 @@ __all__ = [
     "hourly_cumulative",
     "money_formatter",
     "ranked_bars",
+    "rise_fall_colours",
     "setup",
     "shade_phases",
     "spend_and_roas",

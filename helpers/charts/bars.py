@@ -41,17 +41,19 @@ def change_bars(
     currency: str = "CNY",
     title: str | None = None,
     translate_channels: bool = False,
+    colours: tuple[str, str] = (COLOR_UP, COLOR_DOWN),
     ax: Axes | None = None,
     **kwargs,
 ) -> Axes:
-    """Horizontal bars of a signed change per row (channel or item), losers red, winners green.
+    """Horizontal bars of a signed change per row (channel or item), coloured by sign:
+    ``colours`` = (rise, fall), see :func:`helpers.charts.base.rise_fall_colours`.
 
     ``**kwargs`` are passed to ``Axes.barh``.
     """
     frame = data[[label, value]].dropna().sort_values(value)
     ax = axes_or_new(ax, (8, max(2.0, 0.45 * len(frame) + 1)))
     names = _names(frame[label], lang=lang, translate_channels=translate_channels)
-    colors = [COLOR_UP if v >= 0 else COLOR_DOWN for v in frame[value]]
+    colors = [colours[0] if v >= 0 else colours[1] for v in frame[value]]
     ax.barh(names, frame[value], **({"color": colors} | kwargs))
     ax.axvline(0, color="#555", lw=0.8)
     if unit in ("currency", "ratio"):

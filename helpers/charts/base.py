@@ -12,10 +12,13 @@ import logging
 from pathlib import Path
 
 import matplotlib as mpl
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from helpers import i18n, numbers
@@ -26,6 +29,9 @@ CJK_FILES = ("NotoSansCJKsc-Regular.otf", "SimHei.ttf")
 #: colours: one hue per meaning, consistent across reports
 COLOR_UP = "#2a9d8f"
 COLOR_DOWN = "#e76f51"
+#: the rise / fall pair of :func:`rise_fall_colours`
+COLOR_RED = "#d62828"
+COLOR_GREEN = "#2a9d8f"
 COLOR_MAIN = "#264653"
 COLOR_SOFT = "#8ab6d6"
 COLOR_ACCENT = "#e9c46a"
@@ -116,10 +122,64 @@ def shade_days(ax: Axes, days, color: str) -> None:
         )
 
 
-def shade_phases(ax: Axes, data: pd.DataFrame, *, date: str = "date", phase: str = "phase") -> Axes:
-    """Shade festival days (warm-up / burst / after-glow) behind a time series."""
+def shade_phases(
+    ax: Axes,
+    data: pd.DataFrame,
+    *,
+    date: str = "date",
+    phase: str = "phase",
+    lang: str | None = None,
+) -> Axes:
+    """Shade festival days (warm-up / burst / after-glow) behind a time series; with
+    ``lang`` each shaded phase gets a legend entry (大促预热 / 爆发 / 余热)."""
     if phase not in data or data[phase].isna().all():
         return ax
     for p, color in PHASE_COLORS.items():
-        shade_days(ax, data.loc[data[phase] == p, date], color)
+        days = data.loc[data[phase] == p, date]
+        shade_days(ax, days, color)
+        if lang is not None and len(days):
+            name = i18n.label(i18n.PHASES, p, lang)
+            label = f"大促{name}" if lang == "zh" else f"Festival {name}"
+            ax.add_patch(Rectangle((0, 0), 0, 0, color=color, label=label, visible=False))
     return ax
+
+
+#: weekday names of the date ticks, Monday first
+WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+
+
+def day_label(day: pd.Timestamp, lang: str = "zh") -> str:
+    """A date tick with its weekday: ``11-15 周日`` / ``11-15 Sun``."""
+    if lang == "zh":
+        return f"{day:%m-%d} 周{WEEKDAYS['zh'][day.weekday()]}"
+    return f"{day:%m-%d} {WEEKDAYS['en'][day.weekday()]}"
+
+
+def date_axis(ax: Axes, lang: str = "zh", *, max_ticks: int = 6) -> None:
+    """Date ticks that never overlap: at most ``max_ticks`` labels, whole weeks apart when the
+    range allows (so every tick falls on the same weekday), each with its weekday."""
+    lo, hi = ax.get_xlim()
+    days = max(1.0, hi - lo)
+    step = max(1, int(np.ceil(days / max_ticks)))
+    if step > 3:
+        step = int(np.ceil(step / 7.0)) * 7
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=step))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(
+            lambda x, _p: day_label(pd.Timestamp(mdates.num2date(x)).tz_localize(None), lang)
+        )
+    )
+    for label in ax.get_xticklabels():
+        label.set_rotation(0)
+        label.set_horizontalalignment("center")
+
+
+def rise_fall_colours(rise_colour: str = "auto", lang: str = "zh") -> tuple[str, str]:
+    """The colours of a rise and of a fall.
+
+    ``rise_colour`` is the setting ``daily_review.rise_colour``: ``auto`` follows the report
+    language (zh: rises red and falls green, the convention of Chinese dashboards and stock
+    quotes, 红涨绿跌; en: rises green, falls red), ``red`` or ``green`` force it.
+    """
+    red_up = rise_colour == "red" or (rise_colour == "auto" and lang == "zh")
+    return (COLOR_RED, COLOR_GREEN) if red_up else (COLOR_GREEN, COLOR_RED)

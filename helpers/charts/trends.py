@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from helpers import i18n
 from helpers.charts.base import (
@@ -18,6 +19,7 @@ from helpers.charts.base import (
     COLOR_SOFT,
     PHASE_COLORS,
     axes_or_new,
+    date_axis,
     format_axis,
     shade_days,
     shade_phases,
@@ -28,7 +30,7 @@ def _finish(ax: Axes, metric: str, lang: str, currency: str) -> Axes:
     format_axis(ax.yaxis, i18n.metric_unit(metric), currency)
     ax.set_title(i18n.metric_label(metric, lang))
     ax.legend(loc="upper left", frameon=False, fontsize=8)
-    ax.figure.autofmt_xdate()
+    date_axis(ax, lang)
     return ax
 
 
@@ -56,7 +58,7 @@ def trend_lines(
     **kwargs : passed to the daily line (``Axes.plot``).
     """
     ax = axes_or_new(ax)
-    shade_phases(ax, data, date=x)
+    shade_phases(ax, data, date=x, lang=lang)
     style = {"marker": "o", "ms": 3, "color": COLOR_MAIN} | kwargs
     ax.plot(data[x], data[y], label=i18n.metric_label(metric, lang), **style)
     if avg in data:
@@ -87,6 +89,9 @@ def baseline_lines(
     ax = axes_or_new(ax, (9, 3.2))
     promo = data["is_promo"].fillna(False).astype(bool)
     shade_days(ax, data.loc[promo, "date"], PHASE_COLORS["warmup"])
+    if promo.any():
+        label = "大促期（不参与比较）" if lang == "zh" else "Festival days (not compared)"
+        ax.add_patch(Rectangle((0, 0), 0, 0, color=PHASE_COLORS["warmup"], label=label))
     style = {"color": COLOR_MAIN, "lw": 1.2} | kwargs
     ax.plot(data["date"], data["value"], label=i18n.metric_label(metric, lang), **style)
     ax.plot(data["date"], data["expected"], color=COLOR_SOFT, lw=2, label=i18n.t("expected", lang))

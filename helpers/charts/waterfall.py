@@ -17,8 +17,16 @@ from helpers.charts.base import (
 )
 
 
-def _steps(data: pd.DataFrame, factor: str, value: str, before: float, lang: str):
-    """Labels, bar bottoms, heights and colours of the factor bars, from the level ``before``."""
+def _steps(
+    data: pd.DataFrame,
+    factor: str,
+    value: str,
+    before: float,
+    lang: str,
+    colours: tuple[str, str] = (COLOR_UP, COLOR_DOWN),
+):
+    """Labels, bar bottoms, heights and colours (``colours`` = rise, fall) of the factor
+    bars, from the level ``before``."""
     labels, bottoms, heights, colors = [], [], [], []
     level = before
     for f, c in zip(data[factor], data[value], strict=True):
@@ -26,7 +34,7 @@ def _steps(data: pd.DataFrame, factor: str, value: str, before: float, lang: str
         labels.append(i18n.label(i18n.FACTORS, f, lang))
         bottoms.append(level if c >= 0 else level + c)
         heights.append(abs(c))
-        colors.append(COLOR_UP if c >= 0 else COLOR_DOWN)
+        colors.append(colours[0] if c >= 0 else colours[1])
         level += c
     return labels, bottoms, heights, colors
 
@@ -41,10 +49,15 @@ def gmv_waterfall(
     lang: str = "zh",
     currency: str = "CNY",
     before_label: str | None = None,
+    colours: tuple[str, str] = (COLOR_UP, COLOR_DOWN),
     ax: Axes | None = None,
     **kwargs,
 ) -> Axes:
     """Waterfall of the GMV change split into UV, CVR and 客单价 contributions.
+
+    The y axis starts at zero, so a bar's height is its true share of GMV (a -5 % day never
+    looks like -40 %); ``colours`` are the rise and fall colours
+    (:func:`helpers.charts.base.rise_fall_colours`).
 
     Parameters
     ----------
@@ -54,7 +67,8 @@ def gmv_waterfall(
     **kwargs : passed to ``Axes.bar``.
     """
     ax = axes_or_new(ax, (8, 4))
-    labels, bottoms, heights, colors = _steps(data, factor, value, gmv_before, lang)
+    labels, bottoms, heights, colors = _steps(data, factor, value, gmv_before, lang, colours)
+    signs = [1.0 if (0.0 if pd.isna(c) else c) >= 0 else -1.0 for c in data[value]]
     labels = [before_label or i18n.t("before", lang), *labels, i18n.t("after", lang)]
     bottoms = [0.0, *bottoms, 0.0]
     heights = [gmv_before, *heights, gmv_after]
@@ -63,15 +77,13 @@ def gmv_waterfall(
     ax.bar(x, heights, bottom=bottoms, **({"color": colors, "width": 0.6} | kwargs))
     for i, (b, h) in enumerate(zip(bottoms, heights, strict=True)):
         if 0 < i < len(labels) - 1:
-            sign = 1 if colors[i] == COLOR_UP else -1
-            ax.annotate(f"{sign * h:+,.0f}", (i, b + h), ha="center", va="bottom", fontsize=9)
+            ax.annotate(
+                f"{signs[i - 1] * h:+,.0f}", (i, b + h), ha="center", va="bottom", fontsize=9
+            )
     ax.set_xticks(x, labels)
-    # Start the axis below the lowest level reached so the factor bars are readable; the two
-    # level bars are then cut at the bottom, as usual for a waterfall.
-    low = min([gmv_before, gmv_after] + bottoms[1:-1])
+    # The axis starts at zero: a truncated axis makes a small change look like a collapse.
     high = max(b + h for b, h in zip(bottoms, heights, strict=True))
-    span = max(high - low, 1e-9)
-    ax.set_ylim(bottom=max(0.0, low - 0.6 * span), top=high + 0.15 * span)
+    ax.set_ylim(bottom=0.0, top=max(high, 1e-9) * 1.12)
     format_axis(ax.yaxis, "currency", currency)
     ax.set_title(i18n.t("gmv_change", lang))
     return ax

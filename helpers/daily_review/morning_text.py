@@ -15,7 +15,7 @@ from helpers.daily_review.morning import MonthToDate, Profit
 from helpers.festivals import festival_name
 from helpers.numbers import format_pp, format_value, pct
 from helpers.report import escape_text as escape
-from helpers.view import format_frame
+from helpers.view import corner, format_frame
 
 
 def _money(x: float, currency: str) -> str:
@@ -90,7 +90,7 @@ def engagement_table(rates: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
                 i18n.t("pp_vs_avg_7d", lang): format_pp(r.pp_vs_avg_7d, lang),
             }
         )
-    return pd.DataFrame(rows).set_index(i18n.t("metric", lang))
+    return corner(pd.DataFrame(rows).set_index(i18n.t("metric", lang)))
 
 
 def profit_table(profits, *, lang: str = "zh", currency: str = "CNY") -> pd.DataFrame:
@@ -110,6 +110,7 @@ def profit_table(profits, *, lang: str = "zh", currency: str = "CNY") -> pd.Data
         data[i18n.t(f"window_{p.label}", lang)] = [f(p) for f in rows.values()]
     names = [i18n.metric_label(k, lang) if k in i18n.METRICS else i18n.t(k, lang) for k in rows]
     out = pd.DataFrame(data, index=names)
+    out.columns.name = i18n.t("metric", lang)
     return out
 
 

@@ -111,6 +111,34 @@ NOTES: dict[str, Text] = {
         "No item sold on the run date has a unit cost below its price; no gross profit.",
     ),
     "no_items": ("复盘日没有成交或访客的商品。", "No item sold or was visited on the run date."),
+    "colours": (
+        "颜色：{rise}表示增加，{fall}表示减少（设置项 daily_review.rise_colour）。",
+        "Colours: {rise} for a rise, {fall} for a fall (setting daily_review.rise_colour).",
+    ),
+    "lmdi": (
+        "**拆解怎么算（LMDI）：** GMV = 访客数 × 转化率 × 客单价。每个因素的贡献 = "
+        "“两天 GMV 的对数平均” × ln(当日该因素 ÷ 基线该因素)。三项加起来正好等于 GMV 的变化，"
+        "不会剩下“说不清”的部分。读法：哪一项的金额绝对值最大，就先查哪一项。",
+        "**How the split works (LMDI):** GMV = visitors x CVR x revenue per buyer. Each factor's "
+        "share = the log-mean of the two GMVs x ln(factor on the day / factor in the baseline). "
+        "The three add up exactly to the GMV change, with nothing left unexplained. Check the "
+        "factor with the largest amount first.",
+    ),
+    "robust_z": (
+        "**稳健 z 怎么读：** z = (当天的值 − 同星期几的正常值) ÷ 平时的波动幅度。"
+        "“波动幅度”用中位数绝对偏差估计，少数大促日不会把它撑大。z 的绝对值越大越反常；"
+        "超过 {z} 才告警，大约是平时几百天才遇到一次的偏离。",
+        "**Reading the robust z:** z = (the day's value - the usual value for that weekday) / "
+        "the usual spread. The spread is the median absolute deviation, so a few festival days "
+        "do not inflate it. The larger |z|, the more unusual the day; an alert needs more than "
+        "{z}, a deviation seen about once in several hundred ordinary days.",
+    ),
+    "yoy_buyers": (
+        "去年同期的新买家数、老买家数不作比较：数据从 {first} 开始，去年同期之前不足一年的购买记录，"
+        "那时的老买家大多会被当成新买家。",
+        "New and returning buyers are not compared with last year: the data start on {first}, "
+        "less than a year before that day, so most returning buyers of then would count as new.",
+    ),
 }
 
 #: The drill-down's scope when it is not one channel (a key of :data:`helpers.i18n.CHANNELS`).
@@ -167,6 +195,7 @@ class Page:
     currency: str = "CNY"
     shop_name: str = ""
     z_threshold: float = 3.0
+    rise_colour: str = "auto"
     data_notes: tuple[str, ...] = ()
     refund_ceiling: float = 0.15
 
@@ -219,6 +248,19 @@ class Page:
     # ------------------------------------------------------------------ section bodies
     def show_kpis(self, kpis) -> None:
         display(kpi_table(kpis, lang=self.lang, currency=self.currency))
+        if self.review.yoy_buyers_from is not None:
+            self.note("yoy_buyers", first=f"{self.review.yoy_buyers_from:%Y-%m-%d}")
+
+    @property
+    def colours(self) -> tuple[str, str]:
+        """The rise and fall colours of the charts (setting ``daily_review.rise_colour``)."""
+        return charts.rise_fall_colours(self.rise_colour, self.lang)
+
+    def colour_note(self) -> None:
+        """Which colour is a rise and which a fall, under a chart."""
+        names = {charts.COLOR_RED: ("红色", "red"), charts.COLOR_GREEN: ("绿色", "green")}
+        rise, fall = (pick(names[c], self.lang) for c in self.colours)
+        self.note("colours", rise=rise, fall=fall)
 
     def show_split(self, split) -> None:
         if "split" in self.review.skipped:
@@ -232,9 +274,12 @@ class Page:
             gmv_after=split.attrs["gmv_after"],
             lang=self.labels,
             currency=self.currency,
+            colours=self.colours,
         )
         plt.show()
+        self.colour_note()
         display(split_table(split, lang=self.lang, currency=self.currency))
+        self.note("lmdi")
 
     def show_trends(self, trends) -> None:
         if "trends" in self.review.skipped:
@@ -261,8 +306,10 @@ class Page:
                 currency=self.currency,
                 title=i18n.t("gmv_change", self.labels),
                 translate_channels=True,
+                colours=self.colours,
             )
             plt.show()
+            self.colour_note()
         if not self.review.items.empty:
             scope = escape(i18n.channel_label(drill.items_channel or WHOLE_SHOP, self.lang))
             self.note("items_dragging", scope=scope)
@@ -341,6 +388,7 @@ class Page:
                 currency=self.currency,
             )
             plt.show()
+            self.note("robust_z", z=f"{self.z_threshold:g}")
 
     # ------------------------------------------------------------------ morning views
     def morning(self) -> None:
@@ -419,6 +467,7 @@ def page_for(ctx: Any, review: DailyReview) -> Page:
         z_threshold=settings.thresholds.anomaly_z,
         data_notes=data_notes(getattr(ctx, "dataset", None), ctx.lang),
         refund_ceiling=settings.thresholds.refund_rate_max,
+        rise_colour=settings.section("daily_review").rise_colour,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from helpers.alerts.actions import next_actions
@@ -102,6 +103,8 @@ class DailyReview:
         (:func:`helpers.metrics.comparison.compare_metrics`).
     skipped : section -> tables it lacked (sections that could not run, or ran in part).
     quarantine : quarantined input rows by table and reason.
+    yoy_buyers_from : the first day of the data when last year's new / returning buyers were
+        left out of the comparison (:func:`partial_year_buyers`), else None.
     morning : the morning views (:mod:`.morning`), None when built without the tables.
     """
 
@@ -128,6 +131,7 @@ class DailyReview:
     overdue_orders: pd.DataFrame | None = None
     skipped: dict[str, tuple[str, ...]] = field(default_factory=dict)
     quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
+    yoy_buyers_from: pd.Timestamp | None = None
     morning: Morning | None = None
     quarantined_input_rows: int | None = None
     cut_off: pd.Timestamp | None = None
@@ -318,6 +322,32 @@ def _after_sales(
     return out
 
 
+#: metrics whose value a year ago depends on the year of history before it
+HISTORY_METRICS = ("new_buyers", "returning_buyers")
+
+
+def partial_year_buyers(
+    kpis: pd.DataFrame, first_day: pd.Timestamp, run_date: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.Timestamp | None]:
+    """Leave last year's new / returning buyers out when the data before them are partial.
+
+    A buyer counts as new on the day of their first paid order *in the data*. On the same
+    day last year (D-364) that needs a year of history before it: with data starting at
+    ``first_day > D-364-365`` most returning buyers of then look new (Online Retail on
+    2011-12-08: -94 % new and +339 % returning buyers). Then ``last_year`` and
+    ``vs_last_year`` of :data:`HISTORY_METRICS` become NaN and ``first_day`` is returned (for
+    the caveat); otherwise the frame is unchanged and None returned.
+    """
+    last_year = kpis.loc[kpis["metric"].isin(HISTORY_METRICS), "last_year"]
+    if last_year.isna().all() or pd.isna(first_day):
+        return kpis, None
+    if first_day <= run_date - pd.Timedelta(days=364 + 365):
+        return kpis, None
+    out = kpis.copy()
+    out.loc[out["metric"].isin(HISTORY_METRICS), ["last_year", "vs_last_year"]] = np.nan
+    return out, pd.Timestamp(first_day)
+
+
 def build_review(
     facts: Facts,
     settings: Settings,
@@ -365,13 +395,16 @@ def build_review(
     comparison = choose_comparison(facts, clean_days=clean_days)
     drill = drill_down(facts, baseline=comparison.window, top=top, min_orders=min_orders)
     shifts = level_shifts(facts, comparison, days=shift_days, threshold=shift_threshold)
-    kpis = headline_kpis(facts)
+    kpis, yoy_from = partial_year_buyers(
+        headline_kpis(facts), facts.daily["date"].min(), facts.run_date
+    )
     if not has_shipping_times:  # no shipping times at all: a 0 % rate would be a false alarm
         kpis.loc[kpis["metric"] == "ship_24h_rate", "available"] = False
     factors = FACTORS_NO_TRAFFIC if "split" in skipped else FACTORS
     return DailyReview(
         run_date=facts.run_date,
         kpis=kpis,
+        yoy_buyers_from=yoy_from,
         split=gmv_change_split(facts, baseline=comparison.window, factor_names=factors),
         comparison=comparison,
         shifts=shifts,

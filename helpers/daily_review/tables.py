@@ -8,13 +8,16 @@ Markdown (pandas escapes cell text itself when it renders a frame as HTML).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from IPython.display import Markdown
 
-from helpers import i18n, numbers
+from helpers import contract, i18n, numbers
 from helpers.alerts import REGISTRY
+from helpers.daily_review.theme import THEME
 from helpers.report import escape_text as escape
-from helpers.view import bullet_list, format_frame
+from helpers.view import bullet_list, corner, format_frame, need_label
 
 #: KPI table columns: the run date's value, then each baseline followed by the change to it
 KPI_COLUMNS = (
@@ -72,7 +75,7 @@ def kpi_table(kpis: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") ->
                 else i18n.format_value(v, unit, currency=currency)
             )
         rows.append(row)
-    return pd.DataFrame(rows).set_index(i18n.t("metric", lang)) if rows else pd.DataFrame()
+    return corner(pd.DataFrame(rows).set_index(i18n.t("metric", lang))) if rows else pd.DataFrame()
 
 
 def split_table(split: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") -> pd.DataFrame:
@@ -93,7 +96,7 @@ def split_table(split: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY")
                 ),
             }
         )
-    return pd.DataFrame(rows).set_index(i18n.t("metric", lang))
+    return corner(pd.DataFrame(rows).set_index(i18n.t("metric", lang)))
 
 
 def funnel_table(funnel: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") -> pd.DataFrame:
@@ -202,8 +205,67 @@ def overdue_table(overdue: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
     )
 
 
+#: Reasons the built-in mappings give for rows they set aside (English -> Chinese).
+MAPPING_REASONS_ZH: dict[str, str] = {
+    "bad-debt adjustment (A invoice), not a sale": "坏账调整（A 开头的发票），不是销售",
+    "stock adjustment or write-off (no customer, nothing charged), not a sale": (
+        "库存调整或报损（没有买家、没有收款），不是销售"
+    ),
+    "stock write-off (negative quantity outside a credit note), not a sale": (
+        "库存报损（退货单以外的负数量），不是销售"
+    ),
+    "stock adjustment (no price, no customer), not a sale": "库存调整（没有价格和买家），不是销售",
+}
+
+
+def _column_zh(name: str) -> str:
+    """A contract column's Chinese name (any table), the name itself when unknown."""
+    for table in contract.TABLES.values():
+        for col in table.columns:
+            if col.name == name and col.zh:
+                return col.zh
+    return name
+
+
+#: intake's reason patterns (first clause) -> Chinese, ``{c}`` = the column's Chinese name
+REASON_PATTERNS_ZH: tuple[tuple[str, str], ...] = (
+    (r"missing (\w+)$", "缺少{c}"),
+    (r"unparseable (?:datetime|date) in (\w+)", "{c}不是有效的日期时间"),
+    (r"unparseable number in (\w+)", "{c}不是数字"),
+    (r"not a whole number in (\w+)", "{c}不是整数"),
+    (r"not a yes/no value in (\w+)", "{c}不是“是/否”"),
+    (r"(\w+) below minimum (\S+)", "{c}低于最小值 {m}"),
+    (r"(\w+) not one of ", "{c}不在允许的取值内"),
+    (r"duplicate key (\w+)", "主键重复（{c}）"),
+    (r"(\w+) .* not found in accepted (\w+)", "{c}在已接收的{t}中找不到"),
+    (r"not read by any table of mapping", "映射规则没有读取这一行"),
+)
+
+
+def reason_text(reason: str, lang: str = "zh") -> str:
+    """A quarantine reason in the report language (English reasons as they are)."""
+    if lang != "zh":
+        return reason
+    reason = reason.strip()
+    if reason in MAPPING_REASONS_ZH:
+        return MAPPING_REASONS_ZH[reason]
+    for pattern, zh in REASON_PATTERNS_ZH:
+        m = re.match(pattern, reason)
+        if m:
+            groups = m.groups()
+            c = _column_zh(groups[0]) if groups else ""
+            t = i18n.table_label(groups[1], lang) + "表" if len(groups) > 1 else ""
+            return zh.format(c=c, m=groups[1] if len(groups) > 1 else "", t=t)
+    return reason
+
+
 def quarantine_table(summary: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
-    """Quarantined input rows by table and reason."""
+    """Quarantined input rows by table and reason (table and reason in the report
+    language)."""
+    summary = summary.assign(
+        table=summary["table"].map(lambda t: i18n.table_label(str(t), lang)),
+        reason=summary["reason"].map(lambda r: reason_text(str(r), lang)),
+    )
     return format_frame(
         summary,
         units={"table": "text", "reason": "text", "rows": "count"},
@@ -261,9 +323,32 @@ def alerts_list(alerts: pd.DataFrame, *, lang: str = "zh") -> Markdown:
     return Markdown("\n".join(lines))
 
 
+def section_title(section_id: str, lang: str = "zh") -> str:
+    """A review section's heading without its number (``funnel`` -> 渠道漏斗); the id itself
+    for what is not a section (``baselines``: the statistical baselines)."""
+    if section_id == "baselines":
+        return "统计基线" if lang == "zh" else "Statistical baselines"
+    try:
+        title = THEME.section(section_id).title(lang)
+    except KeyError:
+        return section_id
+    return re.sub(r"^\d+\.\s*", "", title)
+
+
 def skipped_list(skipped: dict[str, tuple[str, ...]], *, lang: str = "zh") -> Markdown:
-    """Sections skipped (or run in part) and the tables they lacked."""
+    """Sections skipped (or run in part), by their heading, and what they lacked in words."""
+    sep = "：" if lang == "zh" else ": "
     return bullet_list(
-        f"{escape(section)}: " + ", ".join(escape(i18n.table_label(t, lang)) for t in tables)
-        for section, tables in skipped.items()
+        escape(section_title(section, lang))
+        + sep
+        + ("、" if lang == "zh" else ", ").join(escape(_need_text(t, lang)) for t in needs)
+        for section, needs in skipped.items()
     )
+
+
+def _need_text(need: str, lang: str) -> str:
+    """A table or column need in words; ``N days of history`` in the report language."""
+    days = re.match(r"(\d+) days of history", need)
+    if days:
+        return f"至少 {days.group(1)} 天的历史数据" if lang == "zh" else need
+    return need_label(need, lang)

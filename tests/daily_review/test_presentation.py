@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from helpers.alerts.rules import decline_path
 from helpers.daily_review.tables import funnel_table, kpi_table
@@ -35,3 +36,44 @@ def test_a_falling_rate_shows_enough_decimals_for_every_step_to_fall():
     assert path == "3.72% → 3.61% → 3.13% → 3.07%"
     assert decline_path("cvr", np.array([0.05, 0.04])) == "5.0% → 4.0%"
     assert decline_path("gmv", np.array([1200.0, 1100.0])) == "1,200 → 1,100"
+
+
+def test_last_years_new_and_returning_buyers_are_left_out_on_a_partial_history(review):
+    from helpers.daily_review.review import partial_year_buyers
+
+    kpis = review.kpis.copy()
+    kpis.loc[kpis["metric"] == "new_buyers", ["last_year", "vs_last_year"]] = [50.0, -0.94]
+    run = pd.Timestamp("2011-12-08")
+    # Online Retail: data from 2010-12-01, last year's day 2010-12-09 has 8 days before it
+    out, first = partial_year_buyers(kpis, pd.Timestamp("2010-12-01"), run)
+    assert first == pd.Timestamp("2010-12-01")
+    row = out.set_index("metric").loc["new_buyers"]
+    assert np.isnan(row["last_year"]) and np.isnan(row["vs_last_year"])
+    # a full year before last year's day (2010-12-09 - 365 days = 2009-12-09): kept
+    kept, none = partial_year_buyers(kpis, pd.Timestamp("2009-12-09"), run)
+    assert none is None and kept.set_index("metric").loc["new_buyers", "vs_last_year"] == -0.94
+
+
+def test_the_colour_convention_is_chosen_and_configurable():
+    from helpers.charts import COLOR_GREEN, COLOR_RED, rise_fall_colours
+
+    assert rise_fall_colours("auto", "zh") == (COLOR_RED, COLOR_GREEN)  # 红涨绿跌
+    assert rise_fall_colours("auto", "en") == (COLOR_GREEN, COLOR_RED)
+    assert rise_fall_colours("green", "zh") == (COLOR_GREEN, COLOR_RED)
+    assert rise_fall_colours("red", "en") == (COLOR_RED, COLOR_GREEN)
+
+
+def test_waterfall_starts_at_zero_and_dates_carry_their_weekday():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers.charts import day_label, gmv_waterfall
+
+    split = pd.DataFrame({"factor": ["uv", "cvr", "arpu"], "contribution": [100.0, -600.0, 0.0]})
+    ax = gmv_waterfall(split, gmv_before=10_000.0, gmv_after=9_500.0)
+    assert ax.get_ylim()[0] == 0.0  # a -5 % day keeps its true proportion
+    plt.close("all")
+    assert day_label(pd.Timestamp("2026-11-15")) == "11-15 周日"
+    assert day_label(pd.Timestamp("2026-11-15"), "en") == "11-15 Sun"

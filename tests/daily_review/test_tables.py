@@ -59,4 +59,37 @@ def test_skip_note_and_skipped_list_name_the_missing_tables():
     assert "`traffic` (流量)" in view.skip_note(("traffic",), "zh").data
     assert "traffic" in view.skip_note(("traffic",), "en").data
     text = tables.skipped_list({"funnel": ("traffic",), "ads": ("ad_spend",)}, lang="en").data
-    assert "- funnel: traffic" in text and "- ads: ad spend" in text
+    assert "- Funnel by channel: traffic table" in text and "- Ad spend and ROAS: ad spend" in text
+    # zh: the section by its heading, a column called a column (字段), no internal keys
+    zh = tables.skipped_list(
+        {
+            "split": ("traffic",),
+            "shipping": ("orders.shipped_at",),
+            "baselines": ("28 days of history",),
+        }
+    ).data
+    assert "- GMV 变化拆解：流量表" in zh and "split" not in zh
+    assert "- 售后：发货：订单表的发货时间字段" in zh
+    assert "- 统计基线：至少 28 天的历史数据" in zh
+
+
+def test_quarantine_reasons_and_tables_read_in_chinese():
+    summary = pd.DataFrame(
+        {
+            "table": ["order_items", "orders", "orders"],
+            "reason": [
+                "quantity below minimum 1",
+                "order_id 'o9' not found in accepted orders",
+                "stock adjustment (no price, no customer), not a sale",
+            ],
+            "rows": [3, 2, 1],
+        }
+    )
+    table = tables.quarantine_table(summary)
+    assert list(table.index) == ["订单明细", "订单", "订单"]
+    assert list(table["原因"]) == [
+        "购买数量低于最小值 1",
+        "订单编号在已接收的订单表中找不到",
+        "库存调整（没有价格和买家），不是销售",
+    ]
+    assert table.index.name is None and table.columns.name == "表"  # no stray header row

@@ -176,7 +176,9 @@ def test_root_index_lists_dates_in_given_order():
 
 def test_format_number():
     assert report.format_number(1234567.0) == "1,234,567"
-    assert report.format_number(1234.5, "CNY") == "1,234.50 CNY"
+    # money reads as in the reports: symbol first, two decimals (not "1,234.50 CNY")
+    assert report.format_number(1234.5, "CNY") == "¥1,234.50"
+    assert report.format_number(1234.5, "XYZ") == "1,234.50 XYZ"
     assert report.format_number(0.0312, "%") == "3.1%"
     assert report.format_number(None) == "–"
     assert report.format_number(math.nan) == "–"
