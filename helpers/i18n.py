@@ -348,7 +348,4 @@ def table_label(name: str, lang: str = "zh") -> str:
     return label(TABLE_NAMES, name, lang)
 
 
-#: Table formats, kept under their old names for the notebooks: see :mod:`helpers.numbers`.
-format_value = numbers.format_value
-format_change = numbers.format_change
 format_pp = numbers.format_pp

@@ -79,3 +79,22 @@ def theme(name: str) -> Theme:
 def settings_sections() -> dict[str, type]:
     """Theme name -> the dataclass of its ``playbook.yaml`` section (themes that have one)."""
     return {t.name: t.settings for t in discover_themes() if t.settings is not None}
+
+
+#: A theme's module declaring its alert rules (``helpers/<theme>/alert_rules.py``).
+ALERT_RULES_MODULE = "alert_rules"
+
+
+@cache
+def load_alert_rules() -> tuple[str, ...]:
+    """Register every theme's own alert rules in :data:`helpers.alerts.REGISTRY` by loading
+    its ``alert_rules`` module (like :func:`discover_themes`, without the theme's package
+    when that is not imported yet); the names of the themes that have one."""
+    root = Path(__file__).resolve().parent
+    loaded = []
+    for t in discover_themes():
+        path = root / t.name / f"{ALERT_RULES_MODULE}.py"
+        if path.is_file():
+            _declaration(f"{_PACKAGE}.{t.name}.{ALERT_RULES_MODULE}", path)
+            loaded.append(t.name)
+    return tuple(loaded)

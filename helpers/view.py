@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import Markdown, display
 
-from helpers import contract, i18n
+from helpers import contract, i18n, numbers
 from helpers.report import escape_text as escape
 from helpers.sections import Shown, pick
 
@@ -100,11 +100,11 @@ def format_frame(
                 s = s.map(lambda c: i18n.channel_label(str(c), lang))
             out[col] = s.astype(object).where(s.notna(), "").astype(str)
         elif unit == "change":
-            out[col] = s.map(i18n.format_change)
+            out[col] = s.map(numbers.format_change)
         elif unit == "pp":  # a difference of two rates, in percentage points
             out[col] = s.map(lambda v: i18n.format_pp(v, lang))
         else:
-            out[col] = s.map(lambda v, u=unit: i18n.format_value(v, u, currency=currency))
+            out[col] = s.map(lambda v, u=unit: numbers.format_value(v, u, currency=currency))
     names = labels or {}
     out = out.rename(
         columns={

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from helpers import i18n, view
-
-
-def test_format_value_by_unit():
-    assert i18n.format_value(1234.5, "currency") == "¥1,234.50"
-    assert i18n.format_value(1234.5, "currency", currency="GBP") == "£1,234.50"
-    assert i18n.format_value(-2060.3, "currency") == "-¥2,060.30"
-    assert i18n.format_value(0.0345, "ratio") == "3.45%"
-    assert i18n.format_value(3.456, "ratio_x") == "3.46"
-    assert i18n.format_value(12000, "count") == "12,000"
-    assert i18n.format_value(math.nan, "count") == "–"
-    assert i18n.format_change(-0.25) == "-25.0%"
-    assert i18n.format_change(None) == "–"
 
 
 def test_labels_in_both_languages():

@@ -410,7 +410,9 @@ class ActionText:
         return self.zh if i18n.check_lang(lang) == "zh" else self.en
 
 
-Evaluate = Callable[[RuleContext], "list[Alert] | Findings"]
+#: ``evaluate(ctx)``: ``ctx`` is a :class:`RuleContext` for the daily review's rules, the
+#: theme's own results (e.g. :class:`helpers.retention.Retention`) for a theme's rules.
+Evaluate = Callable[[Any], "list[Alert] | Findings"]
 History = Callable[[Thresholds], int]
 
 
@@ -437,6 +439,11 @@ class Rule:
     thresholds : the :class:`helpers.settings.Thresholds` fields it reads.
     kind : ``threshold`` (a fixed rule of the methodology) or ``statistical`` (a series
         against its own baseline); the thresholds run first.
+    theme : the theme whose notebook evaluates the rule: ``daily_review`` (on a
+        :class:`RuleContext`, by :func:`helpers.alerts.collect_alerts`) or another theme (on
+        that theme's results, by the theme itself; declared in its ``alert_rules`` module).
+    settings : the ``playbook.yaml`` section holding its :attr:`thresholds`
+        (``thresholds``, or the theme's section such as ``retention``).
     """
 
     id: str
@@ -451,6 +458,8 @@ class Rule:
     min_history: History | None = None
     thresholds: tuple[str, ...] = ()
     kind: str = "threshold"
+    theme: str = "daily_review"
+    settings: str = "thresholds"
 
     def label(self, lang: str = "zh") -> str:
         """The rule's display name in ``lang``."""
@@ -504,9 +513,9 @@ class RuleRegistry:
     def get(self, rule_id: str) -> Rule | None:
         return self._rules.get(rule_id)
 
-    def of_kind(self, kind: str) -> list[Rule]:
-        """The rules of one :attr:`Rule.kind`, in registration order."""
-        return [r for r in self._rules.values() if r.kind == kind]
+    def of_kind(self, kind: str, theme: str = "daily_review") -> list[Rule]:
+        """The rules of one :attr:`Rule.kind` of ``theme``, in registration order."""
+        return [r for r in self._rules.values() if r.kind == kind and r.theme == theme]
 
     def rule(self, **declaration: Any) -> Callable[[Evaluate], Evaluate]:
         """Decorator: register the decorated function as the ``evaluate`` of a :class:`Rule`
@@ -522,13 +531,14 @@ class RuleRegistry:
         """Remove a rule (for tests that register an example rule)."""
         return self._rules.pop(rule_id)
 
-    def in_report_order(self) -> list[Rule]:
-        """The rules by :attr:`Rule.rank`."""
-        return sorted(self._rules.values(), key=lambda r: r.rank)
+    def in_report_order(self, theme: str | None = "daily_review") -> list[Rule]:
+        """The rules of ``theme`` (every theme's with None) by :attr:`Rule.rank`."""
+        rules = [r for r in self._rules.values() if theme is None or r.theme == theme]
+        return sorted(rules, key=lambda r: r.rank)
 
     def rank(self, rule_id: str) -> int:
         """Position of ``rule_id`` in the report order (unknown ids last)."""
-        order = [r.id for r in self.in_report_order()]
+        order = [r.id for r in self.in_report_order(None)]
         return order.index(rule_id) if rule_id in order else 99
 
     def label(self, rule_id: str, lang: str = "zh") -> str:

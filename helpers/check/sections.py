@@ -22,7 +22,7 @@ from helpers.alerts import REGISTRY, Rule
 from helpers.check.shape import DataShape
 from helpers.contract import TABLES
 from helpers.sections import Section, Theme
-from helpers.themes import discover_themes
+from helpers.themes import discover_themes, load_alert_rules
 
 RUNS, PARTLY, SKIPPED = "runs", "partly", "skipped"
 STATUS_ORDER = (RUNS, PARTLY, SKIPPED)
@@ -105,9 +105,11 @@ def alert_rule_status(rule: str, shape: DataShape) -> Row:
     return row("alert", rule, extra, [("table", t) for t in extra], partly=True)
 
 
-def alert_rows(shape: DataShape) -> list[Row]:
-    """One row per alert rule, in report order."""
-    return [alert_rule_status(r.id, shape) for r in REGISTRY.in_report_order()]
+def alert_rows(shape: DataShape, theme: str = "daily_review") -> list[Row]:
+    """One row per alert rule ``theme`` evaluates, in report order (the themes' own rules
+    registered by :func:`helpers.themes.load_alert_rules`)."""
+    load_alert_rules()
+    return [alert_rule_status(r.id, shape) for r in REGISTRY.in_report_order(theme)]
 
 
 def section_row(section: Section, shape: DataShape) -> Row:

@@ -48,10 +48,12 @@ from helpers.daily_review.tables import (
 )
 from helpers.daily_review.theme import MORNING_SECTIONS, THEME
 from helpers.numbers import num, pct
+from helpers.pages import ThemePage
 from helpers.sections import Shown, Text, pick
 from helpers.view import bullet_list, escape, md, numbered, present, skip_note
 
-#: Fixed notes of the review ``(zh, en)``; ``{fields}`` are filled with escaped values.
+#: Fixed notes of the review ``(zh, en)``; ``{fields}`` are filled with escaped values,
+#: ``{days}`` / ``{hours}`` of the refund and shipping notes from the settings.
 NOTES: dict[str, Text] = {
     "split_no_traffic": (
         "没有流量表，无法拆出 UV 和转化率；下面按 GMV = 支付买家数 × 客单价 拆分。",
@@ -64,11 +66,15 @@ NOTES: dict[str, Text] = {
     ),
     "items_dragging": ("**拖累最大的商品（{scope}）**", "**Items dragging most ({scope})**"),
     "no_ads": ("复盘日没有推广花费。", "No ad spend on the run date."),
-    "no_refunds": ("近 14 天没有退款申请。", "No refund requests in the last 14 days."),
-    "refund_reasons": ("近14天退款原因（申请数）", "Refund reasons, last 14 days (requests)"),
+    "no_refunds": ("近 {days} 天没有退款申请。", "No refund requests in the last {days} days."),
+    "refund_reasons": (
+        "近{days}天退款原因（申请数）",
+        "Refund reasons, last {days} days (requests)",
+    ),
     "complaints": (
-        "近 14 天差评/投诉 {n} 件（不含退款，单独统计）。",
-        "{n} complaints (e.g. 1-2 star reviews) in the last 14 days, counted apart from refunds.",
+        "近 {days} 天差评/投诉 {n} 件（不含退款，单独统计）。",
+        "{n} complaints (e.g. 1-2 star reviews) in the last {days} days, counted apart from "
+        "refunds.",
     ),
     "refund_rate_order": (
         "近{days}天付款订单的退款率：按单数 **{count_rate}**（{refunds} 单退款 / {orders} 单），"
@@ -91,8 +97,8 @@ NOTES: dict[str, Text] = {
         "; the {days} days before: {count_rate} / {amount_rate}",
     ),
     "no_overdue": (
-        "没有付款超过 24 小时仍未发货的订单。",
-        "No order paid more than 24 h ago is still unshipped.",
+        "没有付款超过 {hours} 小时仍未发货的订单。",
+        "No order paid more than {hours} h ago is still unshipped.",
     ),
     "no_alerts": ("今天没有告警。", "No alerts today."),
     "not_checked": ("**未检查**", "**Not checked**"),
@@ -172,7 +178,7 @@ RUNS_IN_PART = ("split", "trends")
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(ThemePage):
     """The daily review of one run, ready to show section by section.
 
     Attributes
@@ -189,20 +195,20 @@ class Page:
     refund_ceiling : the refund-rate limit (``thresholds.refund_rate_max``).
     """
 
+    NOTES = NOTES
+
     review: DailyReview
-    lang: str = "zh"
-    labels: str = "zh"
-    currency: str = "CNY"
     shop_name: str = ""
     z_threshold: float = 3.0
     rise_colour: str = "auto"
     data_notes: tuple[str, ...] = ()
+    refund_days: int = 14
+    sla_hours: float = 24.0
     refund_ceiling: float = 0.15
 
-    def note(self, key: str, **fields: object) -> None:
-        """Display one of :data:`NOTES` as a quoted line (bold headings as they are)."""
-        text = pick(NOTES[key], self.lang).format(**fields)
-        display(md(text if text.startswith("**") else "> " + text))
+    def windows(self) -> dict[str, str]:
+        """The ``{days}`` (refund window) and ``{hours}`` (shipping SLA) of the notes."""
+        return {"days": f"{self.refund_days:,}", "hours": num(self.sla_hours)}
 
     def shown(self, section_id: str) -> Shown:
         """Whether section ``section_id`` is skipped, empty or has data, and its data."""
@@ -213,6 +219,8 @@ class Page:
         if section_id == "alerts":
             data = data.alerts
         missing = () if section_id in RUNS_IN_PART else self.review.skipped.get(section_id, ())
+        if empty is not None and section_id in ("refunds", "shipping"):
+            empty = (empty[0].format(**self.windows()), empty[1].format(**self.windows()))
         return Shown(THEME.section(section_id), missing, data, empty)
 
     def section(self, section_id: str) -> None:
@@ -321,7 +329,7 @@ class Page:
         display(ads_table(ads, lang=self.lang, currency=self.currency))
 
     def show_refunds(self, reasons) -> None:
-        title = pick(NOTES["refund_reasons"], self.labels)
+        title = pick(NOTES["refund_reasons"], self.labels).format(**self.windows())
         charts.ranked_bars(reasons, label="reason", value="cases", lang=self.labels, title=title)
         plt.show()
 
@@ -362,7 +370,7 @@ class Page:
         if line:
             display(md("> " + line))
         if self.review.complaints:
-            self.note("complaints", n=f"{self.review.complaints:,}")
+            self.note("complaints", n=f"{self.review.complaints:,}", **self.windows())
         items = self.review.refund_items
         if items is not None and not items.empty:
             display(refund_items_table(items, lang=self.lang, currency=self.currency))
@@ -466,6 +474,8 @@ def page_for(ctx: Any, review: DailyReview) -> Page:
         shop_name=settings.shop_name,
         z_threshold=settings.thresholds.anomaly_z,
         data_notes=data_notes(getattr(ctx, "dataset", None), ctx.lang),
+        refund_days=settings.thresholds.return_window_days,
+        sla_hours=settings.thresholds.ship_sla_hours,
         refund_ceiling=settings.thresholds.refund_rate_max,
         rise_colour=settings.section("daily_review").rise_colour,
     )

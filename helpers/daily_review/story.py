@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 from IPython.display import Markdown
 
-from helpers import i18n
+from helpers import i18n, numbers
 from helpers.daily_review.review import DailyReview
 from helpers.festivals import PHASE_ZH, festival_name
 from helpers.report import escape_text
@@ -153,7 +153,7 @@ def _shift_lines(review: DailyReview, lang: str, money: Callable[[float], str]) 
             days=days,
             recent=money(r.gmv_recent),
             base=money(r.gmv_base),
-            change=i18n.format_change(r.change_pct),
+            change=numbers.format_change(r.change_pct),
         )
         for r in review.shifts.itertuples(index=False)
     ]
@@ -182,25 +182,25 @@ def where_lines(review: DailyReview, *, lang: str = "zh", currency: str = "CNY")
     """哪里变了: the shop's GMV against its baselines, then the channels and items that moved."""
 
     def money(v: float) -> str:
-        return i18n.format_value(v, "currency", currency=currency)
+        return numbers.format_value(v, "currency", currency=currency)
 
     cmp = comparison_line(review, lang)
     lines: list[str] = [cmp] if cmp else []
     gmv = _kpi(review, "gmv")
     if gmv is not None:
-        changes = {k: i18n.format_change(gmv[k]) for k in ("vs_prev_day", "vs_last_week")}
+        changes = {k: numbers.format_change(gmv[k]) for k in ("vs_prev_day", "vs_last_week")}
         lines.append(
             _say(
                 "gmv",
                 lang,
                 value=money(gmv["value"]),
-                vs_avg_7d=i18n.format_change(gmv["vs_avg_7d"]),
+                vs_avg_7d=numbers.format_change(gmv["vs_avg_7d"]),
                 **changes,
             )
         )
     d = review.drill
     if review.comparison is not None and d.gmv_before > 0:
-        change = i18n.format_change(d.gmv_after / d.gmv_before - 1.0)
+        change = numbers.format_change(d.gmv_after / d.gmv_before - 1.0)
         lines[-1] += _say("vs_base", lang, base=money(d.gmv_before), change=change)
     return lines + _channel_lines(review, lang, money)
 

@@ -48,7 +48,7 @@ def change_text(row, col: str, unit: str, lang: str) -> str:
     relative change."""
     if unit == "ratio":
         return numbers.format_pp(row.value - getattr(row, CHANGE_BASE[col]), lang)
-    return i18n.format_change(getattr(row, col))
+    return numbers.format_change(getattr(row, col))
 
 
 def kpi_table(kpis: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") -> pd.DataFrame:
@@ -72,7 +72,7 @@ def kpi_table(kpis: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") ->
             row[i18n.label(i18n.BASELINES, col, lang)] = (
                 change_text(r, col, unit, lang)
                 if col.startswith("vs_")
-                else i18n.format_value(v, unit, currency=currency)
+                else numbers.format_value(v, unit, currency=currency)
             )
         rows.append(row)
     return corner(pd.DataFrame(rows).set_index(i18n.t("metric", lang))) if rows else pd.DataFrame()
@@ -87,11 +87,11 @@ def split_table(split: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY")
         rows.append(
             {
                 i18n.t("metric", lang): i18n.label(i18n.FACTORS, r.factor, lang),
-                i18n.label(i18n.BASELINES, "baseline", lang): i18n.format_value(
+                i18n.label(i18n.BASELINES, "baseline", lang): numbers.format_value(
                     r.before, unit, currency=currency
                 ),
-                i18n.t("after", lang): i18n.format_value(r.after, unit, currency=currency),
-                i18n.t("contribution", lang): i18n.format_value(
+                i18n.t("after", lang): numbers.format_value(r.after, unit, currency=currency),
+                i18n.t("contribution", lang): numbers.format_value(
                     r.contribution, "currency", currency=currency
                 ),
             }

@@ -26,7 +26,7 @@ Layout
 ------
 ``cutoff`` (as_of, last_complete_day) -> ``orders`` (the one scan of orders and order
 lines) -> one module per fact table (``daily``, ``channels``, ``items``, ``customers``,
-``refunds``) -> ``build`` (build_facts calls them in order); ``model`` holds :class:`Facts`,
+``refunds``, ``buyer_categories``, ``shipping``) -> ``build`` (build_facts calls them in order); ``model`` holds :class:`Facts`,
 the column lists and save/load; ``frames`` small shared helpers.
 """
 
@@ -48,6 +48,7 @@ from helpers.facts.cutoff import (
 from helpers.facts.frames import ONE_DAY, UNKNOWN_CHANNEL, as_day
 from helpers.facts.model import (
     AD_COLUMNS,
+    BUYER_CATEGORY_COLUMNS,
     CLOSED_STATUSES,
     COMPLETE_DAY_HOUR,
     CUSTOMER_COLUMNS,
@@ -60,6 +61,7 @@ from helpers.facts.model import (
     REFUND_COLUMNS,
     SHIP_TIME_UNKNOWN,
     SHIPPED_STATUSES,
+    SHIPPING_FEE_COLUMNS,
     TRAFFIC_COLUMNS,
     Facts,
     load_facts,
@@ -68,6 +70,7 @@ from helpers.facts.model import (
 
 __all__ = [
     "AD_COLUMNS",
+    "BUYER_CATEGORY_COLUMNS",
     "CLOSED_STATUSES",
     "COMPLETE_DAY_HOUR",
     "CUSTOMER_COLUMNS",
@@ -81,6 +84,7 @@ __all__ = [
     "PROMO_DAY_COLUMNS",
     "REFUND_COLUMNS",
     "SHIPPED_STATUSES",
+    "SHIPPING_FEE_COLUMNS",
     "SHIP_TIME_UNKNOWN",
     "THIN_TAIL_HORIZON",
     "THIN_TAIL_LOOKBACK",

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.facts.buyer_categories import buyer_categories
 from helpers.facts.channels import ad_rows, channel_grid, daily_channel
 from helpers.facts.customers import customers, customers_from_days, new_buyers_by_day
 from helpers.facts.cutoff import as_of
@@ -105,5 +106,7 @@ def build_facts(
         open_orders=open_orders(orders, day + ONE_DAY),
         refunds=money_cases(cases),
         promo_days=pdays.reset_index(drop=True),
+        buyer_categories=buyer_categories(parts["buyer_item"], t.get("products")),
+        shipping_fees=parts["shipping"].reset_index(drop=True),
         available=frozenset(k for k, v in tables.items() if v is not None),
     )

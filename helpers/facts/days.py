@@ -12,7 +12,7 @@ by a file date. The facts assembled from the parts equal a full rebuild.
 
 Digest of a day ``d``: for every order paid on ``d`` (after the cut at the run date), the
 64-bit hash of its fact-relevant fields (``order_id, customer_id, paid_at, paid_amount,
-channel``) plus 31 x the wrapping sum of its lines' hashes (``order_id, sku_id, quantity,
+channel, shipping_fee``) plus 31 x the wrapping sum of its lines' hashes (``order_id, sku_id, quantity,
 unit_price``), summed (mod 2^64) over the day's orders; the number of orders is kept beside
 it. Fields the parts do not read (shipping time, status) are left out, so a shipment does
 not force its payment day to be recomputed.
@@ -30,11 +30,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.facts.buyer_categories import buyer_items
 from helpers.facts.channels import channel_sales
 from helpers.facts.customers import customer_days
 from helpers.facts.daily import sales_by_day
 from helpers.facts.items import daily_item
 from helpers.facts.orders import allocate_lines
+from helpers.facts.shipping import shipping_fees
 
 #: The per-day parts and their keys (the frames are stored with these as columns).
 PART_KEYS = {
@@ -42,10 +44,12 @@ PART_KEYS = {
     "channel": ["date", "channel"],
     "item": ["date", "channel", "sku_id"],
     "customer": ["date", "customer_id"],
+    "buyer_item": ["date", "customer_id", "sku_id"],
+    "shipping": ["date", "sku_id"],
 }
-ORDER_FIELDS = ["order_id", "customer_id", "paid_at", "paid_amount", "channel"]
+ORDER_FIELDS = ["order_id", "customer_id", "paid_at", "paid_amount", "channel", "shipping_fee"]
 LINE_FIELDS = ["order_id", "sku_id", "quantity", "unit_price"]
-STORE_FORMAT = 1
+STORE_FORMAT = 2
 _MIX = np.uint64(31)
 
 
@@ -71,6 +75,8 @@ def day_parts(paid: pd.DataFrame, items: pd.DataFrame) -> dict[str, pd.DataFrame
         "channel": channel_sales(paid, lines).reset_index(),
         "item": daily_item(lines),
         "customer": customer_days(paid),
+        "buyer_item": buyer_items(lines, paid),
+        "shipping": shipping_fees(lines, paid),
     }
 
 
@@ -81,6 +87,8 @@ def indexed(parts: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "channel": parts["channel"].set_index(["date", "channel"]),
         "item": parts["item"],
         "customer": parts["customer"],
+        "buyer_item": parts["buyer_item"],
+        "shipping": parts["shipping"],
     }
 
 

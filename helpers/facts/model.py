@@ -71,6 +71,8 @@ REFUND_COLUMNS = [
     "order_paid_date",
 ]
 PROMO_DAY_COLUMNS = ["date", "promo_id", "name", "phase"]
+BUYER_CATEGORY_COLUMNS = ["date", "customer_id", "category", "value"]
+SHIPPING_FEE_COLUMNS = ["date", "sku_id", "orders", "shipping_fee"]
 
 FRAMES = (
     "daily",
@@ -81,6 +83,8 @@ FRAMES = (
     "open_orders",
     "refunds",
     "promo_days",
+    "buyer_categories",
+    "shipping_fees",
 )
 META_FILE = "facts.json"
 FORMAT_VERSION = 1
@@ -112,6 +116,11 @@ class Facts:
         of goods only (``complaint`` cases are counted in ``daily.complaint_cases``; cases
         of non-product lines such as postage or fees are not refunds of goods).
     promo_days : ``date, promo_id, name, phase`` from :func:`helpers.festivals.promo_days`.
+    buyer_categories : ``date, customer_id, category, value``: identified buyers' order-line
+        value (``quantity x unit_price``) per payment day and product category.
+    shipping_fees : ``date, sku_id, orders, shipping_fee``: orders with a known shipping fee
+        and the sum of their fees per payment day, per item held (``sku_id`` empty: the
+        whole shop).
     available : names of the contract tables that were present.
     """
 
@@ -124,6 +133,8 @@ class Facts:
     open_orders: pd.DataFrame
     refunds: pd.DataFrame
     promo_days: pd.DataFrame
+    buyer_categories: pd.DataFrame
+    shipping_fees: pd.DataFrame
     available: frozenset[str]
 
     @property

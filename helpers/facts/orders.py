@@ -31,6 +31,9 @@ def prepare_orders(orders: pd.DataFrame) -> pd.DataFrame:
                 else False
             ),
             "paid_amount": numbers(orders["paid_amount"]),
+            "shipping_fee": (
+                numbers(orders["shipping_fee"]) if "shipping_fee" in orders.columns else np.nan
+            ),
             "channel": channel_or_unknown(orders),
         },
         index=orders.index,

@@ -89,31 +89,18 @@ def groups(
     return out.sort_values("gmv", ascending=False).reset_index(drop=True)
 
 
-def paid_lines(
-    orders: pd.DataFrame,
-    order_items: pd.DataFrame,
-    products: pd.DataFrame | None,
-    run_date: pd.Timestamp,
-    days: int = 365,
-) -> pd.DataFrame:
-    """Order lines of orders paid in the ``days`` days to ``run_date``, by buyer and category.
+def paid_lines(facts_rows: pd.DataFrame, run_date: pd.Timestamp, days: int = 365) -> pd.DataFrame:
+    """Each identified buyer's goods value by category over the ``days`` days to ``run_date``.
 
-    Only ``paid_at`` decides (nothing paid after the run date is used). Returns
-    ``customer_id, category, value`` with ``value = quantity x unit_price``.
+    ``facts_rows``: the facts' ``buyer_categories`` (``date, customer_id, category, value``
+    with ``value = quantity x unit_price``; nothing paid after the run date is in them).
+    Returns ``customer_id, category, value``; a category the products table does not give
+    reads :data:`UNKNOWN`.
     """
-    paid = pd.to_datetime(orders["paid_at"])
     since = run_date - pd.Timedelta(days=days - 1)
-    keep = paid.notna() & (paid >= since) & (paid < run_date + pd.Timedelta(days=1))
-    keep &= orders["customer_id"].notna() & (orders["customer_id"].astype(str) != "")
-    o = orders.loc[keep, ["order_id", "customer_id"]]
-    lines = order_items.merge(o, on="order_id", how="inner")
-    lines["value"] = lines["quantity"] * lines["unit_price"]
-    if products is not None and "category" in products:
-        cats = products.drop_duplicates("sku_id").set_index("sku_id")["category"]
-        lines["category"] = lines["sku_id"].map(cats).fillna(UNKNOWN)
-    else:
-        lines["category"] = UNKNOWN
-    return category_by_buyer(lines[["customer_id", "category", "value"]])
+    rows = facts_rows.loc[(facts_rows["date"] >= since) & (facts_rows["date"] <= run_date)]
+    rows = rows.assign(category=rows["category"].fillna(UNKNOWN))
+    return category_by_buyer(rows[["customer_id", "category", "value"]])
 
 
 def preference(buyers: pd.DataFrame, dimension: str, bought: pd.DataFrame) -> pd.DataFrame:

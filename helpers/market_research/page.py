@@ -23,8 +23,9 @@ from helpers.market_research.competitors import SHOP
 from helpers.market_research.research import WHOLE_SHOP, MarketResearch
 from helpers.market_research.screen import CRITERIA
 from helpers.market_research.theme import THEME, MarketResearchSettings
+from helpers.pages import ThemePage
 from helpers.sections import Shown, Text, pick
-from helpers.view import escape, format_frame, md, present
+from helpers.view import escape, md
 
 NOTES: dict[str, Text] = {
     "header": (
@@ -212,43 +213,26 @@ def whole_shop(category: str, lang: str) -> str:
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(ThemePage):
     """The market research of one run, ready to show section by section."""
+
+    NOTES = NOTES
 
     research: MarketResearch
     settings: MarketResearchSettings
     available: Collection[str]
-    lang: str = "zh"
-    labels: str = "zh"
-    currency: str = "CNY"
     output_dir: str = ""
     shop_name: str = ""
     run_date: pd.Timestamp = pd.Timestamp("1970-01-01")
 
     # ---------------------------------------------------------------- helpers
-    def note(self, key: str, **fields: object) -> None:
-        text = pick(NOTES[key], self.lang).format(**fields)
-        display(md(text if text.startswith("**") else "> " + text))
-
-    def table(self, data: pd.DataFrame, units: dict[str, str]) -> None:
-        labels = {c: pick(COLUMN_LABELS[c], self.lang) for c in units if c in COLUMN_LABELS}
-        frame = format_frame(
-            data,
-            units=units,
-            labels=labels,
-            lang=self.lang,
-            currency=self.currency,
-            translate_channels=False,
-        )
-        display(frame)
+    def table(self, data: pd.DataFrame, units: dict[str, str], labels=COLUMN_LABELS) -> None:
+        super().table(data, units, labels)
 
     def names(self, values: Any) -> str:
         return escape(
             "、".join(str(v) for v in values) if self.lang == "zh" else ", ".join(map(str, values))
         )
-
-    def label(self, mapping: dict, key: Any) -> str:
-        return pick(mapping.get(key, (str(key), str(key))), self.lang)
 
     def shown(self, section_id: str) -> Shown:
         data = {
@@ -262,10 +246,6 @@ class Page:
             "outlook": self.research.outlooks,
         }[section_id]
         return THEME.show(section_id, self.available, data)
-
-    def section(self, section_id: str) -> None:
-        """Display section ``section_id``: its skip note, empty note or charts and tables."""
-        present(self.shown(section_id), getattr(self, f"show_{section_id}"), lang=self.lang)
 
     def header(self) -> None:
         """The shop, the run date, the market month and the currency."""

@@ -108,9 +108,7 @@ def _customer_part(tables: Mapping[str, Any], facts: Any) -> dict:
     buyers = cust.buyer_table(facts.customers, attrs)
     if buyers.empty:
         return {"buyers": buyers}
-    lines = cust.paid_lines(
-        tables["orders"], tables["order_items"], tables.get("products"), facts.run_date
-    )
+    lines = cust.paid_lines(facts.buyer_categories, facts.run_date)
     dims = [d for d in cust.DIMENSIONS if d in buyers and buyers[d].ne(cust.UNKNOWN).any()]
     _, edges = cust.spending_bands(buyers)
     return {

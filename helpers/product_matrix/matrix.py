@@ -2,7 +2,7 @@
 
 :func:`build_matrix` takes the run's facts and contract tables and returns a
 :class:`ProductMatrix`; the notebook only displays its fields. Order lines are read again
-only for items bought together (and the shipping fee of the few flagged items).
+only for items bought together.
 """
 
 from __future__ import annotations
@@ -207,6 +207,100 @@ def _non_products(products: pd.DataFrame | None) -> pd.Series:
     return products.loc[products["category"].eq(NON_PRODUCT), "sku_id"]
 
 
+@dataclass(frozen=True)
+class _History:
+    """The daily demand of the recent goods SKUs and the promotion phases around it."""
+
+    end: pd.Timestamp
+    products: pd.DataFrame | None
+    goods: pd.DataFrame
+    demand: pd.DataFrame
+    promo_phase: pd.Series
+    uplift: dict
+    factor: pd.Series
+
+
+def _history(facts: Any, products: pd.DataFrame | None, cfg: ProductMatrixSettings) -> _History:
+    """Daily demand (at most :data:`HISTORY_DAYS`) of the goods SKUs sold recently."""
+    end = facts.run_date
+    promo_phase = facts.promo_days.set_index("date")["phase"]
+    uplift = forecast.phase_uplift(facts.daily, end=end)
+    factor = promo_phase.map(uplift).astype("float64")
+    first = facts.daily["date"].min()
+    goods = goods_only(facts.daily_item, products)
+    recent = goods["date"] > end - pd.Timedelta(days=cfg.window_days + cfg.role_change_days)
+    skus = pd.Index(sorted(goods.loc[recent, "sku_id"].unique()))
+    start = max(first, end - pd.Timedelta(days=HISTORY_DAYS - 1))
+    demand = daily_demand(goods, facts.refunds, skus=skus, start=start, end=end)
+    return _History(end, products, goods, demand, promo_phase, uplift, factor)
+
+
+def _items_now_and_before(
+    facts: Any, h: _History, cfg: ProductMatrixSettings
+) -> tuple[pd.DataFrame, pd.DataFrame, str, pd.DataFrame, pd.DataFrame]:
+    """Items with roles and life-cycle stages now and ``role_change_days`` earlier.
+
+    Returns ``items, before, basis, entering, fading``.
+    """
+    items, basis = roles_at(facts, h.products, h.demand, end=h.end, factor=h.factor, cfg=cfg)
+    before_end = h.end - pd.Timedelta(days=cfg.role_change_days)
+    before, _ = roles_at(facts, h.products, h.demand, end=before_end, factor=h.factor, cfg=cfg)
+    stages = _stages(h.demand, h.factor, end=h.end, products=h.products, cfg=cfg)
+    items = items.merge(stages, on="sku_id", how="left")
+    old = _stages(h.demand, h.factor, end=before_end, products=h.products, cfg=cfg)
+    entering = lifecycle.entering_decline(stages, old).merge(
+        items[["sku_id", "title", "revenue", "abc_revenue", "tier"]], on="sku_id"
+    )
+    entering = entering.merge(
+        before[["sku_id", "tier"]].rename(columns={"tier": "tier_before"}), on="sku_id", how="left"
+    )
+    fading = items.loc[items["stage"] == "decline"].sort_values("revenue", ascending=False)
+    return items, before, basis, entering, fading.reset_index(drop=True)
+
+
+def _stock_lists(
+    tables: Mapping[str, pd.DataFrame], h: _History, items: pd.DataFrame, *, settings: Any, cfg
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None, Any]:
+    """``stock, restock, clearance, festival``: all None but the festival without inventory."""
+    if tables.get("inventory") is None:
+        return None, None, None, inventory.next_festival(h.end, settings.platform_calendar)
+    stock, fest, clearance = _stock(
+        tables,
+        h.demand,
+        items,
+        h.goods,
+        end=h.end,
+        calendar=settings.platform_calendar,
+        uplift=h.uplift,
+        cfg=cfg,
+    )
+    restock = stock.loc[stock["restock_now"] | stock["stockout_risk"]].sort_values(
+        ["stockout_risk", "days_of_cover"], ascending=[False, True]
+    )
+    return stock, restock.reset_index(drop=True), clearance, fest
+
+
+def _price_checks(
+    facts: Any, tables: Mapping[str, pd.DataFrame], items: pd.DataFrame, end: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """``priced`` (items at the last 14 days' average price), price tiers, charm pricing
+    and the competitor comparison (None without the competitors table)."""
+    products = tables.get("products")
+    current = item_sales(facts.daily_item, facts.refunds, end=end, days=14, products=products)
+    priced = items.drop(columns=["avg_price"]).merge(
+        current[["sku_id", "avg_price"]], on="sku_id", how="left"
+    )
+    tiers = pricing.price_tiers(priced)
+    charm = pricing.charm_check(priced.set_index("sku_id")["list_price"]).reset_index()
+    competitor = None
+    if tables.get("competitors") is not None:
+        comp = tables["competitors"]
+        band = pricing.competitor_band(comp, end=end)
+        same = pricing.direct_competitor(priced, comp, end=end)
+        competitor = pricing.against_competitors(priced, band, same)
+    return priced, tiers, charm, competitor
+
+
 def build_matrix(
     facts: Any,
     tables: Mapping[str, pd.DataFrame],
@@ -226,81 +320,29 @@ def build_matrix(
     cfg : the theme settings (default: ``settings.section("product_matrix")``).
     """
     cfg = cfg or settings.section("product_matrix")
-    end = facts.run_date
-    products = tables.get("products")
-    promo_phase = facts.promo_days.set_index("date")["phase"]
-    uplift = forecast.phase_uplift(facts.daily, end=end)
-    factor = promo_phase.map(uplift).astype("float64")
-    first = facts.daily["date"].min()
-    goods = goods_only(facts.daily_item, products)
-    recent = goods["date"] > end - pd.Timedelta(days=cfg.window_days + cfg.role_change_days)
-    skus = pd.Index(sorted(goods.loc[recent, "sku_id"].unique()))
-    start = max(first, end - pd.Timedelta(days=HISTORY_DAYS - 1))
-    demand = daily_demand(goods, facts.refunds, skus=skus, start=start, end=end)
-
-    items, basis = roles_at(facts, products, demand, end=end, factor=factor, cfg=cfg)
-    before_end = end - pd.Timedelta(days=cfg.role_change_days)
-    before, _ = roles_at(facts, products, demand, end=before_end, factor=factor, cfg=cfg)
-    stages = _stages(demand, factor, end=end, products=products, cfg=cfg)
-    items = items.merge(stages, on="sku_id", how="left")
-    old = _stages(demand, factor, end=before_end, products=products, cfg=cfg)
-    entering = lifecycle.entering_decline(stages, old).merge(
-        items[["sku_id", "title", "revenue", "abc_revenue", "tier"]], on="sku_id"
-    )
-    entering = entering.merge(
-        before[["sku_id", "tier"]].rename(columns={"tier": "tier_before"}), on="sku_id", how="left"
-    )
-    fading = items.loc[items["stage"] == "decline"].sort_values("revenue", ascending=False)
-
-    forecasts, bt = _forecasts(demand, items, promo_phase=promo_phase, uplift=uplift, cfg=cfg)
-    stock = restock = clearance = fest = None
-    if tables.get("inventory") is not None:
-        stock, fest, clearance = _stock(
-            tables,
-            demand,
-            items,
-            goods,
-            end=end,
-            calendar=settings.platform_calendar,
-            uplift=uplift,
-            cfg=cfg,
-        )
-        restock = stock.loc[stock["restock_now"] | stock["stockout_risk"]].sort_values(
-            ["stockout_risk", "days_of_cover"], ascending=[False, True]
-        )
-    else:
-        fest = inventory.next_festival(end, settings.platform_calendar)
-
-    pairs = _pairs(tables, end=end, products=products, cfg=cfg)
-    current = item_sales(facts.daily_item, facts.refunds, end=end, days=14, products=products)
-    priced = items.drop(columns=["avg_price"]).merge(
-        current[["sku_id", "avg_price"]], on="sku_id", how="left"
-    )
-    tiers = pricing.price_tiers(priced)
-    charm = pricing.charm_check(priced.set_index("sku_id")["list_price"]).reset_index()
-    competitor = None
-    if tables.get("competitors") is not None:
-        comp = tables["competitors"]
-        band = pricing.competitor_band(comp, end=end)
-        same = pricing.direct_competitor(priced, comp, end=end)
-        competitor = pricing.against_competitors(priced, band, same)
+    h = _history(facts, tables.get("products"), cfg)
+    end = h.end
+    items, before, basis, entering, fading = _items_now_and_before(facts, h, cfg)
+    forecasts, bt = _forecasts(h.demand, items, promo_phase=h.promo_phase, uplift=h.uplift, cfg=cfg)
+    stock, restock, clearance, fest = _stock_lists(tables, h, items, settings=settings, cfg=cfg)
+    pairs = _pairs(tables, end=end, products=h.products, cfg=cfg)
+    priced, tiers, charm, competitor = _price_checks(facts, tables, items, end)
     cart = None
     if not facts.item_traffic.empty:
         cart = _cart(facts, tables, priced, competitor, stock, end=end, cfg=cfg, settings=settings)
-    changes = role_changes(items, before)
     pm = ProductMatrix(
         run_date=end,
         items=items,
         concentration=concentration(items),
         share_basis=basis,
-        changes=changes,
-        fading=fading.reset_index(drop=True),
+        changes=role_changes(items, before),
+        fading=fading,
         entering=entering,
         cart=cart,
         forecasts=forecasts,
         backtest=bt,
         stock=stock,
-        restock=None if restock is None else restock.reset_index(drop=True),
+        restock=restock,
         clearance=clearance,
         festival=fest,
         pairs=pairs,
@@ -354,7 +396,7 @@ def _cart(facts, tables, priced, competitor, stock, *, end, cfg, settings):
     if tables.get("inventory") is not None:
         stockout = inventory.stockout_days(tables["inventory"], end=end, days=cfg.cart_window_days)
     complaints = _complaints(tables.get("after_sales"), end=end, days=cfg.cart_window_days)
-    fee, shop_fee = _shipping_fee(tables, flagged["sku_id"], end=end, days=cfg.cart_window_days)
+    fee, shop_fee = _shipping_fee(facts, flagged["sku_id"], end=end, days=cfg.cart_window_days)
     out = cart_gap.gap_causes(
         flagged,
         prices=competitor,
@@ -380,15 +422,16 @@ def _complaints(after_sales, *, end, days) -> pd.Series | None:
     return after_sales.loc[m].groupby("sku_id").size()
 
 
-def _shipping_fee(tables, skus, *, end, days) -> tuple[pd.Series | None, float | None]:
-    """Mean shipping fee of the window's orders holding each SKU, and of all its orders."""
-    orders = tables["orders"]
-    if "shipping_fee" not in orders.columns or len(skus) == 0:
+def _shipping_fee(facts, skus, *, end, days) -> tuple[pd.Series | None, float | None]:
+    """Mean shipping fee of the window's orders holding each SKU, and of all its orders
+    (from the facts' ``shipping_fees``: sum of fees / orders with a known fee)."""
+    fees = facts.shipping_fees
+    if fees.empty or len(skus) == 0:
         return None, None
-    paid = pd.to_datetime(orders["paid_at"], errors="coerce")
-    m = (paid >= end - pd.Timedelta(days=days - 1)) & (paid < end + ONE_DAY)
-    o = orders.loc[m, ["order_id", "shipping_fee"]]
-    lines = tables["order_items"]
-    lines = lines.loc[lines["sku_id"].isin(skus), ["order_id", "sku_id"]].drop_duplicates()
-    fee = lines.merge(o, on="order_id").groupby("sku_id")["shipping_fee"].mean()
-    return fee, float(o["shipping_fee"].mean())
+    window = fees.loc[(fees["date"] > end - pd.Timedelta(days=days)) & (fees["date"] <= end)]
+    shop = window.loc[window["sku_id"].isna()]
+    items = window.loc[window["sku_id"].isin(skus)].groupby("sku_id")[["shipping_fee", "orders"]]
+    per = items.sum()
+    fee = per["shipping_fee"] / per["orders"]
+    total = shop["orders"].sum()
+    return fee, float(shop["shipping_fee"].sum() / total) if total else float("nan")

@@ -15,8 +15,8 @@ import pandas as pd
 from IPython.display import display
 
 from helpers import charts as base_charts
-from helpers import i18n
 from helpers.exports import export_table
+from helpers.pages import ThemePage, alert_lines
 from helpers.product_matrix import charts
 from helpers.product_matrix.lifecycle import FADING_TACTICS, STAGES
 from helpers.product_matrix.matrix import ProductMatrix, build_matrix
@@ -30,7 +30,7 @@ from helpers.product_matrix.report import (
 from helpers.product_matrix.roles import ROLES, TIERS
 from helpers.product_matrix.theme import THEME, ProductMatrixSettings
 from helpers.sections import Shown, Text, pick
-from helpers.view import bullet_list, escape, format_frame, md, present
+from helpers.view import bullet_list, escape
 
 NOTES: dict[str, Text] = {
     "concentration": (
@@ -110,27 +110,17 @@ def _f(x: float, spec: str = ".0%") -> str:
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(ThemePage):
     """The product matrix of one run, ready to show section by section."""
+
+    NOTES = NOTES
 
     pm: ProductMatrix
     cfg: ProductMatrixSettings
     available: frozenset[str]
-    lang: str = "zh"
-    labels: str = "zh"
-    currency: str = "CNY"
-
-    def note(self, key: str, **fields: object) -> None:
-        text = pick(NOTES[key], self.lang).format(**fields)
-        display(md(text if text.startswith("**") else "> " + text))
-
-    def table(self, data: pd.DataFrame, units: dict[str, str], labels: dict[str, Text]) -> None:
-        names = {k: pick(v, self.lang) for k, v in labels.items()}
-        display(format_frame(data, units=units, labels=names, lang=self.lang,
-                             currency=self.currency, translate_channels=False))  # fmt: skip
 
     def _pick(self, mapping: dict[str, Text], key: Any) -> str:
-        return pick(mapping.get(key, (str(key), str(key))), self.lang) if key else ""
+        return self.label(mapping, key) if key else ""
 
     def shown(self, section_id: str) -> Shown:
         data = {
@@ -152,9 +142,6 @@ class Page:
         if section_id == "alerts":
             return Shown(shown.section, shown.missing, data, NOTES["no_alerts"])
         return shown
-
-    def section(self, section_id: str) -> None:
-        present(self.shown(section_id), getattr(self, f"show_{section_id}"), lang=self.lang)
 
     # ------------------------------------------------------------------ sections
     def show_abc(self, items: pd.DataFrame) -> None:
@@ -371,13 +358,7 @@ class Page:
             )  # fmt: skip
 
     def show_alerts(self, alerts: pd.DataFrame) -> None:
-        sev = {k: pick(v, self.lang) for k, v in i18n.SEVERITY.items()}
-        display(
-            bullet_list(
-                f"**{escape(sev.get(r.severity, r.severity))}** {escape(r.message)}"
-                for r in alerts.itertuples()
-            )
-        )
+        display(alert_lines(alerts.itertuples(), self.lang))
 
     # ------------------------------------------------------------------ closing parts
     def summary(self, output_dir: str | None) -> dict[str, Any]:

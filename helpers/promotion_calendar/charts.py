@@ -201,18 +201,21 @@ def hourly_compare(
     two days.
     """
     ax = _ax(ax, (9, 3.6))
-    ax.plot(
-        data["hour"], data["cum_this"], color=COLOR_MAIN, lw=2, marker="o", ms=3, label=labels[0]
-    )
-    ax.plot(data["hour"], data["cum_last"], color=COLOR_SOFT, lw=2, ls="--", label=labels[1])
     ax.set_xticks(range(0, 24, 2))
-    ax.set_xlabel(_t("小时", "hour", lang))
-    format_axis(ax.yaxis, "currency", currency)
-    ax.legend(loc="upper left", frameon=False)
-    ax.set_title(
-        _t("爆发日累计 GMV：今年 vs 去年", "Burst day cumulative GMV: this year vs last", lang)
+    return _this_and_last(
+        ax,
+        data["hour"],
+        (data["cum_this"], data["cum_last"]),
+        labels=labels,
+        lw=2,
+        xlabel=_t("小时", "hour", lang),
+        title=_t(
+            "爆发日累计 GMV：今年 vs 去年", "Burst day cumulative GMV: this year vs last", lang
+        ),
+        currency=currency,
+        marker="o",
+        ms=3,
     )
-    return ax
 
 
 def phase_days_compare(
@@ -226,15 +229,29 @@ def phase_days_compare(
     """Daily GMV from warm-up to after-glow aligned on the burst day (offset 0), this year
     against last. ``data``: :func:`helpers.promotion_calendar.live.phase_days` output."""
     ax = _ax(ax, (9, 3.4))
-    ax.plot(data["offset"], data["gmv_this"], color=COLOR_MAIN, lw=1.8, label=labels[0])
-    ax.plot(data["offset"], data["gmv_last"], color=COLOR_SOFT, lw=1.8, ls="--", label=labels[1])
     ax.axvline(0, color=PHASE_COLORS["burst"], lw=6, alpha=0.6, zorder=0)
-    ax.set_xlabel(_t("距爆发日的天数", "days from the burst day", lang))
+    return _this_and_last(
+        ax,
+        data["offset"],
+        (data["gmv_this"], data["gmv_last"]),
+        labels=labels,
+        lw=1.8,
+        xlabel=_t("距爆发日的天数", "days from the burst day", lang),
+        title=_t("按阶段逐日：今年 vs 去年", "Day by day over the phases: this year vs last", lang),
+        currency=currency,
+    )
+
+
+def _this_and_last(
+    ax: Axes, x, series, *, labels, lw: float, xlabel: str, title: str, currency: str, **style
+) -> Axes:
+    """This year's line (solid, ``style``) and last year's (dashed) on one money axis."""
+    ax.plot(x, series[0], color=COLOR_MAIN, lw=lw, label=labels[0], **style)
+    ax.plot(x, series[1], color=COLOR_SOFT, lw=lw, ls="--", label=labels[1])
+    ax.set_xlabel(xlabel)
     format_axis(ax.yaxis, "currency", currency)
     ax.legend(loc="upper left", frameon=False)
-    ax.set_title(
-        _t("按阶段逐日：今年 vs 去年", "Day by day over the phases: this year vs last", lang)
-    )
+    ax.set_title(title)
     return ax
 
 

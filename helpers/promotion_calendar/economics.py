@@ -22,6 +22,8 @@ the ``baseline_days`` ordinary days before the watched days):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -155,6 +157,7 @@ def event_economics(
         ids = pd.Index(pd.Series(refunded, dtype=object).dropna().unique())
         orders = orders.assign(refunded=ids.get_indexer(orders["order_id"].astype(object)) >= 0)
     ads = daily.set_index("date")["ad_spend"] if "ad_spend" in daily else pd.Series(dtype=float)
+    shop = _Shop(evaluation, margins, orders, ads, refunded, firsts, run_date, settings)
     rows = []
     promos = promotions_of(events).set_index("promo_id")
     for pid in evaluation.phases["promo_id"].unique():
@@ -162,43 +165,33 @@ def event_economics(
         e = e.iloc[0] if isinstance(e, pd.DataFrame) else e
         w = watched_days(e, pre_days=settings.pre_days, post_days=settings.post_days)
         w = w[w["date"] <= run_date]
-        window = w.loc[~w["phase"].isin(("pre", "post")), "date"]
-        base = _base_days(w, ordinary, settings.baseline_days)
         rows.append(
-            _economics_row(
-                pid,
-                e,
-                evaluation,
-                w,
-                window,
-                base,
-                margins,
-                orders,
-                ads,
-                refunded,
-                firsts,
-                run_date,
-                settings.return_window_days,
-            )
+            _economics_row(pid, e, w, _base_days(w, ordinary, settings.baseline_days), shop)
         )
     return pd.DataFrame(rows, columns=ECONOMICS_COLUMNS)
 
 
-def _economics_row(
-    pid,
-    e,
-    evaluation,
-    w,
-    window,
-    base,
-    margins,
-    orders,
-    ads,
-    refunded,
-    firsts,
-    run_date,
-    return_window,
-) -> dict:
+@dataclass(frozen=True)
+class _Shop:
+    """What every event's economics row reads besides the event itself."""
+
+    evaluation: Evaluation
+    margins: pd.DataFrame
+    orders: pd.DataFrame
+    ads: pd.Series
+    refunded: pd.Index | None
+    firsts: pd.DataFrame
+    run_date: pd.Timestamp
+    settings: PromotionCalendarSettings
+
+
+def _economics_row(pid, e, w: pd.DataFrame, base, shop: _Shop) -> dict:
+    """The :data:`ECONOMICS_COLUMNS` of one event: ``w`` its watched days, ``base`` its
+    baseline days."""
+    window = w.loc[~w["phase"].isin(("pre", "post")), "date"]
+    evaluation, margins, orders, ads = shop.evaluation, shop.margins, shop.orders, shop.ads
+    refunded, firsts, run_date = shop.refunded, shop.firsts, shop.run_date
+    return_window = shop.settings.return_window_days
     total = evaluation.row(pid, "total")
     watched_margin = _margin(margins, w["date"])
     base_margin = _margin(margins, base)

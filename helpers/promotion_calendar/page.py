@@ -17,13 +17,14 @@ from IPython.display import display
 
 from helpers import charts as base_charts
 from helpers import festivals
+from helpers.pages import ThemePage
 from helpers.promotion_calendar import charts, tables
 from helpers.promotion_calendar.mechanics import what_if
 from helpers.promotion_calendar.overview import PromotionCalendar
 from helpers.promotion_calendar.summary import summary
 from helpers.promotion_calendar.theme import THEME
 from helpers.sections import Shown, Text, pick
-from helpers.view import bullet_list, escape, md, present
+from helpers.view import bullet_list, escape
 
 NOTES: dict[str, Text] = {
     "no_upcoming": (
@@ -120,18 +121,13 @@ def focus_events(cal: PromotionCalendar) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(ThemePage):
     """The promotion calendar of one run, ready to show section by section."""
 
-    cal: PromotionCalendar
-    lang: str = "zh"
-    labels: str = "zh"
-    currency: str = "CNY"
-    horizon_days: int = 90
+    NOTES = NOTES
 
-    def note(self, key: str, **fields: object) -> None:
-        text = pick(NOTES[key], self.lang).format(**fields)
-        display(md(text if text.startswith("**") else "> " + text))
+    cal: PromotionCalendar
+    horizon_days: int = 90
 
     def data(self, section_id: str) -> Any:
         c = self.cal
@@ -154,9 +150,6 @@ class Page:
         return Shown(
             THEME.section(section_id), missing, None if missing else self.data(section_id), empty
         )
-
-    def section(self, section_id: str) -> None:
-        present(self.shown(section_id), getattr(self, f"show_{section_id}"), lang=self.lang)
 
     # ------------------------------------------------------------------ section bodies
     def show_calendar(self, days: pd.DataFrame) -> None:

@@ -15,17 +15,18 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from helpers import charts, i18n
+from helpers import charts, i18n, numbers
 from helpers.exports import Export, export_table
+from helpers.pages import ThemePage, alert_lines
 from helpers.retention import charts as rcharts
 from helpers.retention.cohorts import cohort_matrix
-from helpers.retention.payload import alerts, headline, kpi_payload
+from helpers.retention.payload import alerts, headline, kpi_payload, not_checked
 from helpers.retention.rfm import segment_label
 from helpers.retention.snapshot import Retention
 from helpers.retention.theme import THEME
 from helpers.retention.winback import PLAYBOOK, SIMPLE_MEANING
-from helpers.sections import Text, pick
-from helpers.view import bullet_list, escape, format_frame, md, present
+from helpers.sections import Shown, Text, pick
+from helpers.view import bullet_list, escape, format_frame, md
 
 NOTES: dict[str, Text] = {
     "headline": (
@@ -35,6 +36,7 @@ NOTES: dict[str, Text] = {
         "{repeat_ly}); dormant share {dormant} (a year earlier {dormant_ly}).",
     ),
     "no_alerts": ("没有留存告警。", "No retention alerts."),
+    "not_checked": ("**未检查的留存告警**", "**Retention alerts not checked**"),
     "movement": (
         "自 {since} 以来：{moved} 位客户换了分层，{stayed} 位留在原分层，{new} 位是新客；"
         "{fell} 位转入沉睡，{back} 位从沉睡中回来。",
@@ -99,7 +101,7 @@ WINBACK_SHOWN = 20
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(ThemePage):
     """The retention results of one run, ready to show section by section.
 
     Attributes
@@ -110,26 +112,19 @@ class Page:
     output_dir : the run's report folder ("" in JupyterLab: nothing is written).
     """
 
+    NOTES = NOTES
+
     r: Retention
     available: frozenset[str]
-    lang: str = "zh"
-    labels: str = "zh"
-    currency: str = "CNY"
     shop_name: str = ""
     output_dir: str = ""
 
-    def note(self, key: str, **fields: object) -> None:
-        text = pick(NOTES[key], self.lang).format(**fields)
-        display(md(text if text.startswith("**") else "> " + text))
-
     def money(self, value: float) -> str:
-        return i18n.format_value(value, "currency", currency=self.currency)
+        return numbers.format_value(value, "currency", currency=self.currency)
 
-    def section(self, section_id: str) -> None:
-        """Display section ``section_id``: its skip note, empty note or charts and tables."""
+    def shown(self, section_id: str) -> Shown:
         data, empty = self._data(section_id)
-        shown = THEME.show(section_id, self.available, data, empty_note=empty)
-        present(shown, getattr(self, f"show_{section_id}"), lang=self.lang)
+        return THEME.show(section_id, self.available, data, empty_note=empty)
 
     def _data(self, section_id: str) -> tuple[Any, Text | None]:
         r = self.r
@@ -151,7 +146,7 @@ class Page:
         day = f"{r.run_date:%Y-%m-%d}"
         head = "复盘日期" if self.lang == "zh" else "run date"
         display(md(f"**{escape(self.shop_name)}** · {head} {day} · {escape(self.currency)}"))
-        pct = lambda v: i18n.format_value(v, "ratio")  # noqa: E731
+        pct = lambda v: numbers.format_value(v, "ratio")  # noqa: E731
         self.note(
             "headline",
             customers=f"{len(r.rfm):,}",
@@ -165,12 +160,11 @@ class Page:
         if found.empty:
             self.note("no_alerts")
         else:
-            display(
-                bullet_list(
-                    f"**{i18n.label(i18n.SEVERITY, a.severity, self.lang)}** {escape(a.message)}"
-                    for a in found.itertuples()
-                )
-            )
+            display(alert_lines(found.itertuples(), self.lang))
+        missed = not_checked(r, lang=self.lang)
+        if missed:
+            self.note("not_checked")
+            display(bullet_list(escape(line) for line in missed))
 
     # ------------------------------------------------------------------ sections
     def show_rfm(self, rfm: pd.DataFrame) -> None:
@@ -254,7 +248,7 @@ class Page:
             window=r.settings.repeat_window_days,
             buyers=f"{r.repeat.buyers:,}",
             repeat=f"{r.repeat.repeat_buyers:,}",
-            rate=i18n.format_value(r.repeat.rate, "ratio"),
+            rate=numbers.format_value(r.repeat.rate, "ratio"),
             median=f"{second.median():.0f}" if len(second) else "–",
         )
         if len(second):

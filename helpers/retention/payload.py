@@ -9,8 +9,11 @@ from typing import Any
 import pandas as pd
 
 from helpers import i18n
+from helpers.alerts.base import REGISTRY, Alert
+from helpers.retention import alert_rules  # noqa: F401  (registers the retention rules)
 from helpers.retention.clv import UNIT_DAYS
 from helpers.retention.snapshot import Retention
+from helpers.retention.theme import THEME
 
 
 def _finite(x: float) -> bool:
@@ -157,32 +160,35 @@ def headline(r: Retention) -> dict[str, Any]:
     return out
 
 
-def alerts(r: Retention, *, lang: str = "zh") -> pd.DataFrame:
-    """Alerts: the dormant share up, or the repeat rate down, against a year earlier.
+def rule_results(r: Retention) -> tuple[list[Alert], list[tuple[str, str, str]]]:
+    """Every retention rule of :data:`helpers.alerts.REGISTRY` on ``r``: its alerts and the
+    rules not checked as ``(rule, reason, reason_zh)``."""
+    found: list[Alert] = []
+    skipped: list[tuple[str, str, str]] = []
+    for rule in REGISTRY.in_report_order(THEME.name):
+        alerts_, missed = rule.run(r)
+        found += alerts_
+        skipped += missed
+    return found, skipped
 
-    ``dormant_share_up``: dormant share - share a year ago >= ``dormant_share_rise``
-    (high at twice that). ``repeat_rate_down``: repeat rate / same window a year ago - 1 <=
-    -``repeat_rate_fall`` (high at twice that).
-    """
-    s = r.settings
-    records = []
-    rise = r.dormant_share - r.dormant_share_last_year
-    if _finite(rise) and rise >= s.dormant_share_rise:
-        zh = f"沉睡客户占比 {r.dormant_share:.1%}，比一年前（{r.dormant_share_last_year:.1%}）上升 {rise * 100:.1f} 个百分点：先看召回名单。"
-        en = f"Dormant share {r.dormant_share:.1%}, {rise * 100:.1f} points above a year ago ({r.dormant_share_last_year:.1%}): start with the win-back list."
-        sev = "high" if rise >= 2 * s.dormant_share_rise else "medium"
-        records.append(("dormant_share_up", sev, "dormant_share", r.dormant_share, zh, en))
-    change = _change(r.repeat.rate, r.repeat_last_year.rate)
-    if change is not None and change <= -s.repeat_rate_fall:
-        days = s.repeat_window_days
-        zh = f"近 {days} 天复购率 {r.repeat.rate:.1%}，比去年同期（{r.repeat_last_year.rate:.1%}）下降 {-change:.0%}：查新客首单体验和老客触达。"
-        en = f"Repeat rate over {days} days {r.repeat.rate:.1%}, {-change:.0%} below the same window a year ago ({r.repeat_last_year.rate:.1%}): check first-order experience and customer outreach."
-        sev = "high" if change <= -2 * s.repeat_rate_fall else "medium"
-        records.append(("repeat_rate_down", sev, "repeat_rate", r.repeat.rate, zh, en))
+
+def alerts(r: Retention, *, lang: str = "zh") -> pd.DataFrame:
+    """Alerts of the retention rules (:mod:`helpers.retention.alert_rules`): the dormant
+    share up, or the repeat rate down, against a year earlier."""
+    found, _ = rule_results(r)
     cols = ["rule", "severity", "metric", "value", "message_zh", "message_en"]
-    out = pd.DataFrame(records, columns=cols)
+    out = pd.DataFrame([[getattr(a, c) for c in cols] for a in found], columns=cols)
     out["subject"] = i18n.channel_label("全店", lang)
     out["message"] = out["message_zh" if lang == "zh" else "message_en"]
     return out.loc[
         :, ["severity", "rule", "subject", "message", "message_zh", "message_en", "metric", "value"]
+    ]
+
+
+def not_checked(r: Retention, *, lang: str = "zh") -> list[str]:
+    """The retention rules that could not run, one plain line each (name: reason)."""
+    _, skipped = rule_results(r)
+    sep = "：" if lang == "zh" else ": "
+    return [
+        REGISTRY.label(rule, lang) + sep + (zh if lang == "zh" else en) for rule, en, zh in skipped
     ]

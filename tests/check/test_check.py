@@ -369,7 +369,12 @@ def test_check_lists_the_sections_of_every_discovered_theme():
         assert labels == {s.heading[0] for s in theme.sections}
     # the daily review adds its special cases: the rules after its sections
     review = frame.loc[frame["notebook"] == "daily_review"]
-    assert set(review.loc[review["kind"] == "alert", "item"]) == {r.id for r in REGISTRY}
+    assert set(review.loc[review["kind"] == "alert", "item"]) == {
+        r.id for r in REGISTRY if r.theme == "daily_review"
+    }
+    # the retention notebook lists its own rules
+    retention = frame.loc[(frame["notebook"] == "retention") & (frame["kind"] == "alert")]
+    assert list(retention["item"]) == ["dormant_share_up", "repeat_rate_down"]
     # a notebook without a theme is one row; unusable data stops every notebook
     other = check.sections_frame(_shape(), notebooks=["99_scratch"])
     assert other[["kind", "status"]].values.tolist() == [["notebook", "runs"]]

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from locations import ROOT
 
-from helpers import view
+from helpers import pages, view
 from helpers.daily_review import NOTES, THEME, Page, page
 from helpers.daily_review.theme import MORNING_SECTIONS
 
@@ -36,6 +36,7 @@ def shown(monkeypatch):
 
     monkeypatch.setattr(page, "display", record)
     monkeypatch.setattr(view, "display", record)
+    monkeypatch.setattr(pages, "display", record)
     monkeypatch.setattr(plt, "show", lambda: out.append(f"<figure {len(plt.get_fignums())}>"))
     yield out
     plt.close("all")
@@ -68,7 +69,7 @@ def test_a_section_with_data_draws_its_chart_then_its_table(review, shown):
 def test_refunds_without_reasons_still_show_complaints_and_items(review, shown):
     r = replace(review, refund_reasons=review.refund_reasons.iloc[0:0], complaints=3)
     Page(r).section("refunds")
-    assert shown[0] == "> " + NOTES["no_refunds"][0]
+    assert shown[0] == "> " + NOTES["no_refunds"][0].format(days="14")
     # orders paid 03-01..03-03 (the 30-day window reaches before the data): o1 o2 o4 o5 o6
     # o7 o8 = 7 orders, GMV 100 + 50 + 80 + 70 + 40 + 120 + 60 = 520; refunded by 03-03:
     # o2 (r1, 50) and o6 (r2, 40); r3 is requested after the run date.
@@ -77,8 +78,18 @@ def test_refunds_without_reasons_still_show_complaints_and_items(review, shown):
         "> 近30天付款订单的退款率：按单数 **28.6%**（2 单退款 / 7 单），按金额 **17.3%**"
         "（退款金额 ¥90.00 / GMV ¥520.00）；阈值 15.0%。"
     )
-    assert shown[2] == "> " + NOTES["complaints"][0].format(n="3")
+    assert shown[2] == "> " + NOTES["complaints"][0].format(n="3", days="14")
     assert "C" in shown[3]  # r2 on item C is in the 14-day window
+
+
+def test_the_notes_name_the_configured_windows(review, shown):
+    # thresholds.return_window_days = 30, ship_sla_hours = 48: the notes say so
+    r = replace(review, refund_reasons=review.refund_reasons.iloc[0:0], complaints=3)
+    Page(r, refund_days=30, sla_hours=48.0, lang="en").section("refunds")
+    assert "> No refund requests in the last 30 days." in shown
+    assert any("in the last 30 days, counted apart" in s for s in shown)
+    Page(replace(review, overdue=review.overdue.iloc[0:0]), sla_hours=48.0).section("shipping")
+    assert shown[-1] == "> 没有付款超过 48 小时仍未发货的订单。"
 
 
 def test_the_split_without_traffic_notes_the_two_factor_split_before_the_chart(review, shown):

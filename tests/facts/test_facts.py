@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from tiny_shop import RUN, T, canonical_tables  # the shop in the module docstring
 
 from helpers.facts import (
+    BUYER_CATEGORY_COLUMNS,
     DAILY_CHANNEL_COLUMNS,
     DAILY_COLUMNS,
     DAILY_ITEM_COLUMNS,
     ITEM_TRAFFIC_COLUMNS,
     REFUND_COLUMNS,
+    SHIPPING_FEE_COLUMNS,
     Facts,
     as_of,
     build_facts,
@@ -265,6 +267,46 @@ def test_refunds(facts):
     assert list(r["case_id"]) == ["r1", "r2"]
     assert list(r["category"]) == ["服饰", "配件"]
     assert list(r["date"]) == [T("2026-03-02"), T("2026-03-03")]
+
+
+def test_buyer_categories_by_hand(facts):
+    b = facts.buyer_categories
+    assert list(b.columns) == BUYER_CATEGORY_COLUMNS
+    # paid by the cutoff: o1, o2, o4, o5, o6, o7, o8 (o9 paid after it); value = qty x price
+    rows = {(f"{r.date:%m-%d}", r.customer_id, r.category): r.value for r in b.itertuples()}
+    assert rows == {
+        ("03-01", "c1", "服饰"): 60.0,  # o1 A 1 x 60
+        ("03-01", "c1", "鞋"): 60.0,  # o1 B 2 x 30
+        ("03-01", "c2", "服饰"): 50.0,  # o2 A
+        ("03-02", "c1", "鞋"): 30.0,  # o4 B
+        ("03-02", "c1", "配件"): 70.0,  # o4 C
+        ("03-02", "c2", "配件"): 40.0,  # o6 C
+        ("03-02", "c4", "服饰"): 70.0,  # o5 A
+        ("03-03", "c3", "鞋"): 60.0,  # o8 B 3 x 20
+        ("03-03", "c5", "服饰"): 120.0,  # o7 A 2 x 60
+    }
+
+
+def test_shipping_fees_by_hand():
+    t = canonical_tables()
+    fees = {"o1": 8.0, "o4": 12.0, "o5": 0.0, "o6": 6.0, "o7": 10.0, "o9": 5.0}  # o2, o8: none
+    t["orders"]["shipping_fee"] = t["orders"]["order_id"].map(fees)
+    s = build_facts(t, RUN, Settings()).shipping_fees
+    assert list(s.columns) == SHIPPING_FEE_COLUMNS
+    rows = {(f"{r.date:%m-%d}", r.sku_id): (r.orders, r.shipping_fee) for r in s.itertuples()}
+    assert rows == {
+        ("03-01", None): (1, 8.0),  # o1 (o2 has no fee)
+        ("03-02", None): (3, 18.0),  # o4 12 + o5 0 + o6 6
+        ("03-03", None): (1, 10.0),  # o7 (o8 has no fee, o9 is paid after the cutoff)
+        ("03-01", "A"): (1, 8.0),
+        ("03-01", "B"): (1, 8.0),
+        ("03-02", "A"): (1, 0.0),  # o5
+        ("03-02", "B"): (1, 12.0),  # o4
+        ("03-02", "C"): (2, 18.0),  # o4 12 + o6 6
+        ("03-03", "A"): (1, 10.0),  # o7
+    }
+    # without the column there is nothing to average
+    assert build_facts(canonical_tables(), RUN, Settings()).shipping_fees.empty
 
 
 def test_absent_optional_tables_give_nan_traffic_and_ads():

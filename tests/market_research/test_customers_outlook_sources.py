@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 from market_research.conftest import END, months
 
+from helpers.facts import build_facts
 from helpers.market_research.customers import (
     buyer_table,
     groups,
@@ -52,26 +53,37 @@ def test_groups_by_hand():
     assert out.loc["未知", "top_category"] == "Y"
 
 
-def test_paid_lines_stop_at_the_run_date():
+def test_paid_lines_read_the_facts_and_stop_at_the_run_date():
     orders = pd.DataFrame(
         {
-            "order_id": ["o1", "o2", "o3"],
-            "customer_id": ["a", "a", ""],
-            "paid_at": pd.to_datetime(["2026-03-01 10:00", "2026-03-02 00:00", "2026-03-01 00:00"]),
+            "order_id": ["o0", "o1", "o2", "o3"],
+            "customer_id": ["a", "a", "a", None],
+            "created_at": pd.to_datetime(
+                ["2025-03-01 09:00", "2026-03-01 09:00", "2026-03-01 23:00", "2026-03-01 00:00"]
+            ),
+            "paid_at": pd.to_datetime(
+                ["2025-03-01 10:00", "2026-03-01 10:00", "2026-03-02 00:00", "2026-03-01 00:00"]
+            ),
+            "paid_amount": [4.0, 10.0, 7.0, 9.0],
         }
     )
     items = pd.DataFrame(
         {
-            "order_id": ["o1", "o2", "o3"],
-            "sku_id": ["s", "s", "s"],
-            "quantity": [2, 1, 1],
-            "unit_price": [5.0, 7.0, 9.0],
+            "order_id": ["o0", "o1", "o2", "o3"],
+            "sku_id": ["s", "s", "s", "s"],
+            "quantity": [1, 2, 1, 1],
+            "unit_price": [4.0, 5.0, 7.0, 9.0],
         }
     )
     products = pd.DataFrame({"sku_id": ["s"], "category": ["X"]})
-    out = paid_lines(orders, items, products, pd.Timestamp("2026-03-01"))
-    # o2 was paid after the run date, o3 is a guest order: a buys 2 x 5 = 10 of X
+    run = pd.Timestamp("2026-03-01")
+    facts = build_facts({"orders": orders, "order_items": items, "products": products}, run)
+    out = paid_lines(facts.buyer_categories, run)
+    # o2 was paid after the run date, o3 is a guest order, o0 (2025-03-01) lies before the
+    # 365 days 2025-03-02..2026-03-01: a buys 2 x 5 = 10 of X
     assert out.to_dict("records") == [{"customer_id": "a", "category": "X", "value": 10.0}]
+    # without a window limit o0 counts too: 10 + 1 x 4 = 14
+    assert paid_lines(facts.buyer_categories, run, days=400)["value"].tolist() == [14.0]
 
 
 def test_fill_gaps_interpolates_short_gaps_only():

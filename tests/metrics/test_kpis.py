@@ -48,6 +48,8 @@ def synthetic_facts(values: dict[str, dict[str, float]], days: int = 400) -> Fac
         open_orders=empty,
         refunds=empty,
         promo_days=empty,
+        buyer_categories=empty,
+        shipping_fees=empty,
         available=frozenset({"orders", "order_items", "traffic"}),
     )
 
