@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.resources
 import logging
 from pathlib import Path
+from typing import Any, cast
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -81,7 +82,7 @@ def setup(lang: str = "zh") -> str:
     i18n.check_lang(lang)
     # The bundled font has one weight; matplotlib would log a line for every bold request.
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    mpl.rcParams.update(RC_PARAMS)
+    mpl.rcParams.update(cast(Any, RC_PARAMS))  # the stubs type the keys as literals
     font = find_cjk_font()
     if font is not None:
         font_manager.fontManager.addfont(str(font))

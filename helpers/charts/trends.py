@@ -4,6 +4,7 @@ baseline; each alone on an Axes or as a grid of one chart per metric."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -59,7 +60,7 @@ def trend_lines(
     """
     ax = axes_or_new(ax)
     shade_phases(ax, data, date=x, lang=lang)
-    style = {"marker": "o", "ms": 3, "color": COLOR_MAIN} | kwargs
+    style: dict[str, Any] = {"marker": "o", "ms": 3, "color": COLOR_MAIN} | kwargs
     ax.plot(data[x], data[y], label=i18n.metric_label(metric, lang), **style)
     if avg in data:
         ax.plot(data[x], data[avg], color=COLOR_SOFT, lw=2, label=i18n.t("avg_7d_line", lang))
@@ -92,7 +93,7 @@ def baseline_lines(
     if promo.any():
         label = "大促期（不参与比较）" if lang == "zh" else "Festival days (not compared)"
         ax.add_patch(Rectangle((0, 0), 0, 0, color=PHASE_COLORS["warmup"], label=label))
-    style = {"color": COLOR_MAIN, "lw": 1.2} | kwargs
+    style: dict[str, Any] = {"color": COLOR_MAIN, "lw": 1.2} | kwargs
     ax.plot(data["date"], data["value"], label=i18n.metric_label(metric, lang), **style)
     ax.plot(data["date"], data["expected"], color=COLOR_SOFT, lw=2, label=i18n.t("expected", lang))
     out = data[(data["z"].abs() > z_threshold) & ~promo]
@@ -168,7 +169,7 @@ def hourly_cumulative(
     (dashed). ``data`` is :func:`helpers.daily_review.morning.hourly`; ``**kwargs`` go to the
     run date's line."""
     ax = axes_or_new(ax, figsize=(9, 3.6))
-    style = {"marker": "o", "ms": 3, "color": COLOR_MAIN} | kwargs
+    style: dict[str, Any] = {"marker": "o", "ms": 3, "color": COLOR_MAIN} | kwargs
     ax.plot(data[x], data[today], label=i18n.t("run_date_line", lang), **style)
     ax.plot(data[x], data[last_week], "--", color=COLOR_SOFT, label=i18n.t("last_week_line", lang))
     ax.set_xticks(range(0, 24, 2))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -74,7 +76,8 @@ def gmv_waterfall(
     heights = [gmv_before, *heights, gmv_after]
     colors = [COLOR_SOFT, *colors, COLOR_MAIN]
     x = np.arange(len(labels))
-    ax.bar(x, heights, bottom=bottoms, **({"color": colors, "width": 0.6} | kwargs))
+    style: dict[str, Any] = {"color": colors, "width": 0.6} | kwargs
+    ax.bar(x, heights, bottom=bottoms, **style)
     for i, (b, h) in enumerate(zip(bottoms, heights, strict=True)):
         if 0 < i < len(labels) - 1:
             ax.annotate(

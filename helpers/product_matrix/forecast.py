@@ -142,11 +142,11 @@ def backtest(
                     "naive_abs_error": float((naive - actual).abs().sum()),
                 }
             )
-    f = pd.DataFrame(
+    folds_frame = pd.DataFrame(
         rows,
         columns=["sku_id", "origin", "actual", "forecast", "naive", "abs_error", "naive_abs_error"],
     )
-    total = f["actual"].sum()
-    wape = float(f["abs_error"].sum() / total) if total > 0 else float("nan")
-    naive = float(f["naive_abs_error"].sum() / total) if total > 0 else float("nan")
-    return Backtest(folds=f, wape=wape, naive_wape=naive)
+    total = folds_frame["actual"].sum()
+    wape = float(folds_frame["abs_error"].sum() / total) if total > 0 else float("nan")
+    naive_wape = float(folds_frame["naive_abs_error"].sum() / total) if total > 0 else float("nan")
+    return Backtest(folds=folds_frame, wape=wape, naive_wape=naive_wape)

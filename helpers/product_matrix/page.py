@@ -137,7 +137,8 @@ class Page(ThemePage):
         shown = THEME.show(section_id, self.available, data)
         if section_id == "baskets" and shown.state == "empty":
             n = self.cfg.basket_min_pair_orders
-            note = tuple(t.format(n=n) for t in NOTES["no_pairs"])
+            zh, en = NOTES["no_pairs"]
+            note = (zh.format(n=n), en.format(n=n))
             return Shown(shown.section, shown.missing, data, note)
         if section_id == "alerts":
             return Shown(shown.section, shown.missing, data, NOTES["no_alerts"])

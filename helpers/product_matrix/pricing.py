@@ -3,6 +3,8 @@ the competitor price band."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -102,7 +104,7 @@ def direct_competitor(
         return pd.Series(dtype="float64")
     c = c.loc[c["month"] == c["month"].max()]
     titles = items.set_index("sku_id")["title"].fillna("").astype(str)
-    found = {}
+    found: dict[Any, float] = {}
     for name, price in zip(c["item"].astype(str), c["price"], strict=True):
         if len(name) < 3:
             continue

@@ -147,7 +147,7 @@ def weekly_rate(demand: pd.DataFrame, factor: pd.Series, end: pd.Timestamp) -> p
     """
     f = factor.reindex(demand.index).fillna(1.0).where(lambda x: x > 0, 1.0)
     adjusted = demand.div(f, axis=0)
-    week = ((end - demand.index).days // 7).to_numpy()
+    week = ((end - pd.DatetimeIndex(demand.index)).days // 7).to_numpy()
     rate = adjusted.groupby(week).mean().sort_index(ascending=False)
     rate.index = pd.DatetimeIndex([end - pd.Timedelta(days=7 * int(w)) for w in rate.index])
     return rate
