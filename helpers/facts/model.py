@@ -119,7 +119,7 @@ class Facts:
     buyer_categories : ``date, customer_id, category, value``: identified buyers' order-line
         value (``quantity x unit_price``) per payment day and product category.
     shipping_fees : ``date, sku_id, orders, shipping_fee``: orders with a known shipping fee
-        and the sum of their fees per payment day, per item held (``sku_id`` empty: the
+        and the sum of their fees per payment day, per item held (``sku_id`` ``""``: the
         whole shop).
     available : names of the contract tables that were present.
     """

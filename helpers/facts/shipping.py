@@ -6,6 +6,9 @@ import pandas as pd
 
 from helpers.facts.model import SHIPPING_FEE_COLUMNS
 
+#: The ``sku_id`` of the rows that hold the whole shop.
+WHOLE_SHOP = ""
+
 
 def shipping_fees(lines: pd.DataFrame, paid: pd.DataFrame) -> pd.DataFrame:
     """``date, sku_id, orders, shipping_fee`` per payment day: over the paid orders whose
@@ -36,7 +39,9 @@ def shipping_fees(lines: pd.DataFrame, paid: pd.DataFrame) -> pd.DataFrame:
     shop = fee.groupby("date", sort=True).agg(
         orders=("order_id", "size"), shipping_fee=("shipping_fee", "sum")
     )
-    shop = shop.reset_index().assign(sku_id=None)
+    shop = shop.reset_index().assign(sku_id=WHOLE_SHOP)
     out = pd.concat([shop, per_item.reset_index()], ignore_index=True)
     out["orders"] = out["orders"].astype("int64")
-    return out[SHIPPING_FEE_COLUMNS]
+    out["sku_id"] = out["sku_id"].astype(object)  # the same after a round trip to disk
+    out = out.sort_values(["date", "sku_id"], kind="stable")  # the shop row first in its day
+    return out[SHIPPING_FEE_COLUMNS].reset_index(drop=True)

@@ -429,7 +429,7 @@ def _shipping_fee(facts, skus, *, end, days) -> tuple[pd.Series | None, float | 
     if fees.empty or len(skus) == 0:
         return None, None
     window = fees.loc[(fees["date"] > end - pd.Timedelta(days=days)) & (fees["date"] <= end)]
-    shop = window.loc[window["sku_id"].isna()]
+    shop = window.loc[window["sku_id"] == ""]  # the whole shop's rows
     items = window.loc[window["sku_id"].isin(skus)].groupby("sku_id")[["shipping_fee", "orders"]]
     per = items.sum()
     fee = per["shipping_fee"] / per["orders"]

@@ -295,9 +295,9 @@ def test_shipping_fees_by_hand():
     assert list(s.columns) == SHIPPING_FEE_COLUMNS
     rows = {(f"{r.date:%m-%d}", r.sku_id): (r.orders, r.shipping_fee) for r in s.itertuples()}
     assert rows == {
-        ("03-01", None): (1, 8.0),  # o1 (o2 has no fee)
-        ("03-02", None): (3, 18.0),  # o4 12 + o5 0 + o6 6
-        ("03-03", None): (1, 10.0),  # o7 (o8 has no fee, o9 is paid after the cutoff)
+        ("03-01", ""): (1, 8.0),  # o1 (o2 has no fee)
+        ("03-02", ""): (3, 18.0),  # o4 12 + o5 0 + o6 6
+        ("03-03", ""): (1, 10.0),  # o7 (o8 has no fee, o9 is paid after the cutoff)
         ("03-01", "A"): (1, 8.0),
         ("03-01", "B"): (1, 8.0),
         ("03-02", "A"): (1, 0.0),  # o5
