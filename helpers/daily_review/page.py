@@ -47,7 +47,7 @@ from helpers.daily_review.tables import (
     split_table,
 )
 from helpers.daily_review.theme import MORNING_SECTIONS, THEME
-from helpers.numbers import num, pct
+from helpers.numbers import format_value, num, pct
 from helpers.pages import ThemePage
 from helpers.sections import Shown, Text, pick
 from helpers.view import bullet_list, escape, md, numbered, present, skip_note
@@ -341,7 +341,7 @@ class Page(ThemePage):
         now, usual = self.review.refund_rate
 
         def money(v: float) -> str:
-            return escape(i18n.format_value(v, "currency", currency=self.currency))
+            return escape(format_value(v, "currency", currency=self.currency))
 
         days = int((now.end - now.start).days) + 1
         before = ""
