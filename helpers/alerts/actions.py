@@ -197,13 +197,18 @@ def _step(grp: pd.DataFrame, lang: str) -> dict[str, Any]:
 def _one_step_per_cause(df: pd.DataFrame) -> pd.DataFrame:
     """Leave out statistical flags on a metric that a rule already acts on in the same
     direction (both above, or both below, their reference): the rule's step names the channel
-    or item behind it (one ad-spend jump gives one step, not two)."""
+    or item behind it (one ad-spend jump gives one step, not two); and a refund reason's
+    concentration when an item's return step already names that reason as its cause."""
     up = pd.to_numeric(df["value"], errors="coerce") > pd.to_numeric(
         df["reference"], errors="coerce"
     )
     key: pd.Series = df["metric"].astype(str) + pd.Series(np.where(up, "+", "-"), index=df.index)
     ruled: set[str] = set(key[df["rule"] != "anomaly"])
-    return df.loc[~(df["rule"].eq("anomaly") & key.isin(ruled))]
+    df = df.loc[~(df["rule"].eq("anomaly") & key.isin(ruled))]
+    # a reason that an item's return step already names is the same cause: one step
+    hints = " ".join(df.loc[df["rule"].eq("item_return_rate"), "hint_zh"].fillna("").astype(str))
+    named = df["subject"].astype(str).map(lambda r: bool(r) and f"「{r}」" in hints)
+    return df.loc[~(df["rule"].eq("return_concentration") & df["scope"].eq("reason") & named)]
 
 
 def _localise(text: str, lang: str) -> str:

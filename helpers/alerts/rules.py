@@ -48,6 +48,49 @@ from helpers.metrics.refunds import refund_rate as refund_window_rate
 from helpers.numbers import as_float, format_pp, num, pct
 from helpers.settings import Settings
 
+#: The 加购高支付低 step when the data hold no price change or competitor price (zh, en).
+CART_HINT_GENERIC = (
+    "依次排查价格敏感（对比竞品价、优惠券门槛）、竞品分流（同款比价、竞品新活动）、"
+    "信任信号不足（评价、买家秀、问大家、售后保障）；每次只改一项，如先加一张限时券，观察三天",
+    "check in turn price sensitivity (competitor prices, coupon thresholds), competitor "
+    "diversion (same-item price comparison, competitor promotions) and missing trust signals "
+    "(reviews, buyer photos, Q&A, guarantees); change one thing at a time, e.g. a "
+    "time-limited coupon first, and watch three days",
+)
+
+#: The step for overdue orders that are a picking backlog (zh, en).
+SHIP_HINT_WAREHOUSE = (
+    "联系仓库核对拣货产能，优先处理最早的订单，主动向买家致歉/补偿以免投诉和平台处罚",
+    "check picking capacity with the warehouse, ship the oldest orders first, and apologise / "
+    "compensate buyers proactively to avoid complaints and platform penalties",
+)
+
+
+def ship_hint(stale: int, recent: int) -> tuple[str, str]:
+    """The step when most overdue orders are stale records (waiting over a week): clean the
+    export first; ``("", "")`` (the warehouse step) otherwise."""
+    if stale <= recent:
+        return "", ""
+    days = STALE_ORDER_HOURS // 24
+    tail_zh = f"，再联系仓库优先发出其余 {recent} 单" if recent else ""
+    tail_en = f", then have the warehouse ship the other {recent} first" if recent else ""
+    return (
+        f"其中 {stale} 单已等待超过 {days} 天，多半是导出里没有关闭的旧记录而不是待发的包裹："
+        f"先清理导出、核对这些订单的实际状态并关闭过期记录{tail_zh}",
+        f"{stale} of them have waited more than {days} days, most likely records never closed "
+        f"in the export rather than parcels to pack: clean the export, check those orders' "
+        f"real status and close the stale records{tail_en}",
+    )
+
+
+def waited(hours: float) -> tuple[str, str]:
+    """A waiting time in words: hours up to 48 h, days beyond."""
+    if hours <= 48:
+        return f"{hours:.0f} 小时", f"{hours:.0f} h"
+    days = f"{hours / 24:,.1f}" if hours < 240 else f"{hours / 24:,.0f}"
+    return f"{days} 天", f"{days} days"
+
+
 #: Unshipped orders older than this (hours) are reported apart as probably stale records.
 STALE_ORDER_HOURS = 7 * 24
 #: Days over which the 加购高、支付低 rule sums item traffic.
@@ -260,11 +303,9 @@ def _stale_note(stale: int) -> tuple[str, str]:
     requires=("shipped_at",),
     thresholds=("ship_sla_hours",),
     action=ActionText(
-        zh="{value_num} 单付款超{reference_num}小时未发货：联系仓库核对拣货产能，"
-        "优先处理最早的订单，主动向买家致歉/补偿以免投诉和平台处罚",
-        en="{value_num} orders paid more than {reference_num} h ago are not shipped: check "
-        "picking capacity with the warehouse, ship the oldest orders first, and apologise / "
-        "compensate buyers proactively to avoid complaints and platform penalties",
+        zh="{value_num} 单付款超{reference_num}小时未发货：{hint}",
+        en="{value_num} orders paid more than {reference_num} h ago are not shipped: {hint}",
+        words={"hint": {"*": SHIP_HINT_WAREHOUSE}},
     ),
 )
 def unshipped_sla(ctx: RuleContext) -> list[Alert]:
@@ -286,18 +327,21 @@ def unshipped_sla(ctx: RuleContext) -> list[Alert]:
     parts_zh, parts_en = _by_channel(late)
     stale = int((late["hours_waiting"] > STALE_ORDER_HOURS).sum())
     stale_zh, stale_en = _stale_note(stale)
+    wait_zh, wait_en = waited(oldest)
     zh = (
-        f"{n} 单付款超过 {num(sla)} 小时仍未发货（最久 {oldest:.0f} 小时"
+        f"{n} 单付款超过 {num(sla)} 小时仍未发货（最久 {wait_zh}"
         + (f"；{parts_zh}" if parts_zh else "")
         + stale_zh
         + "）"
     )
     en = (
         f"{n} paid orders not shipped within {num(sla)} h (oldest waiting "
-        f"{oldest:.0f} h" + (f"; by channel: {parts_en}" if parts_en else "") + stale_en + ")"
+        f"{wait_en}" + (f"; by channel: {parts_en}" if parts_en else "") + stale_en + ")"
     )
     sev = "high" if n - stale >= 10 else "medium"
-    return [ctx.alert("unshipped_sla", sev, "unshipped_orders", ("order", ""), n, sla, (zh, en))]
+    hint = ship_hint(stale, n - stale)
+    where = ("order", "")
+    return [ctx.alert("unshipped_sla", sev, "unshipped_orders", where, n, sla, (zh, en), hint)]
 
 
 # --------------------------------------------------------------------------------------
@@ -739,14 +783,9 @@ def _cart_message(sku: str, cart_rate: float, item_cvr: float, shop_cvr: float, 
         "cart_min_visitors",
     ),
     action=ActionText(
-        zh="{item}加购高、支付低（转化率 {value_pct}）：依次排查价格敏感（对比竞品价、优惠券门槛）、"
-        "竞品分流（同款比价、竞品新活动）、信任信号不足（评价、买家秀、问大家、售后保障）；"
-        "每次只改一项，如先加一张限时券，观察三天",
-        en="{item} has high add-to-cart but low payment (CVR {value_pct}): check in turn "
-        "price sensitivity (competitor prices, coupon thresholds), competitor diversion "
-        "(same-item price comparison, competitor promotions) and missing trust signals "
-        "(reviews, buyer photos, Q&A, guarantees); change one thing at a time, e.g. a "
-        "time-limited coupon first, and watch three days",
+        zh="{item}加购高、支付低（转化率 {value_pct}）：{hint}",
+        en="{item} has high add-to-cart but low payment (CVR {value_pct}): {hint}",
+        words={"hint": {"*": CART_HINT_GENERIC}},
     ),
 )
 def cart_high_pay_low(ctx: RuleContext) -> list[Alert]:

@@ -18,7 +18,9 @@ import pandas as pd
 from helpers.alerts.actions import next_actions
 from helpers.alerts.anomaly import MIN_HISTORY_DAYS, baseline_for_chart
 from helpers.alerts.rules import STALE_ORDER_HOURS, AlertReport, collect_alerts
+from helpers.daily_review.evidence import with_evidence
 from helpers.daily_review.morning import Morning, build_morning, filled, with_titles
+from helpers.daily_review.stakes import money_at_stake
 from helpers.daily_review.theme import THEME
 from helpers.facts import UNKNOWN_CHANNEL, Facts, cut_off_at
 from helpers.intake import quarantined_input_rows
@@ -356,6 +358,8 @@ def build_review(
     quarantine: pd.DataFrame | None = None,
     products: pd.DataFrame | None = None,
     order_items: pd.DataFrame | None = None,
+    orders: pd.DataFrame | None = None,
+    tables: dict[str, pd.DataFrame | None] | None = None,
     has_shipping_times: bool = True,
     clean_days: int = 14,
     top: int = 10,
@@ -374,6 +378,9 @@ def build_review(
     quarantine : the intake quarantine (shown as a count and by reason).
     products : the ``products`` table when present (item titles and categories).
     order_items : the ``order_items`` table (the items of the overdue orders' list).
+    orders : the ``orders`` table (the paid amount of overdue orders, for the money at stake).
+    tables : the contract tables, for the evidence behind the actions (price history of an
+        item, competitors' prices; :mod:`helpers.daily_review.evidence`).
     has_shipping_times : whether the orders carry ``shipped_at`` at all; without it the
         shipping section is skipped rather than reporting every order as unshipped.
     clean_days : length of the clean window compared with when last week touches a festival.
@@ -401,6 +408,8 @@ def build_review(
     if not has_shipping_times:  # no shipping times at all: a 0 % rate would be a false alarm
         kpis.loc[kpis["metric"] == "ship_24h_rate", "available"] = False
     factors = FACTORS_NO_TRAFFIC if "split" in skipped else FACTORS
+    found = with_evidence(report.alerts, tables or {}, facts.run_date, settings.currency)
+    staked = found.assign(money_at_stake=money_at_stake(found, facts, settings, orders))
     return DailyReview(
         run_date=facts.run_date,
         kpis=kpis,
@@ -419,8 +428,8 @@ def build_review(
         ads=None if "ads" in skipped else _ads(facts, facts.run_date),
         baselines=baselines,
         alerts=report,
-        actions=next_actions(report, lang=settings.language),
-        action_alerts=report.alerts,
+        actions=next_actions(staked, lang=settings.language),
+        action_alerts=staked,
         overdue_orders=None
         if "shipping" in skipped
         else overdue_orders(
@@ -450,6 +459,8 @@ def review_for(ctx: Any) -> DailyReview:
         quarantine=ctx.dataset.quarantine,
         products=tables.get("products"),
         order_items=tables.get("order_items"),
+        orders=orders,
+        tables=dict(tables),
         has_shipping_times=has_ship,
         columns=frozenset(filled(tables)),
     )

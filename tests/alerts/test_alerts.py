@@ -177,7 +177,12 @@ def test_unshipped_sla_counts_late_orders_by_channel():
     # > 24 h: 30 and 50 -> 2 orders (24.0 is not late), oldest 50 h, medium (< 10)
     (a,) = by_rule(rule_alerts(mk_facts(open_orders=oo), Settings()), "unshipped_sla")
     assert a.value == 2 and a.reference == 24 and a.severity == "medium"
-    assert "50" in a.message_zh and "直播 1 单" in a.message_zh and "搜索 1 单" in a.message_zh
+    # waits beyond 48 h read in days: 50 h / 24 = 2.1 days
+    assert (
+        "最久 2.1 天" in a.message_zh
+        and "直播 1 单" in a.message_zh
+        and "搜索 1 单" in a.message_zh
+    )
     # 12 late orders -> high
     many = pd.DataFrame({"order_id": list("abcdefghijkl"), "hours_waiting": [25.0] * 12})
     many["channel"] = "搜索"
