@@ -182,14 +182,21 @@ def duplicate_header(columns: list[str]) -> tuple[str, int, int] | None:
 
 def repeated_header_rows(df: pd.DataFrame) -> pd.Series:
     """Rows that repeat the header (two exports pasted into one file): every filled cell
-    equals its column's name, at least two of them."""
+    equals its column's name, at least two of them, the first or the second among them."""
+    none = pd.Series(False, index=df.index)
     if df.empty or len(df.columns) < 2:
-        return pd.Series(False, index=df.index)
+        return none
+    first, second = df.columns[:2]
+    maybe = df[first].astype("object").eq(str(first).strip())
+    maybe = maybe | df[second].astype("object").eq(str(second).strip())
+    if not maybe.any():  # a repeated header repeats the first or the second name
+        return none
+    sub = df.loc[maybe]
     same = pd.DataFrame(
-        {c: df[c].astype("object").eq(str(c).strip()) for c in df.columns}, index=df.index
+        {c: sub[c].astype("object").eq(str(c).strip()) for c in sub.columns}, index=sub.index
     )
-    filled = df.notna()
-    return same.sum(axis=1).ge(2) & (same | ~filled).all(axis=1)
+    hit = same.sum(axis=1).ge(2) & (same | sub.isna()).all(axis=1)
+    return none | hit.reindex(df.index, fill_value=False)
 
 
 #: The reason recorded for a repeated header row.

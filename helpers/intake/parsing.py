@@ -93,9 +93,9 @@ class DateColumn:
     note: str = ""
 
 
-def _parse_iso_or_mixed(text: pd.Series, present: pd.Series, timezone: str) -> pd.Series:
-    """ISO 8601 (with a timezone suffix converted to local time), then any other layout
-    pandas recognises; unaware of bounds (microsecond resolution)."""
+def _parse_iso(text: pd.Series, present: pd.Series, timezone: str) -> pd.Series:
+    """ISO 8601 cells (a timezone suffix converted to local time); NaT elsewhere. Unaware of
+    bounds (microsecond resolution)."""
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     aware = text.str.contains(_TZ_SUFFIX, na=False) & present
     if aware.any():
@@ -108,24 +108,45 @@ def _parse_iso_or_mixed(text: pd.Series, present: pd.Series, timezone: str) -> p
             out.loc[naive] = p.astype(out.dtype)
         except (ValueError, TypeError):
             pass
-    rest = present & out.isna()
-    if rest.any():
-        t = (
-            text[rest]
-            .str.replace(r"[年月]", "-", regex=True)
-            .str.replace("日", " ", regex=False)
-            .str.strip()
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                p = pd.to_datetime(t, format="mixed", errors="coerce")
-                if isinstance(p.dtype, pd.DatetimeTZDtype):
-                    p = p.dt.tz_convert(timezone).dt.tz_localize(None)
-                out.loc[rest] = p.astype(out.dtype)
-            except (ValueError, TypeError, OverflowError):
-                pass
     return out
+
+
+def _parse_other(text: pd.Series, timezone: str) -> pd.Series:
+    """Cells in any other layout pandas recognises (年月日 included)."""
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    t = text.str.replace(r"[年月]", "-", regex=True).str.replace("日", " ", regex=False).str.strip()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            p = pd.to_datetime(t, format="mixed", errors="coerce")
+            if isinstance(p.dtype, pd.DatetimeTZDtype):
+                p = p.dt.tz_convert(timezone).dt.tz_localize(None)
+            out.loc[:] = p.astype(out.dtype)
+        except (ValueError, TypeError, OverflowError):
+            pass
+    return out
+
+
+def _parse_text_dates(
+    text: pd.Series, present: pd.Series, timezone: str, order: str, column: str
+) -> tuple[pd.Series, pd.Series, str]:
+    """ISO cells first (the fast path); the rest rewritten with one day/month order for the
+    column (:func:`helpers.intake.values.rewrite_dates`), then read. Returns (values,
+    problems, note)."""
+    values = _parse_iso(text, present, timezone)
+    problems = pd.Series("", index=text.index, dtype="object")
+    rest = present & values.isna()
+    if not rest.any():
+        return values, problems, ""
+    rewritten = rewrite_dates(text[rest], order=order, column=column)
+    more = _parse_iso(rewritten.text, pd.Series(True, index=rewritten.text.index), timezone)
+    other = more.isna() & rewritten.serial.isna()
+    if other.any():
+        more.loc[other] = _parse_other(rewritten.text[other], timezone)
+    more = more.where(rewritten.serial.isna(), rewritten.serial.astype(more.dtype))
+    values.loc[rest] = more.where(rewritten.problems == "")
+    problems.loc[rest] = rewritten.problems
+    return values, problems, rewritten.note
 
 
 def _within(values: pd.Series, limits: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
@@ -159,11 +180,7 @@ def read_datetimes(
                 values = values.dt.tz_convert(timezone).dt.tz_localize(None)
             problems, note = none, ""
         else:
-            rewritten = rewrite_dates(text.where(present, ""), order=order, column=column)
-            values = _parse_iso_or_mixed(rewritten.text, present, timezone)
-            values = values.where(rewritten.serial.isna(), rewritten.serial.astype(values.dtype))
-            problems, note = rewritten.problems.where(present, ""), rewritten.note
-            values = values.where(problems == "")
+            values, problems, note = _parse_text_dates(text, present, timezone, order, column)
         unparseable = present & values.isna() & (problems == "")
     inside = _within(values, limits)
     lo, hi = (f"{d:%Y-%m-%d}" for d in limits)

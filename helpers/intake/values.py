@@ -45,9 +45,12 @@ def normalise_text(values: pd.Series, *, fold: bool) -> pd.Series:
     if not present.any():
         return values
     text = values[present].astype("str")
-    need = ~text.map(str.isprintable)
+    blob = "\n".join(text.tolist())  # one scan of the whole column: clean data returns here
+    if INVISIBLE.search(blob) is None and (not fold or blob.isascii()):
+        return values
+    need = text.str.contains(INVISIBLE.pattern, regex=True).astype(bool)
     if fold:
-        need = need | ~text.map(str.isascii)
+        need = need | ~text.str.isascii().astype(bool)
     if not need.any():
         return values
     out = values.astype("object").copy()
@@ -59,7 +62,7 @@ def normalise_text(values: pd.Series, *, fold: bool) -> pd.Series:
 def fold_digits(text: pd.Series) -> pd.Series:
     """Full-width digits, signs and separators (``１２３，５``) as ASCII (NFKC), invisible
     characters removed; only non-ASCII or unprintable cells are touched."""
-    need = ~text.map(lambda v: v.isascii() and v.isprintable())
+    need = ~text.str.isascii().astype(bool) | text.str.contains(INVISIBLE.pattern, regex=True)
     if not need.any():
         return text
     out = text.copy()
