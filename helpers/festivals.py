@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 import holidays
 import pandas as pd
@@ -367,31 +368,24 @@ def calendar(
     return out[keep].sort_values(["start_date", "promo_id"]).reset_index(drop=True)
 
 
+def _calendar_row(kind: str, name: Any, start: Any, end: Any) -> dict[str, Any]:
+    """One calendar event of ``kind`` (``holiday`` / ``workday``), its id from its start."""
+    return dict(
+        promo_id=f"{kind}-{start:%Y%m%d}",
+        name=name,
+        kind=kind,
+        start_date=start,
+        end_date=end,
+        source=kind,
+    )
+
+
 def _holiday_events(start: dt.date | str, end: dt.date | str, country: str | None) -> pd.DataFrame:
     periods = holiday_periods(start, end, country)
-    rows = [
-        dict(
-            promo_id=f"holiday-{p.start:%Y%m%d}",
-            name=p.name,
-            kind="holiday",
-            start_date=p.start,
-            end_date=p.end,
-            source="holiday",
-        )
-        for p in periods.itertuples()
-    ]
+    rows = [_calendar_row("holiday", p.name, p.start, p.end) for p in periods.itertuples()]
     table = public_holidays(start, end, country)
     for w in table[table["kind"] == "workday"].itertuples():
-        rows.append(
-            dict(
-                promo_id=f"workday-{w.date:%Y%m%d}",
-                name=w.name,
-                kind="workday",
-                start_date=w.date,
-                end_date=w.date,
-                source="workday",
-            )
-        )
+        rows.append(_calendar_row("workday", w.name, w.date, w.date))
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
 

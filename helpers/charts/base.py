@@ -99,6 +99,11 @@ def axes_or_new(ax: Axes | None, figsize: tuple[float, float] = (9, 4)) -> Axes:
     return ax
 
 
+def in_lang(zh: str, en: str, lang: str) -> str:
+    """A chart text in the chart's label language: ``en`` for ``"en"``, else ``zh``."""
+    return en if lang == "en" else zh
+
+
 def money_formatter(currency: str) -> FuncFormatter:
     """Axis labels in money: ``¥12k``, ``¥1.2M``, ``-¥800`` (:func:`helpers.numbers.money_tick`)."""
     return FuncFormatter(lambda x, _pos: numbers.money_tick(x, currency))

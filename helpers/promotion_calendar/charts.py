@@ -4,7 +4,6 @@ chart label language returned by :func:`helpers.charts.setup`."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -22,7 +21,7 @@ from helpers.charts import (
     format_axis,
     shade_phases,
 )
-from helpers.charts.base import COLOR_ACCENT, shade_days
+from helpers.charts.base import COLOR_ACCENT, axes_or_new, in_lang, shade_days
 
 #: day category -> (colour, zh, en)
 CATEGORY_STYLE = {
@@ -51,16 +50,6 @@ PHASE_LABELS = {
 }
 
 
-def _t(zh: str, en: str, lang: str) -> str:
-    return en if lang == "en" else zh
-
-
-def _ax(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
 def calendar_heatmap(
     data: pd.DataFrame, *, lang: str = "zh", title: str = "", ax: Axes | None = None
 ) -> Axes:
@@ -73,7 +62,7 @@ def calendar_heatmap(
     grid = data.assign(week=monday, wd=data["date"].dt.day_of_week)
     grid = grid.assign(code=grid["category"].map({c: i for i, c in enumerate(cats)}))
     table = grid.pivot_table(index="wd", columns="week", values="code", aggfunc="first")
-    ax = _ax(ax, (min(2 + 0.28 * table.shape[1], 16), 3.2))
+    ax = axes_or_new(ax, (min(2 + 0.28 * table.shape[1], 16), 3.2))
     cmap = ListedColormap([CATEGORY_STYLE[c][0] for c in cats])
     sns.heatmap(
         table,
@@ -94,7 +83,8 @@ def calendar_heatmap(
     ax.set_ylabel("")
     shown = [c for c in cats if c in set(data["category"])]
     handles = [
-        Patch(color=CATEGORY_STYLE[c][0], label=_t(*CATEGORY_STYLE[c][1:], lang)) for c in shown
+        Patch(color=CATEGORY_STYLE[c][0], label=in_lang(*CATEGORY_STYLE[c][1:], lang))
+        for c in shown
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.set_title(title)
@@ -109,7 +99,7 @@ def year_of_sales(
     ``data``: ``past_days`` of :class:`~helpers.promotion_calendar.overview.PromotionCalendar`
     (``date, category, gmv``).
     """
-    ax = _ax(ax, (11, 3.6))
+    ax = axes_or_new(ax, (11, 3.6))
     shade_phases(ax, data.rename(columns={"category": "phase"}))
     for c in ("holiday", "logistics"):
         shade_days(ax, data.loc[data["category"] == c, "date"], CATEGORY_STYLE[c][0])
@@ -118,7 +108,7 @@ def year_of_sales(
     ax.plot(week.index, week.to_numpy(), color=COLOR_SOFT, lw=2)
     format_axis(ax.yaxis, "currency", currency)
     ax.set_title(
-        _t(
+        in_lang(
             "过去一年的每日 GMV（浅线为 7 日均线）",
             "Daily GMV, past year (light: 7-day mean)",
             lang,
@@ -140,7 +130,7 @@ def event_vs_baseline(
     ``data``: the event's rows of :attr:`Evaluation.days` (``date, actual, baseline, lower,
     upper, phase``).
     """
-    ax = _ax(ax, (10, 3.6))
+    ax = axes_or_new(ax, (10, 3.6))
     shade_phases(ax, data)
     ax.fill_between(
         data["date"],
@@ -149,10 +139,14 @@ def event_vs_baseline(
         color=COLOR_SOFT,
         alpha=0.35,
         lw=0,
-        label=_t("基线区间", "baseline interval", lang),
+        label=in_lang("基线区间", "baseline interval", lang),
     )
     ax.plot(
-        data["date"], data["baseline"], color=COLOR_SOFT, lw=2, label=_t("基线", "baseline", lang)
+        data["date"],
+        data["baseline"],
+        color=COLOR_SOFT,
+        lw=2,
+        label=in_lang("基线", "baseline", lang),
     )
     ax.plot(
         data["date"],
@@ -161,7 +155,7 @@ def event_vs_baseline(
         lw=1.5,
         marker="o",
         ms=3,
-        label=_t("实际", "actual", lang),
+        label=in_lang("实际", "actual", lang),
     )
     format_axis(ax.yaxis, "currency", currency)
     ax.xaxis.set_major_formatter(DateFormatter("%m-%d"))
@@ -176,12 +170,12 @@ def phase_uplift(
     """Uplift per phase with its interval (whiskers); bars below zero are the pull-forward dip
     and the hangover. ``data``: one event's phase rows of :attr:`Evaluation.phases`."""
     d = data[data["phase"] != "total"].reset_index(drop=True)
-    ax = _ax(ax, (7, 3.2))
+    ax = axes_or_new(ax, (7, 3.2))
     colors = [COLOR_UP if u >= 0 else COLOR_DOWN for u in d["uplift"]]
     err = np.vstack([d["uplift"] - d["uplift_lower"], d["uplift_upper"] - d["uplift"]]).clip(min=0)
     ax.bar(range(len(d)), d["uplift"], color=colors, yerr=err, capsize=4)
     ax.axhline(0, color="#555", lw=0.8)
-    ax.set_xticks(range(len(d)), [_t(*PHASE_LABELS[p], lang) for p in d["phase"]])
+    ax.set_xticks(range(len(d)), [in_lang(*PHASE_LABELS[p], lang) for p in d["phase"]])
     format_axis(ax.yaxis, "ratio", decimals=0)
     ax.set_title(title)
     return ax
@@ -200,7 +194,7 @@ def hourly_compare(
     ``data``: :func:`helpers.promotion_calendar.live.burst_hours` output; ``labels`` name the
     two days.
     """
-    ax = _ax(ax, (9, 3.6))
+    ax = axes_or_new(ax, (9, 3.6))
     ax.set_xticks(range(0, 24, 2))
     return _this_and_last(
         ax,
@@ -208,8 +202,8 @@ def hourly_compare(
         (data["cum_this"], data["cum_last"]),
         labels=labels,
         lw=2,
-        xlabel=_t("小时", "hour", lang),
-        title=_t(
+        xlabel=in_lang("小时", "hour", lang),
+        title=in_lang(
             "爆发日累计 GMV：今年 vs 去年", "Burst day cumulative GMV: this year vs last", lang
         ),
         currency=currency,
@@ -228,7 +222,7 @@ def phase_days_compare(
 ) -> Axes:
     """Daily GMV from warm-up to after-glow aligned on the burst day (offset 0), this year
     against last. ``data``: :func:`helpers.promotion_calendar.live.phase_days` output."""
-    ax = _ax(ax, (9, 3.4))
+    ax = axes_or_new(ax, (9, 3.4))
     ax.axvline(0, color=PHASE_COLORS["burst"], lw=6, alpha=0.6, zorder=0)
     return _this_and_last(
         ax,
@@ -236,8 +230,10 @@ def phase_days_compare(
         (data["gmv_this"], data["gmv_last"]),
         labels=labels,
         lw=1.8,
-        xlabel=_t("距爆发日的天数", "days from the burst day", lang),
-        title=_t("按阶段逐日：今年 vs 去年", "Day by day over the phases: this year vs last", lang),
+        xlabel=in_lang("距爆发日的天数", "days from the burst day", lang),
+        title=in_lang(
+            "按阶段逐日：今年 vs 去年", "Day by day over the phases: this year vs last", lang
+        ),
         currency=currency,
     )
 
@@ -261,7 +257,7 @@ def readiness_bars(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = No
     ``data``: :func:`helpers.promotion_calendar.upcoming.readiness` output.
     """
     d = data.sort_values("expected_units", ascending=False).reset_index(drop=True)
-    ax = _ax(ax, (9, 0.32 * len(d) + 1.5))
+    ax = axes_or_new(ax, (9, 0.32 * len(d) + 1.5))
     y = np.arange(len(d))
     colors = [READINESS_COLORS.get(r, COLOR_SOFT) for r in d["readiness"]]
     ax.barh(y, d["on_hand"].fillna(0), color=colors, height=0.6)
@@ -272,17 +268,18 @@ def readiness_bars(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = No
         marker="|",
         s=220,
         zorder=3,
-        label=_t("预计需求", "expected demand", lang),
+        label=in_lang("预计需求", "expected demand", lang),
     )
     ax.set_yticks(y, d["sku_id"])
     ax.invert_yaxis()
     handles = [
-        Patch(color=c, label=_t(*READINESS_LABELS[k], lang)) for k, c in READINESS_COLORS.items()
+        Patch(color=c, label=in_lang(*READINESS_LABELS[k], lang))
+        for k, c in READINESS_COLORS.items()
     ]
     ax.legend(handles=[*handles, ax.collections[0]], loc="lower right", frameon=False)
-    ax.set_xlabel(_t("件数", "units", lang))
+    ax.set_xlabel(in_lang("件数", "units", lang))
     ax.set_title(
-        _t(
+        in_lang(
             "关键商品：现有库存 vs 到活动结束的预计需求",
             "Key SKUs: stock on hand vs demand to the event's end",
             lang,
@@ -294,9 +291,11 @@ def readiness_bars(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = No
 def mechanic_bars(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = None) -> Axes:
     """Mean burst uplift per mechanic (bars) with the margin gap to the baseline in points
     (dots, right axis). ``data``: :func:`helpers.promotion_calendar.mechanics.compare_mechanics`."""
-    ax = _ax(ax, (8, 3.4))
+    ax = axes_or_new(ax, (8, 3.4))
     x = np.arange(len(data))
-    ax.bar(x, data["burst_uplift"], color=COLOR_SOFT, label=_t("爆发日提升", "burst uplift", lang))
+    ax.bar(
+        x, data["burst_uplift"], color=COLOR_SOFT, label=in_lang("爆发日提升", "burst uplift", lang)
+    )
     format_axis(ax.yaxis, "ratio", decimals=0)
     ax.set_xticks(x, data["mechanic"])
     right = ax.twinx()
@@ -306,7 +305,7 @@ def mechanic_bars(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = Non
         "o",
         color=COLOR_DOWN,
         ms=8,
-        label=_t("毛利率差（百分点）", "margin gap (points)", lang),
+        label=in_lang("毛利率差（百分点）", "margin gap (points)", lang),
     )
     right.axhline(0, color=COLOR_DOWN, lw=0.6, ls=":")
     right.grid(False)
@@ -314,7 +313,9 @@ def mechanic_bars(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = Non
     h2, l2 = right.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="upper right", frameon=False)
     ax.set_title(
-        _t("各玩法：提升与毛利（观察性对比）", "Mechanics: uplift and margin (observational)", lang)
+        in_lang(
+            "各玩法：提升与毛利（观察性对比）", "Mechanics: uplift and margin (observational)", lang
+        )
     )
     return ax
 
@@ -322,9 +323,13 @@ def mechanic_bars(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = Non
 def what_if_lines(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = None) -> Axes:
     """Units, GMV and gross profit indices against discount depth (ordinary day = 1).
     ``data``: :func:`helpers.promotion_calendar.mechanics.what_if` output."""
-    ax = _ax(ax, (8, 3.6))
+    ax = axes_or_new(ax, (8, 3.6))
     ax.plot(
-        data["depth"], data["units_index"], color=COLOR_SOFT, lw=2, label=_t("件数", "units", lang)
+        data["depth"],
+        data["units_index"],
+        color=COLOR_SOFT,
+        lw=2,
+        label=in_lang("件数", "units", lang),
     )
     ax.plot(data["depth"], data["gmv_index"], color=COLOR_MAIN, lw=2, label="GMV")
     ax.plot(
@@ -332,12 +337,12 @@ def what_if_lines(data: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = Non
         data["gross_profit_index"],
         color=COLOR_UP,
         lw=2.5,
-        label=_t("毛利", "gross profit", lang),
+        label=in_lang("毛利", "gross profit", lang),
     )
     ax.axhline(1, color="#555", lw=0.8, ls=":")
     format_axis(ax.xaxis, "ratio", decimals=0)
-    ax.set_xlabel(_t("折扣力度", "discount depth", lang))
-    ax.set_ylabel(_t("相对平日（=1）", "vs an ordinary day (= 1)", lang))
+    ax.set_xlabel(in_lang("折扣力度", "discount depth", lang))
+    ax.set_ylabel(in_lang("相对平日（=1）", "vs an ordinary day (= 1)", lang))
     ax.legend(loc="upper left", frameon=False)
-    ax.set_title(_t("折扣力度模拟", "Discount what-if", lang))
+    ax.set_title(in_lang("折扣力度模拟", "Discount what-if", lang))
     return ax
