@@ -9,7 +9,7 @@ import pandas as pd
 
 from helpers.facts.buyer_categories import buyer_categories
 from helpers.facts.channels import ad_rows, channel_grid, daily_channel
-from helpers.facts.customers import customers, customers_from_days, new_buyers_by_day
+from helpers.facts.customers import customers, new_buyers_by_day
 from helpers.facts.cutoff import as_of
 from helpers.facts.daily import daily_facts, daily_sales, promo_calendar
 from helpers.facts.days import DayStore, day_parts, incremental_parts, indexed
@@ -86,10 +86,9 @@ def build_facts(
     paid = paid_orders(orders)
     if days is None:
         parts = indexed(day_parts(paid, t["order_items"]))
-        cust = customers(paid)
     else:
         parts = indexed(incremental_parts(paid, t["order_items"], days))
-        cust = customers_from_days(parts["customer"])
+    cust = customers(paid)
     channel_traffic, item_traffic = traffic_parts(t.get("traffic"))
     ads = ad_rows(t.get("ad_spend"))
     cases = refund_cases(t.get("after_sales"), t.get("products"), paid)

@@ -2,19 +2,22 @@
 days whose input rows changed.
 
 Every fact that comes from order lines is a sum over payment days: a day's sales, its sales
-by channel, by channel x SKU, and its customers' first/last payment, orders and GMV depend
-only on the orders paid that day and their lines (a line's pro-rata GMV stays inside its
-order, and an order inside its payment day). :func:`day_parts` computes these per-day parts;
+by channel and by channel x SKU depend only on the orders paid that day and their lines (a
+line's pro-rata GMV stays inside its order, and an order inside its payment day). The
+customer table needs no lines and is built from the orders as in a full build. :func:`day_parts` computes these per-day parts;
 :class:`DayStore` keeps them on disk with a **content digest** of each day's input rows, and
 :func:`incremental_parts` recomputes only the days whose digest is new or different -- a
 changed row of a closed day (a late correction, a re-export) is found by its content, never
 by a file date. The facts assembled from the parts equal a full rebuild.
 
 Digest of a day ``d``: for every order paid on ``d`` (after the cut at the run date), the
-64-bit hash of its fact-relevant fields (``order_id, customer_id, paid_at, paid_amount,
-channel, shipping_fee``) plus 31 x the wrapping sum of its lines' hashes (``order_id, sku_id, quantity,
-unit_price``), summed (mod 2^64) over the day's orders; the number of orders is kept beside
-it. Fields the parts do not read (shipping time, status) are left out, so a shipment does
+64-bit hash of its fact fields (``customer_id, paid_at, paid_amount, channel,
+shipping_fee``) plus the
+mixed wrapping sum of its lines' hashes (``sku_id, quantity, unit_price``), mixed again
+(splitmix64) and summed (mod 2^64) over the day's orders; the number of orders is kept beside
+it. The mixing makes a line moved to another order of the same day change the digest. Order
+ids only match lines to orders: renaming an order (with its lines) changes no fact.
+Fields the parts do not read (shipping time, status) are left out, so a shipment does
 not force its payment day to be recomputed.
 """
 
@@ -32,7 +35,6 @@ import pandas as pd
 
 from helpers.facts.buyer_categories import buyer_items
 from helpers.facts.channels import channel_sales
-from helpers.facts.customers import customer_days
 from helpers.facts.daily import sales_by_day
 from helpers.facts.items import daily_item
 from helpers.facts.orders import allocate_lines
@@ -43,26 +45,37 @@ PART_KEYS = {
     "sales": ["date"],
     "channel": ["date", "channel"],
     "item": ["date", "channel", "sku_id"],
-    "customer": ["date", "customer_id"],
     "buyer_item": ["date", "customer_id", "sku_id"],
     "shipping": ["date", "sku_id"],
 }
-ORDER_FIELDS = ["order_id", "customer_id", "paid_at", "paid_amount", "channel", "shipping_fee"]
-LINE_FIELDS = ["order_id", "sku_id", "quantity", "unit_price"]
-STORE_FORMAT = 2
-_MIX = np.uint64(31)
+ORDER_FIELDS = ["customer_id", "paid_at", "paid_amount", "channel", "shipping_fee"]
+LINE_FIELDS = ["sku_id", "quantity", "unit_price"]
+STORE_FORMAT = 4
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """The splitmix64 finalizer on uint64 values (wrapping): a sum of mixed values changes
+    when values move between groups, which a plain sum would not notice."""
+    with np.errstate(over="ignore"):
+        z = x.astype("uint64") + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
 
 
 def day_digests(paid: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     """``digest`` (uint64) and ``orders`` per payment day (index ``date``) of the input
     rows the per-day parts read (see module docstring)."""
+    # one factorisation matches lines to their orders by integer codes (no text hashing)
+    codes, _ = pd.factorize(pd.concat([paid["order_id"], items["order_id"]], ignore_index=True))
+    order_code, line_code = codes[: len(paid)], codes[len(paid) :]
     line_fields = [c for c in LINE_FIELDS if c in items.columns]
-    line_hash = pd.util.hash_pandas_object(items[line_fields], index=False)
-    per_order = line_hash.groupby(items["order_id"].to_numpy(), sort=False).sum()
-    lines_of = per_order.reindex(paid["order_id"].to_numpy()).fillna(0).astype("uint64")
+    line_hash = pd.util.hash_pandas_object(items[line_fields], index=False).to_numpy()
+    per_order = pd.Series(line_hash).groupby(line_code, sort=False).sum()
+    lines_of = per_order.reindex(order_code).fillna(0).astype("uint64").to_numpy()
     order_hash = pd.util.hash_pandas_object(paid[ORDER_FIELDS], index=False).to_numpy()
     with np.errstate(over="ignore"):
-        mixed = order_hash + lines_of.to_numpy() * _MIX
+        mixed = mix64(order_hash + mix64(lines_of))
     frame = pd.DataFrame({"date": paid["date"].to_numpy(), "digest": mixed})
     return frame.groupby("date").agg(digest=("digest", "sum"), orders=("digest", "size"))
 
@@ -74,7 +87,6 @@ def day_parts(paid: pd.DataFrame, items: pd.DataFrame) -> dict[str, pd.DataFrame
         "sales": sales_by_day(paid, lines).reset_index(),
         "channel": channel_sales(paid, lines).reset_index(),
         "item": daily_item(lines),
-        "customer": customer_days(paid),
         "buyer_item": buyer_items(lines, paid),
         "shipping": shipping_fees(lines, paid),
     }
@@ -86,7 +98,6 @@ def indexed(parts: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "sales": parts["sales"].set_index("date"),
         "channel": parts["channel"].set_index(["date", "channel"]),
         "item": parts["item"],
-        "customer": parts["customer"],
         "buyer_item": parts["buyer_item"],
         "shipping": parts["shipping"],
     }
@@ -147,14 +158,17 @@ def _keep_rows(frame: pd.DataFrame, days: pd.Index) -> pd.DataFrame:
 def _merge(
     cached: Mapping[str, pd.DataFrame], fresh: Mapping[str, pd.DataFrame], keep: pd.Index
 ) -> dict[str, pd.DataFrame]:
-    """Cached rows of the days in ``keep`` plus the fresh parts, sorted by their keys."""
+    """Cached rows of the days in ``keep`` plus the fresh parts, in key order.
+
+    A day's rows all come from one side and are already in key order, so a stable sort on
+    the date alone (skipped when the new days follow the cached ones) restores the order."""
     out = {}
-    for name, keys in PART_KEYS.items():
+    for name in PART_KEYS:
         frame = pd.concat([_keep_rows(cached[name], keep), fresh[name]], ignore_index=True)
-        for col in ("date", "first_paid_at", "last_paid_at"):
-            if col in frame.columns:
-                frame[col] = frame[col].astype("datetime64[ns]")
-        out[name] = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+        frame["date"] = frame["date"].astype("datetime64[ns]")
+        if not frame["date"].is_monotonic_increasing:
+            frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
+        out[name] = frame
     return out
 
 

@@ -84,6 +84,23 @@ def test_a_corrected_closed_day_is_found_by_content(shop, tmp_path):
     assert_same_facts(facts, build_facts(changed, LAST, settings))
 
 
+def test_a_line_moved_to_another_order_of_the_same_day_is_a_change(shop, tmp_path):
+    # the pro-rata GMV of the line changes with its order, so the day must be rescanned
+    tables, settings = shop
+    store = DayStore(tmp_path / "days")
+    build_facts(tables, LAST, settings, days=store)
+    day = LAST - pd.Timedelta(days=20)
+    orders = tables["orders"]
+    paid_on = orders.loc[pd.to_datetime(orders["paid_at"]).dt.normalize() == day, "order_id"]
+    first, second = paid_on.iloc[0], paid_on.iloc[1]
+    items = tables["order_items"].copy()
+    items.loc[items.index[items["order_id"] == first][0], "order_id"] = second
+    moved = {**tables, "order_items": items}
+    facts = build_facts(moved, LAST, settings, days=store)
+    assert store.recomputed == (day,)
+    assert_same_facts(facts, build_facts(moved, LAST, settings))
+
+
 def test_a_shipment_does_not_reopen_its_payment_day(shop, tmp_path):
     tables, settings = shop
     orders = tables["orders"].copy()
