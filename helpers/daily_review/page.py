@@ -96,6 +96,7 @@ NOTES: dict[str, Text] = {
         "；此前 {days} 天为 {count_rate} / {amount_rate}",
         "; the {days} days before: {count_rate} / {amount_rate}",
     ),
+    "at_stake": ("**约 {money}/天** · ", "**about {money} a day** · "),
     "no_overdue": (
         "没有付款超过 {hours} 小时仍未发货的订单。",
         "No order paid more than {hours} h ago is still unshipped.",
@@ -440,7 +441,19 @@ class Page(ThemePage):
     # ------------------------------------------------------------------ closing parts
     def next_actions(self) -> None:
         """Section 10: the next actions in priority order."""
-        display(numbered(escape(a) for a in self.review.actions["action"]))
+        display(numbered(self.action_lines()))
+
+    def action_lines(self) -> list[str]:
+        """Each next action, escaped, after the money it puts at stake a day when known."""
+        out = []
+        for r in self.review.actions.itertuples(index=False):
+            money = getattr(r, "money_at_stake", float("nan"))
+            text = escape(r.action)
+            if money == money and money > 0:  # known (not NaN) and positive
+                amount = escape(format_value(money, "currency", currency=self.currency))
+                text = pick(NOTES["at_stake"], self.lang).format(money=amount) + text
+            out.append(text)
+        return out
 
     def data_quality(self) -> None:
         """Quarantined rows by table and reason, then the sections skipped for lack of data."""
