@@ -151,6 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_run.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     p_run.add_argument("--quiet", action="store_true", help="no progress lines")
+    p_run.add_argument(
+        "--explain",
+        action="store_true",
+        help="keep the teaching text (how to read each chart, what to do next) in the reports",
+    )
 
     p_sample = sub.add_parser("sample", help="write the synthetic sample shop data")
     p_sample.add_argument("--out", default="data/sample", help="folder (default: data/sample)")
@@ -191,6 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write every quarantined row (file, row, column, value, reason) to this CSV file",
     )
+    p_lang = sub.add_parser(
+        "lang", help="show one language's text in notebooks opened in JupyterLab"
+    )
+    p_lang.add_argument("lang", choices=("zh", "en"), help="language to show")
+    p_lang.add_argument(
+        "paths", nargs="*", default=["notebooks"], metavar="PATH", help="notebooks or folders"
+    )
     _add_notify_parser(sub)
     return parser
 
@@ -226,6 +238,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         out_dir=args.out,
         run_date=args.date,
         lang=args.lang,
+        explain=args.explain,
         only=args.only,
         notebooks_dir=args.notebooks,
         config=args.config,
@@ -280,6 +293,15 @@ def _cmd_strip(args: argparse.Namespace) -> int:
     for f in dirty:
         print(f"{'has outputs' if args.check else 'stripped'}: {f}")
     return EXIT_FAILED if (args.check and dirty) else EXIT_OK
+
+
+def _cmd_lang(args: argparse.Namespace) -> int:
+    from helpers.notebook_lang import set_language
+
+    for f in _notebook_files(args.paths):
+        if set_language(f, args.lang):
+            print(f"{args.lang}: {f}")
+    return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -374,6 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": _cmd_run,
         "sample": _cmd_sample,
         "strip": _cmd_strip,
+        "lang": _cmd_lang,
         "check": _cmd_check,
         "notify": _cmd_notify,
     }

@@ -10,13 +10,15 @@ What :func:`run` does, in order:
    built-in mapping knows about its source (currency, timezone) fills unset settings;
 3. execute every ``*.ipynb`` of the notebooks folder whose name does not start with ``_``
    (sorted by name, optionally filtered with ``only``) with papermill, in parallel, each with
-   the parameters ``run_date, data_dir, lang, cache_dir, config, output_dir, mapping``;
+   the parameters ``run_date, data_dir, lang, explain, cache_dir, config, output_dir,
+   mapping``;
    by default on warm kernels started during step 2 with the heavy imports done, one fresh
    kernel per notebook (:mod:`helpers.kernel_pool`); each HTML export runs in a thread while
    the next notebook executes, and one progress line per notebook says its name, status and
    seconds;
 4. write into ``<out_dir>/<run_date>/``: the executed ``<stem>.ipynb``, ``<stem>.html``
-   (code hidden, cells of the other language removed, self-contained), ``summary.json``
+   (code hidden, cells of the other language, exercises and, unless ``explain``, teaching
+   text removed, self-contained), ``summary.json``
    (notebook statuses, alerts, KPIs merged from the notebooks' sidecars) and ``index.html``;
    and refresh ``<out_dir>/index.html`` (list of dates).
 
@@ -73,12 +75,18 @@ PARAMETER_NAMES = (
     "run_date",
     "data_dir",
     "lang",
+    "explain",
     "cache_dir",
     "config",
     "output_dir",
     "mapping",
 )
 REMOVE_CELL_TAG = "remove-cell"
+#: Teaching text (what you will learn, how to read a chart, what to do next): in the reports
+#: only with ``explain`` (``playbook run --explain``); notebooks opened by hand show it.
+TEACH_TAG = "teach"
+#: Exercises for the assistant: JupyterLab only, never in a report.
+EXERCISE_TAG = "exercise"
 LANG_TAGS = {"zh": "lang-zh", "en": "lang-en"}
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 #: Severity order (most urgent first), declared once in :mod:`helpers.i18n`.
@@ -337,9 +345,10 @@ def strip_outputs(path: str | os.PathLike[str], *, write: bool = True) -> bool:
     return True
 
 
-def _removed_tags(lang: str) -> set[str]:
+def _removed_tags(lang: str, explain: bool = False) -> set[str]:
     other = "en" if lang == "zh" else "zh"
-    return {REMOVE_CELL_TAG, LANG_TAGS[other]}
+    removed = {REMOVE_CELL_TAG, EXERCISE_TAG, LANG_TAGS[other]}
+    return removed if explain else removed | {TEACH_TAG}
 
 
 def _plain_heading(line: str) -> str:
@@ -375,7 +384,9 @@ def _drop_widgets(nb: nbformat.NotebookNode) -> None:
                 del data[_WIDGET_MIME]
 
 
-def export_html(nb: nbformat.NotebookNode, html_path: Path, *, lang: str, run_date: str) -> str:
+def export_html(
+    nb: nbformat.NotebookNode, html_path: Path, *, lang: str, run_date: str, explain: bool = False
+) -> str:
     """Write the report page of an executed notebook and return its title.
 
     ``nb`` is modified (widget views dropped, ``metadata.title`` set).
@@ -403,7 +414,8 @@ def export_html(nb: nbformat.NotebookNode, html_path: Path, *, lang: str, run_da
         embed_images=True,
     )
     exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags=_removed_tags(lang), enabled=True), enabled=True
+        TagRemovePreprocessor(remove_cell_tags=_removed_tags(lang, explain), enabled=True),
+        enabled=True,
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": heading}})
     body = re.sub(r'<html lang="[^"]*">', f'<html lang="{HTML_LANG[lang]}">', body, count=1)
@@ -420,7 +432,7 @@ def _one_line(text: str, limit: int = 500) -> str:
 def _execute(
     src: Path,
     executed: Path,
-    parameters: dict[str, str],
+    parameters: dict[str, Any],
     cwd: Path,
     timeout_for: Callable[[Any], float] | None = None,
     pool: Any = None,
@@ -458,7 +470,13 @@ def _execute(
 
 
 def _export(
-    src: Path, executed: Path, status: str, error: str | None, lang: str, run_date: str
+    src: Path,
+    executed: Path,
+    status: str,
+    error: str | None,
+    lang: str,
+    run_date: str,
+    explain: bool = False,
 ) -> tuple[str, str | None, Path | None, str]:
     """Export the executed notebook to HTML beside it -> (status, error, html path, title)."""
     import nbformat
@@ -468,7 +486,7 @@ def _export(
         return status, error, None, src.stem
     try:
         nb = nbformat.read(executed, as_version=4)
-        title = export_html(nb, html, lang=lang, run_date=run_date)
+        title = export_html(nb, html, lang=lang, run_date=run_date, explain=explain)
     except Exception as exc:  # a full disk ...: no half-written page is published
         html.unlink(missing_ok=True)
         return (
@@ -619,7 +637,7 @@ class _Batch:
 
     n: int
     out: Path
-    parameters: dict[str, str]
+    parameters: dict[str, Any]
     nb_dir: Path
     lang: str
     progress: bool
@@ -675,7 +693,13 @@ def _run_notebook(batch: _Batch, exporter: ThreadPoolExecutor, src: Path) -> Fut
     def export() -> NotebookResult:
         t1 = time.perf_counter()
         final, err, html, title = _export(
-            src, executed, status, error, batch.lang, batch.parameters["run_date"]
+            src,
+            executed,
+            status,
+            error,
+            batch.lang,
+            batch.parameters["run_date"],
+            bool(batch.parameters.get("explain")),
         )
         html_s = time.perf_counter() - t1
         seconds = round(run_s + html_s, 2)
@@ -704,6 +728,7 @@ def run(
     out_dir: str | os.PathLike[str],
     run_date: Any = None,
     lang: str | None = None,
+    explain: bool = False,
     only: Iterable[str] | None = None,
     notebooks_dir: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
@@ -725,6 +750,9 @@ def run(
     out_dir : report root; results go to ``<out_dir>/<run_date>/``.
     run_date : ``YYYY-MM-DD`` (or date); None = last complete day of the orders.
     lang : "zh" or "en"; None = the settings' language (zh by default).
+    explain : keep the teaching text (cells tagged ``teach``: what you will learn, how to
+        read each chart, what to do next) in the reports; default off, so the daily reports
+        stay lean. Exercise cells (tagged ``exercise``) are never in a report.
     only : notebook names to run (stem or stem without its numeric prefix).
     notebooks_dir : defaults to the repository's ``notebooks/`` folder.
     config : settings YAML; None = ``<data_dir>/playbook.yaml`` when present.
@@ -794,6 +822,7 @@ def run(
             "run_date": prepared.run_date,
             "data_dir": str(data_path),
             "lang": lang,
+            "explain": bool(explain),
             "cache_dir": str(cache_path),
             "config": str(Path(config).resolve()) if config else "",
             "mapping": str(mapping_arg or ""),

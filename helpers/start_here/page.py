@@ -174,16 +174,16 @@ def show_header(ctx: Any, checklist: Checklist) -> None:
     shop = escape_text(ctx.settings.shop_name)
     if lang == "zh":
         text = (
-            f"**{shop}** · 数据截至 {checklist.run_date:%Y-%m-%d} 24:00 · "
+            f"<b>{shop}</b> · 数据截至 {checklist.run_date:%Y-%m-%d} 24:00 · "
             f"{morning:%Y-%m-%d} 早上的清单 · 总体：{badge(checklist.status, lang)}"
         )
     else:
         text = (
-            f"**{shop}** · data up to the end of {checklist.run_date:%Y-%m-%d} · the "
+            f"<b>{shop}</b> · data up to the end of {checklist.run_date:%Y-%m-%d} · the "
             f"checklist for the morning of {morning:%Y-%m-%d} · overall: "
             f"{badge(checklist.status, lang)}"
         )
-    display(md(text))
+    display(HTML(f"<p>{text}</p>"))
 
 
 def summary_extra(checklist: Checklist) -> dict[str, Any]:
