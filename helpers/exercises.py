@@ -118,7 +118,7 @@ def _matches(text: str, answer: str, tolerance: float) -> bool:
 
 
 def top_pick(
-    table: pd.DataFrame,
+    table: pd.DataFrame | None,
     *,
     label: str,
     by: str,
@@ -127,7 +127,10 @@ def top_pick(
     smallest: bool = False,
 ) -> Exercise:
     """Which row of ``table`` has the largest (``smallest``: lowest) ``by``? The answer is the
-    row's ``label``; rows tied with it count too, rows without a value are left out."""
+    row's ``label``; rows tied with it count too, rows without a value are left out. A
+    missing table (None) gives a question the data cannot answer."""
+    if table is None:
+        table = pd.DataFrame()
     rows = table.dropna(subset=[by]) if by in table.columns else table.iloc[0:0]
     options = tuple(dict.fromkeys(str(v) for v in table.get(label, pd.Series(dtype=str))))
     if rows.empty:
@@ -149,3 +152,103 @@ def choice(options: Any, answers: Any, *, question: Text, hint: Text) -> Exercis
     """Pick the right one(s) among ``options``; every name in ``answers`` is accepted."""
     opts = tuple(dict.fromkeys(str(o) for o in options))
     return Exercise(question, tuple(dict.fromkeys(str(a) for a in answers)), hint, opts)
+
+
+# ----------------------------------------------------------------- one exercise per notebook
+# Each takes the object its notebook already holds (read by attribute, so this module imports
+# no theme) and asks one question about today's data.
+
+
+def _frame(obj: Any, name: str) -> pd.DataFrame:
+    value = getattr(obj, name, None)
+    return value if isinstance(value, pd.DataFrame) else pd.DataFrame()
+
+
+def shipping_backlog(checklist: Any) -> Exercise:
+    """00 start here: how many orders are past the shipping SLA?"""
+    line = checklist.item("shipping")
+    return count_question(
+        None if line.status == "unavailable" else line.count,
+        question=(
+            "有多少笔订单超过发货时限还没发出？",
+            "How many orders are past the shipping SLA?",
+        ),
+        hint=("看今日清单里“超时未发货”一行的数量。", "Read the count on the 'past the SLA' line."),
+    )
+
+
+def fastest_category(research: Any) -> Exercise:
+    """01 market research: which category's market grew fastest?"""
+    return top_pick(
+        _frame(research, "lifecycle"),
+        label="category",
+        by="growth",
+        question=("哪个类目的市场规模同比增长最快？", "Which category's market grew fastest?"),
+        hint=("看第 2 节生命周期图横轴最右边的点。", "Section 2: the right-most point."),
+    )
+
+
+def top_seller(matrix: Any) -> Exercise:
+    """02 product matrix: which item has the highest net sales?"""
+    return top_pick(
+        _frame(matrix, "items"),
+        label="sku_id",
+        by="revenue",
+        question=(
+            "哪个商品（商家编码）的净销售额最高？",
+            "Which item (SKU id) has the highest net sales?",
+        ),
+        hint=("看第 1 节 ABC 分层，A 类排第一的商品。", "Section 1: the first A-class item."),
+    )
+
+
+def best_event(calendar: Any) -> Exercise:
+    """03 promotion calendar: which past event added the most GMV over its baseline?"""
+    return top_pick(
+        _frame(calendar, "economics"),
+        label="promo_id",
+        by="incremental_gmv",
+        question=(
+            "过去哪个活动（活动ID）比基线多卖得最多？",
+            "Which past event added the most GMV?",
+        ),
+        hint=("看第 4 节增量 GMV 最大的一行。", "Section 4: the largest incremental GMV."),
+    )
+
+
+def richest_segment(retention: Any) -> Exercise:
+    """04 retention: which RFM segment brings in the most money?"""
+    return top_pick(
+        _frame(retention, "segments"),
+        label="segment",
+        by="revenue",
+        question=("哪个 RFM 分层贡献的金额最多？", "Which RFM segment brings in the most money?"),
+        hint=("看第 2 节深色柱（金额占比）最长的分层。", "Section 2: the longest dark bar."),
+    )
+
+
+def drag_channel(review: Any) -> Exercise:
+    """05 daily review: which channel dragged the run date's GMV down the most?"""
+    drill = getattr(review, "drill", None)
+    return top_pick(
+        _frame(drill, "channels"),
+        label="channel",
+        by="gmv_change",
+        smallest=True,
+        question=("哪个渠道拖累复盘日的 GMV 最多？", "Which channel dragged the GMV down most?"),
+        hint=("看第 6 节下钻图：GMV 变化最负的渠道。", "Section 6: the most negative change."),
+    )
+
+
+def ship_experiment(report: Any) -> Exercise:
+    """06 A/B tests: which experiment can ship?"""
+    readings = list(getattr(report, "readings", []) or [])
+    return choice(
+        [r.experiment for r in readings],
+        [r.experiment for r in readings if r.verdict == "ship"],
+        question=("哪个实验可以上线？", "Which experiment can ship?"),
+        hint=(
+            "看第 3 节：分流正常、样本够、转化率显著提升、护栏没变差的那个。",
+            "Section 3: sound split, enough sample, a significant lift, no guardrail harm.",
+        ),
+    )

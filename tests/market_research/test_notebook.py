@@ -53,18 +53,19 @@ def test_the_screen_is_exported_as_csv_and_xlsx(sample_run):
     assert (sample_run.report_dir / f"{NB}__screen.xlsx").is_file()
 
 
-def test_the_zh_report_teaches_and_hides_the_code(sample_run):
+def test_the_zh_report_is_lean_and_hides_the_code(sample_run):
     html = sample_run.html(NB)
-    for text in ("怎么看", "三高一低", "指数（非真实值）", "本店缺位", "蓝海候选", "偏好指数"):
+    for text in ("三高一低", "指数（非真实值）", "本店缺位", "蓝海候选", "偏好指数"):
         assert text in html, text
-    assert "How to read" not in html and "交互探索" not in html  # lang-en and remove-cell
+    # teaching text (怎么看) only with --explain; lang-en and remove-cell never
+    assert "怎么看" not in html and "How to read" not in html and "交互探索" not in html
     assert "Traceback" not in html
 
 
 def test_english_report(sample_run_en):
     assert NB not in sample_run_en.failures()
     html = sample_run_en.html(NB)
-    assert "How to read" in html and "index (not a value)" in html and "怎么看" not in html
+    assert "index (not a value)" in html and "怎么看" not in html
     alerts = [a for a in sample_run_en.summary["alerts"] if a.get("notebook") == NB]
     assert alerts and all(a["message"] == a["message_en"] for a in alerts)
 

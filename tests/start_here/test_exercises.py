@@ -67,3 +67,17 @@ def test_choice_and_display(capsys):
 @pytest.mark.parametrize("value", [None, float("nan"), "  "])
 def test_blank_answers(value):
     assert exercises.normalise(value) == ""
+
+
+def test_notebook_exercises_follow_the_data_and_survive_missing_tables():
+    from types import SimpleNamespace
+
+    review = SimpleNamespace(drill=SimpleNamespace(channels=CHANNELS))
+    assert exercises.drag_channel(review).answers == ("直播",)
+    # a shop without market data has no life-cycle table: the question says it cannot be asked
+    assert exercises.fastest_category(SimpleNamespace(lifecycle=None)).answers == ()
+    reading = SimpleNamespace
+    report = SimpleNamespace(
+        readings=[reading(experiment="a", verdict="ship"), reading(experiment="b", verdict="keep")]
+    )
+    assert exercises.ship_experiment(report).answers == ("a",)
