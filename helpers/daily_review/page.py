@@ -119,8 +119,8 @@ NOTES: dict[str, Text] = {
     ),
     "no_items": ("复盘日没有成交或访客的商品。", "No item sold or was visited on the run date."),
     "colours": (
-        "颜色：{rise}表示增加，{fall}表示减少（设置项 daily_review.rise_colour）。",
-        "Colours: {rise} for a rise, {fall} for a fall (setting daily_review.rise_colour).",
+        "颜色：{rise}表示增加，{fall}表示减少（设置项 `daily_review.rise_colour`）。",
+        "Colours: {rise} for a rise, {fall} for a fall (setting `daily_review.rise_colour`).",
     ),
     "lmdi": (
         "**拆解怎么算（LMDI）：** GMV = 访客数 × 转化率 × 客单价。每个因素的贡献 = "

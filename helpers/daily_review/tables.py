@@ -161,7 +161,7 @@ def ads_table(ads: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") -> 
         },
         labels={
             "ad_spend_7d": f"{i18n.metric_label('ad_spend', lang)} ({avg})",
-            "roas_7d": "ROAS (7d)",
+            "roas_7d": "ROAS（近7日）" if lang == "zh" else "ROAS (7d)",
         },
         lang=lang,
         currency=currency,
