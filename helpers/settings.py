@@ -122,6 +122,9 @@ class Thresholds:
         exceeds this.
     anomaly_history_days : int
         History used to fit the seasonal baseline.
+    incomplete_share : float
+        A day is flagged "data possibly incomplete" when every channel's orders and GMV
+        are below this share of their usual level (same-weekday / recent median).
     channel_cvr_drop : float
         Channel CVR alert when a channel's CVR on the run date is more than this share below
         its trailing 7-day average.
@@ -148,6 +151,7 @@ class Thresholds:
     cart_min_visitors: int = 200
     anomaly_z: float = 3.5
     anomaly_history_days: int = 84
+    incomplete_share: float = 0.35
     channel_cvr_drop: float = 0.35
     channel_min_visitors: int = 300
 
@@ -173,6 +177,7 @@ THRESHOLD_RANGES: dict[str, Allowed] = {
     "cart_min_visitors": COUNT,
     "anomaly_z": POSITIVE,
     "anomaly_history_days": Allowed(14, 3650),
+    "incomplete_share": SHARE,
     "channel_cvr_drop": SHARE,
     "channel_min_visitors": COUNT,
 }

@@ -119,6 +119,7 @@ def seasonal_baseline(
     score_days: int | None = None,
     fit_days: int = FIT_DAYS,
     scale_days: int = SCALE_DAYS,
+    lower: float | None = None,
 ) -> pd.DataFrame:
     """Score each day against a one-step-ahead forecast from a robust STL weekly baseline.
 
@@ -172,6 +173,9 @@ def seasonal_baseline(
         NaN.
     fit_days : most history days per STL fit.
     scale_days : number of previous ordinary days whose one-step errors give the scale.
+    lower : smallest expected value (``0.0`` for a metric that cannot be negative: money,
+        counts, rates); a forecast below it is clipped to it before ``resid`` and ``z``, so a
+        falling trend never draws or reports a baseline below zero. None = no bound.
 
     Returns
     -------
@@ -201,6 +205,8 @@ def seasonal_baseline(
         if int(ordinary[lo:t].sum()) < 2 * period:
             continue
         expected[t] = _one_step_forecast(_weekday_fill(clean[lo:t], period), period)
+    if lower is not None:
+        expected = np.where(np.isfinite(expected), np.maximum(expected, lower), expected)
     resid = values - expected
     has_err = ordinary & np.isfinite(resid)
     z = np.full(n, np.nan)
@@ -237,6 +243,17 @@ def seasonal_baseline(
 
 
 ANOMALY_METRICS: tuple[str, ...] = ("gmv", "orders", "uv", "cvr", "arpu", "ad_spend")
+#: Metrics that cannot be negative (money, counts, rates): their baseline is clipped at 0.
+NON_NEGATIVE: frozenset[str] = frozenset(
+    {*ANOMALY_METRICS, "buyers", "units", "cart_rate", "fav_rate", "roas", "ad_gmv"}
+)
+
+
+def floor_of(metric: str) -> float | None:
+    """The lower bound of ``metric``'s baseline: 0 for :data:`NON_NEGATIVE` metrics."""
+    return 0.0 if metric in NON_NEGATIVE else None
+
+
 #: 3 weeks for the first one-step fit + 2 weeks of one-step errors for the scale + the run date
 MIN_HISTORY_DAYS = 36
 
@@ -269,7 +286,7 @@ def baseline_for_chart(
     s = d.set_index("date")[metric].astype(float)
     if int(s.notna().sum()) < MIN_HISTORY_DAYS or len(s) < MIN_HISTORY_DAYS:
         return None
-    base = seasonal_baseline(s, promo, period=7, score_days=days)
+    base = seasonal_baseline(s, promo, period=7, score_days=days, lower=floor_of(metric))
     return base.iloc[-days:].reset_index(drop=True)
 
 
@@ -339,7 +356,7 @@ def _evaluate_anomalies(ctx: RuleContext, metrics: Iterable[str]) -> Findings:
             found.skipped.append(gap)
             continue
         s = d.set_index("date")[m].astype(float)
-        last = seasonal_baseline(s, promo, period=7, score_days=1).iloc[-1]
+        last = seasonal_baseline(s, promo, period=7, score_days=1, lower=floor_of(m)).iloc[-1]
         if not np.isfinite(float(last["z"])):
             found.skipped.append(
                 (

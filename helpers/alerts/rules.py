@@ -24,7 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.alerts import anomaly  # noqa: F401  (registers the statistical check)
+from helpers.alerts import (
+    anomaly,  # noqa: F401  (registers the statistical check)
+    completeness,  # noqa: F401  (registers the data-completeness check)
+)
 from helpers.alerts.base import (
     ALERT_COLUMNS,
     REGISTRY,

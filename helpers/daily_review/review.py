@@ -17,6 +17,7 @@ import pandas as pd
 
 from helpers.alerts.actions import next_actions
 from helpers.alerts.anomaly import MIN_HISTORY_DAYS, baseline_for_chart
+from helpers.alerts.completeness import RULE_ID as INCOMPLETE_RULE
 from helpers.alerts.rules import STALE_ORDER_HOURS, AlertReport, collect_alerts
 from helpers.daily_review.evidence import with_evidence
 from helpers.daily_review.morning import Morning, build_morning, filled, with_titles
@@ -145,6 +146,13 @@ class DailyReview:
             set(self.drill.channels["channel"].dropna()) if not self.drill.channels.empty else set()
         )
         return bool(names - {UNKNOWN_CHANNEL})
+
+    @property
+    def data_incomplete(self) -> bool:
+        """Whether the run date looks incomplete (every channel far below its usual level at
+        once, rule ``data_incomplete`` of :mod:`helpers.alerts.completeness`)."""
+        a = self.alerts.alerts
+        return bool(not a.empty and (a["rule"] == INCOMPLETE_RULE).any())
 
     @property
     def quarantined_rows(self) -> int:

@@ -13,6 +13,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from helpers import i18n, numbers
+from helpers.alerts.completeness import RULE_ID as INCOMPLETE_RULE
 from helpers.daily_review.review import DailyReview
 from helpers.festivals import PHASE_ZH, festival_name
 from helpers.report import escape_text
@@ -72,6 +73,18 @@ SENTENCES: dict[str, Text] = {
         "（{change}），渠道断崖，先查这里。",
         "**{channel}** has been far below its baseline {days} days running: {recent} a day "
         "against {base} ({change}); the channel broke, look here first.",
+    ),
+    "shift_down_incomplete": (
+        "**{channel}** 连续 {days} 天低于基线：近 {days} 天日均 {recent}，基线日均 {base}"
+        "（{change}）；今天的数据可能不完整，补齐数据后再判断是否真的下滑。",
+        "**{channel}** has been below its baseline {days} days running: {recent} a day "
+        "against {base} ({change}); today's data may be incomplete, so complete them before "
+        "reading a decline.",
+    ),
+    "incomplete": (
+        "⚠ 数据可能不完整：{message}。先核对数据，下面的涨跌不代表生意断崖。",
+        "⚠ Data possibly incomplete: {message}. Check the data first; the changes below do "
+        "not mean the business collapsed.",
     ),
     "shift_up": (
         "**{channel}** 连续 {days} 天远高于基线：近 {days} 天日均 {recent}，基线日均 {base}"
@@ -142,12 +155,25 @@ def comparison_line(review: DailyReview, lang: str) -> str | None:
     )
 
 
+def incomplete_line(review: DailyReview, lang: str) -> str | None:
+    """The data-completeness flag (rule ``data_incomplete``) in words, or None."""
+    alerts = review.alerts.alerts
+    rows = alerts.loc[alerts["rule"] == INCOMPLETE_RULE] if not alerts.empty else alerts
+    if rows.empty:
+        return None
+    message = str(rows["message_zh" if lang == "zh" else "message_en"].iloc[0])
+    message = message.split("：", 1)[-1] if lang == "zh" else message.split(": ", 1)[-1]
+    return _say("incomplete", lang, message=escape_text(message))
+
+
 def _shift_lines(review: DailyReview, lang: str, money: Callable[[float], str]) -> list[str]:
-    """Channels whose level shifted (several days far from the baseline), named first."""
+    """Channels whose level shifted (several days far from the baseline), named first; a
+    fall is worded softly on a day whose data may be incomplete."""
     days = review.shifts.attrs.get("days", 2)
+    soft = "_incomplete" if review.data_incomplete else ""
     return [
         _say(
-            f"shift_{r.direction}",
+            f"shift_{r.direction}" + (soft if r.direction == "down" else ""),
             lang,
             channel=escape_text(i18n.channel_label(r.channel, lang)),
             days=days,
@@ -184,8 +210,8 @@ def where_lines(review: DailyReview, *, lang: str = "zh", currency: str = "CNY")
     def money(v: float) -> str:
         return numbers.format_value(v, "currency", currency=currency)
 
-    cmp = comparison_line(review, lang)
-    lines: list[str] = [cmp] if cmp else []
+    flag, cmp = incomplete_line(review, lang), comparison_line(review, lang)
+    lines: list[str] = [x for x in (flag, cmp) if x]
     gmv = _kpi(review, "gmv")
     if gmv is not None:
         changes = {k: numbers.format_change(gmv[k]) for k in ("vs_prev_day", "vs_last_week")}

@@ -38,6 +38,7 @@ ONE_PER_RULE = [
     alert("cart_high_pay_low", "item_cvr", "item", "SKU-X", 0.0167, 0.02),
     alert("channel_cvr_drop", "cvr", "channel", "直播", 0.01, 0.04, "high"),
     alert("anomaly", "gmv", "shop", "", 8000.0, 4400.0),
+    alert("data_incomplete", "orders", "shop", "", 4.0, 14.0, "high"),
 ]
 SHOP_WORD = {"zh": "店铺", "en": "Shop"}
 
@@ -64,7 +65,9 @@ def test_every_rule_yields_an_action_naming_its_subject(lang):
     assert "12" in by["unshipped_sla"] and "24" in by["unshipped_sla"]
     assert "GMV" in by["anomaly"]
     # high severity first
-    assert set(out["rule"].head(3)) == {"unshipped_sla", "channel_cvr_drop", "cvr_below_industry"}
+    high = {"unshipped_sla", "channel_cvr_drop", "cvr_below_industry", "data_incomplete"}
+    assert set(out["rule"].head(4)) == high
+    assert "14" in by["data_incomplete"]  # the usual level it is measured against
 
 
 def test_zh_texts_follow_the_methodology():

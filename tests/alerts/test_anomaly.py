@@ -15,7 +15,12 @@ import pytest
 from alerts.alert_facts import RD, mk_facts, weekly_daily
 from locations import ROOT
 
-from helpers.alerts.anomaly import PROMO_SKIP_NOTE, anomaly_alerts, seasonal_baseline
+from helpers.alerts.anomaly import (
+    PROMO_SKIP_NOTE,
+    anomaly_alerts,
+    floor_of,
+    seasonal_baseline,
+)
 from helpers.alerts.rules import collect_alerts
 from helpers.settings import Settings
 
@@ -165,3 +170,21 @@ def test_no_import_cycle(first):
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_baseline_of_a_non_negative_series_never_goes_below_zero():
+    # a shop falling 5 a day from 200 to 0 (weekly wiggle 0..15, floored at 0): the local
+    # linear trend of the last weeks points below zero, so the raw forecast is negative
+    n = 50
+    wiggle = np.tile([0, 5, 10, 0, -5, 10, 15], 8)[:n]
+    v = np.maximum(np.maximum(200 - 5 * np.arange(n), 0) + wiggle, 0).astype(float)
+    s = pd.Series(v, index=pd.date_range("2026-01-01", periods=n))
+    raw = seasonal_baseline(s, score_days=14)
+    assert raw["expected"].min() < 0  # the band would dip below zero
+    clipped = seasonal_baseline(s, score_days=14, lower=0.0)
+    assert clipped["expected"].min() == 0.0
+    # residuals follow the clipped forecast: value - max(expected, 0)
+    assert np.allclose(
+        clipped["resid"].dropna(), (v - np.maximum(raw["expected"], 0))[raw["expected"].notna()]
+    )
+    assert floor_of("gmv") == 0.0 and floor_of("cvr") == 0.0 and floor_of("profit") is None

@@ -37,7 +37,8 @@ def test_declared_thresholds_are_settings_and_every_threshold_is_read():
 
 def test_rules_in_report_order_and_kinds():
     order = [r.id for r in REGISTRY.in_report_order()]
-    assert order[0] == "unshipped_sla" and order[-1] == "anomaly"
+    # the data-completeness check comes first: the data are checked before the day is judged
+    assert order[:2] == ["data_incomplete", "unshipped_sla"] and order[-1] == "anomaly"
     assert len({r.rank for r in REGISTRY}) == len(REGISTRY)
     assert [r.id for r in REGISTRY.of_kind("statistical")] == ["anomaly"]
 

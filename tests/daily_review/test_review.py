@@ -130,3 +130,42 @@ def test_complaints_are_counted_in_the_window():
     r = build_review(build_facts(t, RUN, Settings()), Settings())
     assert r.complaints == 1
     assert set(r.refund_reasons["reason"]) == {"不想要了", "质量问题"}  # not a refund reason
+
+
+def test_a_possibly_incomplete_day_is_said_first_and_softly(review):
+    from dataclasses import replace
+
+    from helpers.alerts import AlertReport, alerts_frame
+    from helpers.alerts.base import Alert
+
+    flag = Alert(
+        rule="data_incomplete",
+        severity="high",
+        metric="orders",
+        scope="shop",
+        subject="",
+        date="2026-03-03",
+        value=4.0,
+        reference=14.0,
+        message_zh="数据可能不完整：全部 2 个渠道同时低于常态的 35%",
+        message_en="Data possibly incomplete: all 2 channels sit below 35% of their usual level",
+    )
+    shifts = pd.DataFrame(
+        {"channel": ["直播"], "direction": ["down"], "gmv_recent": [100.0]}
+        | {"gmv_base": [600.0], "change_pct": [-100 / 120]}
+    )
+    flagged = replace(
+        review,
+        alerts=AlertReport(alerts=alerts_frame([flag]), skipped=review.alerts.skipped),
+        shifts=shifts,
+    )
+    assert flagged.data_incomplete and not review.data_incomplete
+    for lang, first, soft, collapse in (
+        ("zh", "⚠ 数据可能不完整：全部 2 个渠道", "数据可能不完整，补齐数据后", "渠道断崖"),
+        ("en", "⚠ Data possibly incomplete: all 2 channels", "may be incomplete", "broke"),
+    ):
+        where = story(flagged, lang=lang)["where"]
+        assert where[0].startswith(first)
+        shift = next(line for line in where if "直播" in line or "Live" in line)
+        assert soft in shift and collapse not in shift
+    assert not story(review, lang="zh")["where"][0].startswith("⚠")
