@@ -193,7 +193,10 @@ def test_intake_masks_free_text_and_quarantine_and_writes_the_cache_owner_only(t
 
 # --------------------------------------------------------------------- a cache that checks itself
 def _entry(cache):
-    (entry,) = [p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    # the dataset's entry (the per-day facts store sits beside it in ``days/``)
+    (entry,) = [
+        p for p in cache.iterdir() if p.is_dir() and p.name != "days" and not p.name.startswith(".")
+    ]
     return entry
 
 

@@ -51,6 +51,8 @@ def top_items(facts: Facts, *, top: int = 10, rank_by: str = "gmv") -> pd.DataFr
     sales = sales.groupby("sku_id", as_index=False)[["gmv", "units", "orders"]].sum()
     traffic = facts.item_traffic.loc[facts.item_traffic["date"] == day]
     traffic = traffic.groupby("sku_id", as_index=False)[["visitors", "fav_users"]].sum(min_count=1)
+    # an empty side (no sale or no item traffic that day) loses the text dtype of its ids
+    sales, traffic = (f.astype({"sku_id": str}) for f in (sales, traffic))
     out = sales.merge(traffic, on="sku_id", how="outer")
     out[["gmv", "units", "orders"]] = out[["gmv", "units", "orders"]].fillna(0)
     out["cvr"] = safe_ratio(out["orders"], out["visitors"])

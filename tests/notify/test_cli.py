@@ -103,11 +103,12 @@ def test_notify_command_dry_run_send_and_exit_codes(server, tmp_path, monkeypatc
 
 def test_dry_run_without_targets_prints_the_plain_message(tmp_path, capsys):
     out = tmp_path / "reports"
-    write_run(out, sample_summary())
+    summary = sample_summary()
+    write_run(out, summary)
     assert main(["notify", "--out", str(out), "--data", str(tmp_path), "--dry-run"]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("山野生活旗舰店 运营日报 · 2026-11-15\n")
-    assert "告警（9 条）" in printed
+    assert f"告警（{len(summary['alerts'])} 条）" in printed
 
 
 def test_check_names_targets_and_variables_never_values():
