@@ -85,6 +85,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
+    for add in (
+        _add_run_parser,
+        _add_sample_parser,
+        _add_strip_parser,
+        _add_check_parser,
+        _add_lang_parser,
+        _add_notify_parser,
+    ):
+        add(sub)
+    return parser
+
+
+def _add_source_options(p: argparse.ArgumentParser) -> None:
+    """Where the data come from: folder, mapping, settings and validation cache."""
+    p.add_argument("--data", default="data/sample", help="data folder (default: data/sample)")
+    p.add_argument(
+        "--mapping",
+        default=None,
+        metavar="FILE_OR_NAME",
+        help="mapping YAML or built-in mapping name for platform exports (default: detect)",
+    )
+    p.add_argument("--config", default=None, help="settings YAML (default: DATA/playbook.yaml)")
+    p.add_argument(
+        "--cache", default=None, metavar="DIR", help="validation cache (default: user cache)"
+    )
+
+
+def _add_run_parser(sub: Any) -> None:
+    """``playbook run``: execute the notebooks for one date."""
     p_run = sub.add_parser("run", help="execute the notebooks for one date -> HTML reports")
     p_run.add_argument(
         "--date",
@@ -92,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="run date YYYY-MM-DD (default: last complete day in the orders)",
     )
-    p_run.add_argument("--data", default="data/sample", help="data folder (default: data/sample)")
+    _add_source_options(p_run)
     p_run.add_argument("--out", default="reports", help="report folder (default: reports)")
     p_run.add_argument(
         "--lang", choices=("zh", "en"), default=None, help="report language (default: settings, zh)"
@@ -100,21 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument(
         "--only", nargs="+", metavar="NAME", help="run only these notebooks (e.g. daily_review)"
     )
-    p_run.add_argument("--config", default=None, help="settings YAML (default: DATA/playbook.yaml)")
     p_run.add_argument(
         "--workers",
         type=_positive_int,
         default=None,
         help="notebooks run in parallel (default: number of CPUs)",
-    )
-    p_run.add_argument(
-        "--mapping",
-        default=None,
-        metavar="FILE_OR_NAME",
-        help="mapping YAML or built-in mapping name for platform exports (default: detect)",
-    )
-    p_run.add_argument(
-        "--cache", default=None, metavar="DIR", help="validation cache (default: user cache)"
     )
     p_run.add_argument(
         "--cell-timeout",
@@ -157,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the teaching text (how to read each chart, what to do next) in the reports",
     )
 
+
+def _add_sample_parser(sub: Any) -> None:
+    """``playbook sample``: write the synthetic sample shop."""
     p_sample = sub.add_parser("sample", help="write the synthetic sample shop data")
     p_sample.add_argument("--out", default="data/sample", help="folder (default: data/sample)")
     p_sample.add_argument("--seed", type=int, default=7)
@@ -165,30 +187,24 @@ def build_parser() -> argparse.ArgumentParser:
     p_sample.add_argument("--end", type=_date, default="2026-11-15", help="last day YYYY-MM-DD")
     p_sample.add_argument("--format", choices=("csv", "parquet"), default="csv")
 
+
+def _add_strip_parser(sub: Any) -> None:
+    """``playbook strip``: remove notebook outputs."""
     p_strip = sub.add_parser("strip", help="remove outputs from notebooks before committing")
     p_strip.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders")
     p_strip.add_argument(
         "--check", action="store_true", help="change nothing; exit 1 when a notebook has outputs"
     )
 
+
+def _add_check_parser(sub: Any) -> None:
+    """``playbook check``: check a data folder."""
     p_check = sub.add_parser(
         "check", help="check a data folder: tables, quarantine, run date, sections that will run"
     )
-    p_check.add_argument("--data", default="data/sample", help="data folder (default: data/sample)")
-    p_check.add_argument(
-        "--mapping",
-        default=None,
-        metavar="FILE_OR_NAME",
-        help="mapping YAML or built-in mapping name for platform exports (default: detect)",
-    )
-    p_check.add_argument(
-        "--config", default=None, help="settings YAML (default: DATA/playbook.yaml)"
-    )
+    _add_source_options(p_check)
     p_check.add_argument(
         "--lang", choices=("zh", "en"), default=None, help="output language (default: settings, zh)"
-    )
-    p_check.add_argument(
-        "--cache", default=None, metavar="DIR", help="validation cache (default: user cache)"
     )
     p_check.add_argument(
         "--quarantine",
@@ -196,6 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write every quarantined row (file, row, column, value, reason) to this CSV file",
     )
+
+
+def _add_lang_parser(sub: Any) -> None:
+    """``playbook lang``: one language in JupyterLab."""
     p_lang = sub.add_parser(
         "lang", help="show one language's text in notebooks opened in JupyterLab"
     )
@@ -203,8 +223,6 @@ def build_parser() -> argparse.ArgumentParser:
     p_lang.add_argument(
         "paths", nargs="*", default=["notebooks"], metavar="PATH", help="notebooks or folders"
     )
-    _add_notify_parser(sub)
-    return parser
 
 
 def _add_notify_parser(sub: Any) -> None:
