@@ -144,9 +144,9 @@ def promo_days(promotions: pd.DataFrame) -> pd.DataFrame:
     if promotions is None or promotions.empty:
         return pd.DataFrame(columns=cols).astype({"date": "datetime64[ns]"})
     parts = []
-    for p in promotions.itertuples(index=False):
-        start = pd.Timestamp(p.start_date).normalize()
-        end = pd.Timestamp(p.end_date).normalize()
+    starts = pd.to_datetime(promotions["start_date"]).dt.normalize()
+    ends = pd.to_datetime(promotions["end_date"]).dt.normalize()
+    for p, start, end in zip(promotions.itertuples(index=False), starts, ends, strict=True):
         ws = getattr(p, "warmup_start", None)
         ae = getattr(p, "afterglow_end", None)
         spans = [("burst", start, end)]
@@ -218,8 +218,8 @@ def public_holidays(start: dt.date | str, end: dt.date | str, country: str | Non
         return pd.DataFrame(columns=cols).astype({"date": "datetime64[ns]"})
     start_d, end_d = pd.Timestamp(start).date(), pd.Timestamp(end).date()
     years = range(start_d.year, end_d.year + 1)
-    kwargs = {"subdiv": "ENG"} if country == "GB" else {}
-    lib = holidays.country_holidays(country, years=years, language="en_US", **kwargs)
+    subdiv = "ENG" if country == "GB" else None
+    lib = holidays.country_holidays(country, subdiv=subdiv, years=years, language="en_US")
     rows = []
     for day, name in sorted(lib.items()):
         rows.append((day, name, "holiday"))

@@ -72,7 +72,7 @@ def format_value(value: float | None, unit: str, *, currency: str = "CNY") -> st
     ``1,234.50 XYZ`` for a code without a symbol), ``hours`` (``12.5 h``), else a count
     (``12,000``). Missing values show as an en dash.
     """
-    if _missing(value):
+    if value is None or _missing(value):
         return MISSING
     if unit == "ratio":
         return f"{value:.2%}"
@@ -89,7 +89,7 @@ def format_value(value: float | None, unit: str, *, currency: str = "CNY") -> st
 
 def format_change(value: float | None, *, missing: str = MISSING) -> str:
     """Signed percentage change, e.g. ``+12.3%``; ``missing`` (an en dash) when missing."""
-    if _missing(value):
+    if value is None or _missing(value):
         return missing
     return f"{value:+.1%}"
 
@@ -100,7 +100,7 @@ def format_pp(value: float | None, lang: str = "zh", *, missing: str = MISSING) 
     Two rates are compared by their difference, not their ratio: 30 % -> 70 % is
     ``+40.0 pp``, not ``+133%``. Changes under 0.1 point get two decimals.
     """
-    if _missing(value):
+    if value is None or _missing(value):
         return missing
     points = value * 100
     digits = 2 if 0 < abs(points) < 0.1 else 1
@@ -110,7 +110,7 @@ def format_pp(value: float | None, lang: str = "zh", *, missing: str = MISSING) 
 
 def format_amount(value: float | None, *, missing: str = MISSING) -> str:
     """An amount with thousands separators and two decimals, e.g. ``12,345.60``."""
-    if _missing(value):
+    if value is None or _missing(value):
         return missing
     return f"{value:,.2f}"
 

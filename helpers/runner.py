@@ -675,10 +675,10 @@ def _run_notebook(batch: _Batch, exporter: ThreadPoolExecutor, src: Path) -> Fut
         batch.started += 1
         k = batch.started
     if time.monotonic() >= batch.deadline:
-        error = f"not started: the run exceeded its time limit of {batch.limits.run_timeout:g} s"
-        batch.say(f"[{k}/{batch.n}] {src.stem} failed: {error}")
+        late = f"not started: the run exceeded its time limit of {batch.limits.run_timeout:g} s"
+        batch.say(f"[{k}/{batch.n}] {src.stem} failed: {late}")
         done: Future = Future()
-        done.set_result(NotebookResult(src.stem, "failed", 0.0, None, error, src.stem))
+        done.set_result(NotebookResult(src.stem, "failed", 0.0, None, late, src.stem))
         return done
     batch.say(f"[{k}/{batch.n}] {src.stem} started")
     executed = batch.out / f"{src.stem}.ipynb"
@@ -794,7 +794,7 @@ def run(
     run_date = None if run_date is None or run_date == "" else parse_run_date(run_date)
     if lang is not None and lang not in LANG_TAGS:
         raise RunError(f"invalid language {lang!r}: expected zh or en")
-    settings = load_settings(config if config else data_path, language=lang)
+    settings = load_settings(Path(config) if config else data_path, language=lang)
     lang = settings.language
     weak_key = privacy.key_notice(settings.pii_salt)
     if weak_key:
@@ -810,7 +810,9 @@ def run(
 
     cache_path = Path(cache_dir).resolve() if cache_dir else default_cache_dir()
     privacy.private_dir(cache_path)
-    mapping_arg = str(Path(mapping).resolve()) if mapping and Path(mapping).is_file() else mapping
+    mapping_arg = os.fspath(mapping) if mapping else None
+    if mapping_arg and Path(mapping_arg).is_file():
+        mapping_arg = str(Path(mapping_arg).resolve())
     prepare_fn = prepare or functools.partial(default_prepare, mapping=mapping_arg or None)
     # warm kernels start now, so their imports overlap with the data preparation
     with _kernels(kernels, len(notebooks), workers, nb_dir) as pool:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from helpers import i18n
+from helpers.cells import cell_int, cell_items
 from helpers.check.report import CheckReport
 from helpers.check.sections import PARTLY, RUNS, SKIPPED, item_label
 from helpers.check.tables import TOP_REASONS
@@ -220,21 +221,21 @@ def _render_tables(report: CheckReport, lang: str) -> list[str]:
     dates = report.dates
     rows = []
     for r in report.tables.itertuples(index=False):
-        name = _table_name(r.table, lang) + (" *" if r.mandatory else "")
+        name = _table_name(str(r.table), lang) + (" *" if r.mandatory else "")
         found = r.status != "missing"
         d = dates.loc[dates["table"] == r.table]
         span = [
-            f"{x.column} {_day(x.first)} – {_day(x.last)}" if pd.notna(x.first) else f"{x.column} –"
-            for x in d.itertuples(index=False)
+            f"{column} {_day(first)} – {_day(last)}" if pd.notna(first) else f"{column} –"
+            for column, first, last in zip(d["column"], d["first"], d["last"], strict=True)
         ]
         files = [
             f"{f} ({_t('contract', lang) if m == 'contract' else m})"
-            for f, m in zip(r.files, r.mappings, strict=False)
+            for f, m in zip(cell_items(r.files), cell_items(r.mappings), strict=False)
         ]
         rows.append(
             [
                 name,
-                _t(r.status, lang),
+                _t(str(r.status), lang),
                 _int(r.rows_read) if found else "",
                 _int(r.rows_accepted) if found else "",
                 _int(r.rows_quarantined) if found else "",
@@ -283,7 +284,7 @@ def _render_settings(report: CheckReport, lang: str) -> list[str]:
     for r in report.settings.itertuples(index=False):
         key = f"src_{r.source}"
         source = _t(key, lang) if key in _TEXT else r.source
-        rows.append([_t(r.setting, lang), r.value, source])
+        rows.append([_t(str(r.setting), lang), r.value, source])
     lines = [_t("settings", lang), *_grid(["", "", ""], rows, "lll")[2:], ""]
     if report.run_date is None:
         return [*lines, _t("no_run_date", lang)]
@@ -341,9 +342,9 @@ def _render_files(report: CheckReport, lang: str) -> list[str]:
     rows = [
         [
             r.file,
-            _table_name(r.table, lang) if r.table else "",
+            _table_name(str(r.table), lang) if r.table else "",
             r.dropped_columns or "–",
-            format_note(r.note, lang),
+            format_note(str(r.note), lang),
         ]
         for r in report.files.itertuples(index=False)
     ]
@@ -358,10 +359,10 @@ def _render_reasons(report: CheckReport, lang: str) -> list[str]:
     lines.append("  " + _t("distinct", lang, n=_int(report.quarantined_rows)))
     rows = [
         [
-            _table_name(r.table, lang),
+            _table_name(str(r.table), lang),
             _int(r.rows),
             r.reason,
-            _t("example", lang, file=r.file, row=int(r.row)),
+            _t("example", lang, file=r.file, row=cell_int(r.row)),
         ]
         for r in report.reasons.itertuples(index=False)
     ]

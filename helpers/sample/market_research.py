@@ -182,7 +182,7 @@ def _competitors(
     home = competitors.loc[competitors["competitor"] == COPY[0]]
     copy = home.loc[home["item"] == home["item"].iloc[0]].copy()
     copy["item"], copy["category"] = COPY[1], "家居"
-    copy["price"] = float(listed.loc[COPY[2], "list_price"]) - COPY[3]
+    copy["price"] = float(listed["list_price"].loc[COPY[2]]) - COPY[3]
     copy["monthly_sales"] = np.round(copy["monthly_sales"] * 0.6).astype("int64")
     out = pd.concat([competitors, copy], ignore_index=True)
     by_title = {str(t).replace("山野", ""): s for s, t in listed["title"].items()}
