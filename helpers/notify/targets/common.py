@@ -3,6 +3,7 @@ into the platform's size limit by summarising the long tail (never cutting a lin
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -119,6 +120,18 @@ def fit(
     raise ValueError(f"the message does not fit in {limit} even without its lists")
 
 
+def renderer(
+    payload: Callable[[Message, Shown], T], size: Callable[[T], int], limit: int
+) -> Callable[..., T]:
+    """A platform's ``render(message, *, max_alerts, max_actions)``: the fullest ``payload``
+    whose ``size`` is within ``limit`` (:func:`fit`), the long tail summarised."""
+
+    def render(message: Message, *, max_alerts: int, max_actions: int) -> T:
+        return fit(payload, size, limit, message, max_alerts=max_alerts, max_actions=max_actions)[0]
+
+    return render
+
+
 def utf8_size(text: str) -> int:
     """Bytes of ``text`` in UTF-8 (the unit of the Chinese platforms' limits)."""
     return len(text.encode("utf-8"))
@@ -131,6 +144,33 @@ def error_text(body: Any, *keys: str) -> str:
             if body.get(k):
                 return str(body[k])[:200]
     return str(body)[:200]
+
+
+def json_bytes(body: Any) -> bytes:
+    """A request body as UTF-8 JSON bytes (Chinese text kept as is, not ``\\u`` escaped)."""
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def coded_verdict(
+    text: str, *, code_keys: tuple[str, ...], message_key: str, rate_limited: set[int]
+) -> Verdict:
+    """Read a JSON answer that carries a result code (0 = delivered).
+
+    The code is the first of ``code_keys`` present in the answer (named by the first key in
+    the error); a code in ``rate_limited`` is worth retrying; an answer that is not a JSON
+    object is "unexpected".
+    """
+    try:
+        answer = json.loads(text)
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        return Verdict(False, False, f"unexpected answer: {text[:100]!r}")
+    code = next((answer[k] for k in code_keys if k in answer), None)
+    if code == 0:
+        return Verdict(True)
+    error = f"{code_keys[0]} {code}: {error_text(answer, message_key)}"
+    return Verdict(False, code in rate_limited, error)
 
 
 @dataclass(frozen=True)

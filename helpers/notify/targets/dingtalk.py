@@ -18,14 +18,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import urllib.parse
 from typing import Any
 
 from helpers.notify import inert
 from helpers.notify.message import Message
 from helpers.notify.targets import markdown
-from helpers.notify.targets.common import Shown, Verdict, error_text, fit, utf8_size
+from helpers.notify.targets.common import (
+    Shown,
+    Verdict,
+    coded_verdict,
+    json_bytes,
+    renderer,
+    utf8_size,
+)
 
 KIND = "dingtalk"
 LIMIT_BYTES = 20000
@@ -42,20 +48,16 @@ def payload(message: Message, shown: Shown) -> dict[str, Any]:
     }
 
 
-def render(message: Message, *, max_alerts: int, max_actions: int) -> dict[str, Any]:
-    body, _ = fit(
-        payload,
-        lambda p: utf8_size(p["markdown"]["text"]),
-        LIMIT_BYTES,
-        message,
-        max_alerts=max_alerts,
-        max_actions=max_actions,
-    )
-    return body
-
-
 def preview(body: dict[str, Any]) -> str:
     return body["markdown"]["text"]
+
+
+def _size(body: dict[str, Any]) -> int:
+    return utf8_size(preview(body))
+
+
+#: The request body, the long tail summarised to fit LIMIT_BYTES.
+render = renderer(payload, _size, LIMIT_BYTES)
 
 
 def sign(secret: str, timestamp_ms: int) -> str:
@@ -71,15 +73,11 @@ def request(url: str, secret: str, body: dict[str, Any], now: float) -> tuple[st
         ts = int(now * 1000)
         joiner = "&" if "?" in url else "?"
         url = f"{url}{joiner}timestamp={ts}&sign={sign(secret, ts)}"
-    return url, json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return url, json_bytes(body)
 
 
 def verdict(status: int, text: str) -> Verdict:
-    try:
-        answer = json.loads(text)
-    except ValueError:
-        return Verdict(False, False, f"unexpected answer: {text[:100]!r}")
-    code = answer.get("errcode") if isinstance(answer, dict) else None
-    if code == 0:
-        return Verdict(True)
-    return Verdict(False, code in RATE_LIMITED, f"errcode {code}: {error_text(answer, 'errmsg')}")
+    """Read the robot's answer (HTTP 200 with ``errcode``)."""
+    return coded_verdict(
+        text, code_keys=("errcode",), message_key="errmsg", rate_limited=RATE_LIMITED
+    )

@@ -19,12 +19,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from typing import Any
 
 from helpers.notify import inert
 from helpers.notify.message import Message
-from helpers.notify.targets.common import Shown, Verdict, error_text, fit, outline
+from helpers.notify.targets.common import (
+    Shown,
+    Verdict,
+    coded_verdict,
+    json_bytes,
+    outline,
+    renderer,
+)
 
 KIND = "feishu"
 #: Request body limit (bytes).
@@ -54,14 +60,11 @@ def payload(message: Message, shown: Shown) -> dict[str, Any]:
 
 def _size(body: dict[str, Any]) -> int:
     # room for the signature fields added at sending time
-    return len(json.dumps(body, ensure_ascii=False).encode("utf-8")) + 100
+    return len(json_bytes(body)) + 100
 
 
-def render(message: Message, *, max_alerts: int, max_actions: int) -> dict[str, Any]:
-    body, _ = fit(
-        payload, _size, LIMIT_BYTES, message, max_alerts=max_alerts, max_actions=max_actions
-    )
-    return body
+#: The request body, the long tail summarised to fit LIMIT_BYTES.
+render = renderer(payload, _size, LIMIT_BYTES)
 
 
 def preview(body: dict[str, Any]) -> str:
@@ -90,17 +93,11 @@ def request(url: str, secret: str, body: dict[str, Any], now: float) -> tuple[st
     if secret:
         ts = int(now)
         body = {"timestamp": str(ts), "sign": sign(secret, ts), **body}
-    return url, json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return url, json_bytes(body)
 
 
 def verdict(status: int, text: str) -> Verdict:
-    try:
-        answer = json.loads(text)
-    except ValueError:
-        return Verdict(False, False, f"unexpected answer: {text[:100]!r}")
-    if not isinstance(answer, dict):
-        return Verdict(False, False, f"unexpected answer: {text[:100]!r}")
-    code = answer.get("code", answer.get("StatusCode"))
-    if code == 0:
-        return Verdict(True)
-    return Verdict(False, code in RATE_LIMITED, f"code {code}: {error_text(answer, 'msg')}")
+    """Read the bot's answer (``code``, or ``StatusCode`` in older answers; 0 = delivered)."""
+    return coded_verdict(
+        text, code_keys=("code", "StatusCode"), message_key="msg", rate_limited=RATE_LIMITED
+    )

@@ -11,12 +11,11 @@ HTTP 429 with ``Retry-After`` when exceeded. Success is HTTP 200 with the body `
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from helpers.notify import inert
 from helpers.notify.message import Message
-from helpers.notify.targets.common import Shown, Verdict, fit, outline
+from helpers.notify.targets.common import Shown, Verdict, json_bytes, outline, renderer
 
 KIND = "slack"
 SECTION_CHARS = 3000
@@ -67,11 +66,8 @@ def _size(body: dict[str, Any]) -> int:
     return sum(len(b["text"]["text"]) for b in body["blocks"])
 
 
-def render(message: Message, *, max_alerts: int, max_actions: int) -> dict[str, Any]:
-    body, _ = fit(
-        payload, _size, LIMIT_CHARS, message, max_alerts=max_alerts, max_actions=max_actions
-    )
-    return body
+#: The request body, the long tail summarised to fit LIMIT_CHARS.
+render = renderer(payload, _size, LIMIT_CHARS)
 
 
 def preview(body: dict[str, Any]) -> str:
@@ -79,7 +75,7 @@ def preview(body: dict[str, Any]) -> str:
 
 
 def request(url: str, secret: str, body: dict[str, Any], now: float) -> tuple[str, bytes]:
-    return url, json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return url, json_bytes(body)
 
 
 def verdict(status: int, text: str) -> Verdict:

@@ -11,12 +11,18 @@ success; 45009 means the robot's rate limit was hit (retried).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from helpers.notify.message import Message
 from helpers.notify.targets import markdown
-from helpers.notify.targets.common import Shown, Verdict, error_text, fit, utf8_size
+from helpers.notify.targets.common import (
+    Shown,
+    Verdict,
+    coded_verdict,
+    json_bytes,
+    renderer,
+    utf8_size,
+)
 
 KIND = "wecom"
 #: ``markdown.content`` limit in bytes (UTF-8).
@@ -29,35 +35,25 @@ def payload(message: Message, shown: Shown) -> dict[str, Any]:
     return {"msgtype": "markdown", "markdown": {"content": content}}
 
 
-def render(message: Message, *, max_alerts: int, max_actions: int) -> dict[str, Any]:
-    """The request body, the long tail summarised so the content fits in 4096 bytes."""
-    body, _ = fit(
-        payload,
-        lambda p: utf8_size(p["markdown"]["content"]),
-        LIMIT_BYTES,
-        message,
-        max_alerts=max_alerts,
-        max_actions=max_actions,
-    )
-    return body
-
-
 def preview(body: dict[str, Any]) -> str:
     return body["markdown"]["content"]
 
 
+def _size(body: dict[str, Any]) -> int:
+    return utf8_size(preview(body))
+
+
+#: The request body, the long tail summarised to fit LIMIT_BYTES.
+render = renderer(payload, _size, LIMIT_BYTES)
+
+
 def request(url: str, secret: str, body: dict[str, Any], now: float) -> tuple[str, bytes]:
     """The address and JSON bytes to post (the robot does not sign)."""
-    return url, json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return url, json_bytes(body)
 
 
 def verdict(status: int, text: str) -> Verdict:
     """Read the robot's answer (HTTP 200 with ``errcode``)."""
-    try:
-        answer = json.loads(text)
-    except ValueError:
-        return Verdict(False, False, f"unexpected answer: {text[:100]!r}")
-    code = answer.get("errcode") if isinstance(answer, dict) else None
-    if code == 0:
-        return Verdict(True)
-    return Verdict(False, code in RATE_LIMITED, f"errcode {code}: {error_text(answer, 'errmsg')}")
+    return coded_verdict(
+        text, code_keys=("errcode",), message_key="errmsg", rate_limited=RATE_LIMITED
+    )
