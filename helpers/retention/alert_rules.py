@@ -11,9 +11,10 @@ can register the rules without loading the theme's computations.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from helpers.alerts.base import REGISTRY, ActionText, Alert, Skip
+from helpers.alerts.base import REGISTRY, ActionText, Alert, Evaluate, Skip
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from helpers.retention.snapshot import Retention
@@ -26,14 +27,32 @@ def _known(x: float | None) -> bool:
     return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
-def _alert(r: Retention, rule: str, severity: str, metric: str, value: float, reference: float,
-           zh: str, en: str) -> Alert:  # fmt: skip
-    return Alert(rule=rule, severity=severity, metric=metric, scope="shop", subject="",
-                 date=f"{r.run_date:%Y-%m-%d}", value=value, reference=reference,
-                 message_zh=zh, message_en=en)  # fmt: skip
+def _year_on_year(
+    r: Retention, rule: str, metric: str, now: float, before: float, worse: float, step: float,
+    text: tuple[str, str],
+) -> list[Alert]:  # fmt: skip
+    """The rule's alert when the measure got ``worse`` than a year earlier by ``step`` or
+    more (high at twice ``step``); none otherwise. ``text`` is ``(zh, en)``."""
+    if worse < step:
+        return []
+    severity = "high" if worse >= 2 * step else "medium"
+    return [Alert(rule=rule, severity=severity, metric=metric, scope="shop", subject="",
+                  date=f"{r.run_date:%Y-%m-%d}", value=now, reference=before,
+                  message_zh=text[0], message_en=text[1])]  # fmt: skip
 
 
-@REGISTRY.rule(
+def retention_rule(**declaration: Any) -> Callable[[Evaluate], Evaluate]:
+    """``REGISTRY.rule`` with what every retention rule shares: the theme and its settings
+    section, and a year of order history (the measure a year before the run date)."""
+    return REGISTRY.rule(
+        min_history=lambda _thresholds: YEAR_DAYS,
+        theme="retention",
+        settings="retention",
+        **declaration,
+    )
+
+
+@retention_rule(
     id="dormant_share_up",
     name=("沉睡客户占比上升", "Dormant share up"),
     catches=(
@@ -45,10 +64,7 @@ def _alert(r: Retention, rule: str, severity: str, metric: str, value: float, re
         "Start with the win-back list: reach the dormant customers, highest spend first.",
     ),
     rank=110,
-    min_history=lambda _thresholds: YEAR_DAYS,
     thresholds=("dormant_share_rise",),
-    theme="retention",
-    settings="retention",
 )
 def dormant_share_up(r: Retention) -> list[Alert]:
     """Dormant share now against the share a year earlier (:class:`Skip` without it)."""
@@ -56,15 +72,12 @@ def dormant_share_up(r: Retention) -> list[Alert]:
     if not (_known(now) and _known(before)):
         raise Skip("no customers a year before the run date", "复盘日一年前还没有客户")
     rise, step = now - before, r.settings.dormant_share_rise
-    if rise < step:
-        return []
     zh = f"沉睡客户占比 {now:.1%}，比一年前（{before:.1%}）上升 {rise * 100:.1f} 个百分点：先看召回名单。"
     en = f"Dormant share {now:.1%}, {rise * 100:.1f} points above a year ago ({before:.1%}): start with the win-back list."
-    sev = "high" if rise >= 2 * step else "medium"
-    return [_alert(r, "dormant_share_up", sev, "dormant_share", now, before, zh, en)]
+    return _year_on_year(r, "dormant_share_up", "dormant_share", now, before, rise, step, (zh, en))
 
 
-@REGISTRY.rule(
+@retention_rule(
     id="repeat_rate_down",
     name=("复购率下降", "Repeat rate down"),
     catches=(
@@ -76,10 +89,7 @@ def dormant_share_up(r: Retention) -> list[Alert]:
         "Check the first-order experience and customer outreach.",
     ),
     rank=120,
-    min_history=lambda _thresholds: YEAR_DAYS,
     thresholds=("repeat_rate_fall",),
-    theme="retention",
-    settings="retention",
 )
 def repeat_rate_down(r: Retention) -> list[Alert]:
     """Repeat rate of the window against the same window a year earlier."""
@@ -90,10 +100,7 @@ def repeat_rate_down(r: Retention) -> list[Alert]:
             "去年同期没有复购可比",
         )
     change, step = now / before - 1, r.settings.repeat_rate_fall
-    if change > -step:
-        return []
     days = r.settings.repeat_window_days
     zh = f"近 {days} 天复购率 {now:.1%}，比去年同期（{before:.1%}）下降 {-change:.0%}：查新客首单体验和老客触达。"
     en = f"Repeat rate over {days} days {now:.1%}, {-change:.0%} below the same window a year ago ({before:.1%}): check first-order experience and customer outreach."
-    sev = "high" if change <= -2 * step else "medium"
-    return [_alert(r, "repeat_rate_down", sev, "repeat_rate", now, before, zh, en)]
+    return _year_on_year(r, "repeat_rate_down", "repeat_rate", now, before, -change, step, (zh, en))
