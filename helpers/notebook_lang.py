@@ -11,9 +11,13 @@ it selects cells by tag and the HTML export ignores the collapsed state.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
+from typing import Any
+
+from helpers import notebook_file
 
 LANG_TAGS = {"zh": "lang-zh", "en": "lang-en"}
 _LANG_LINE = re.compile(r'^lang = "[^"\n]*"', re.MULTILINE)
@@ -22,13 +26,12 @@ _LANG_LINE = re.compile(r'^lang = "[^"\n]*"', re.MULTILINE)
 def set_language(path: str | os.PathLike[str], lang: str, *, write: bool = True) -> bool:
     """Show ``lang``'s Markdown cells of the notebook at ``path`` and collapse the others;
     set the ``lang`` parameter to ``lang``. Returns True when the file changed (or would)."""
-    import nbformat
-
     if lang not in LANG_TAGS:
         raise ValueError(f"language {lang!r}: expected zh or en")
-    p = Path(path)
-    before = p.read_text(encoding="utf-8")
-    nb = nbformat.reads(before, as_version=nbformat.NO_CONVERT)
+    return notebook_file.rewrite(path, functools.partial(_show_language, lang=lang), write=write)
+
+
+def _show_language(nb: Any, lang: str) -> None:
     for cell in nb.cells:
         tags = set(cell.metadata.get("tags", []))
         if "parameters" in tags:
@@ -43,14 +46,6 @@ def set_language(path: str | os.PathLike[str], lang: str, *, write: bool = True)
                 del cell.metadata["jupyter"]
         else:
             meta["source_hidden"] = True
-    after = nbformat.writes(nb)
-    if not after.endswith("\n"):
-        after += "\n"
-    if after == before:
-        return False
-    if write:
-        p.write_text(after, encoding="utf-8")
-    return True
 
 
 def language_of(path: str | os.PathLike[str]) -> str | None:

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from helpers import i18n, kernel_pool, privacy, report, staging
+from helpers import i18n, kernel_pool, notebook_file, privacy, report, staging
 from helpers.notices import notice
 from helpers.notify import delivery
 from helpers.settings import Settings, load_settings
@@ -322,11 +322,10 @@ def strip_outputs(path: str | os.PathLike[str], *, write: bool = True) -> bool:
     Returns True when the file changed (or would change, with ``write=False``). Notebooks
     are committed in this clean state.
     """
-    import nbformat
+    return notebook_file.rewrite(path, _strip, write=write)
 
-    p = Path(path)
-    before = p.read_text(encoding="utf-8")
-    nb = nbformat.reads(before, as_version=nbformat.NO_CONVERT)
+
+def _strip(nb: Any) -> None:
     for key in ("papermill", "widgets"):
         nb.metadata.pop(key, None)
     for cell in nb.cells:
@@ -335,14 +334,6 @@ def strip_outputs(path: str | os.PathLike[str], *, write: bool = True) -> bool:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-    after = nbformat.writes(nb)
-    if not after.endswith("\n"):
-        after += "\n"
-    if after == before:
-        return False
-    if write:
-        p.write_text(after, encoding="utf-8")
-    return True
 
 
 def _removed_tags(lang: str, explain: bool = False) -> set[str]:
