@@ -13,7 +13,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["cell_int", "cell_items", "cell_number", "cell_optional_number", "cell_text"]
+__all__ = [
+    "cell_int",
+    "cell_items",
+    "cell_number",
+    "cell_optional_number",
+    "cell_text",
+    "frame_records",
+]
 
 _NUMBER = (int, float, np.integer, np.floating, np.bool_)
 
@@ -65,3 +72,9 @@ def cell_items(value: object) -> list[Any]:
     if isinstance(value, np.ndarray):
         return list(value.tolist())
     raise TypeError(f"expected a list, got {value!r}")
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as ``{column name: value}`` dicts (``to_dict("records")`` with
+    the column labels as text, the key type JSON and the alert helpers expect)."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from helpers import i18n
 from helpers.alerts.base import ALERT_COLUMNS, REGISTRY, ActionText, Alert, AlertReport
+from helpers.cells import frame_records
 from helpers.numbers import as_float, num, pct
 from helpers.report import alert_key
 
@@ -189,7 +190,7 @@ def _step(grp: pd.DataFrame, lang: str) -> dict[str, Any]:
         "action": _localise(action_text(first, metrics, lang), lang),
         "severity": str(first["severity"]),
         "key": f"{first['rule']}|{first['_g'] or first['scope']}",
-        "alert_keys": [alert_key(r) for r in grp.to_dict("records")],
+        "alert_keys": [alert_key(r) for r in frame_records(grp)],
         STAKE: float(money) if pd.notna(money) else np.nan,
     }
 
@@ -202,7 +203,7 @@ def _one_step_per_cause(df: pd.DataFrame) -> pd.DataFrame:
     up = pd.to_numeric(df["value"], errors="coerce") > pd.to_numeric(
         df["reference"], errors="coerce"
     )
-    key: pd.Series = df["metric"].astype(str) + pd.Series(np.where(up, "+", "-"), index=df.index)
+    key: pd.Series = df["metric"].astype(str) + up.map({True: "+", False: "-"})
     ruled: set[str] = set(key[df["rule"] != "anomaly"])
     df = df.loc[~(df["rule"].eq("anomaly") & key.isin(ruled))]
     # a reason that an item's return step already names is the same cause: one step

@@ -263,8 +263,9 @@ def _anomaly_input(ctx: RuleContext) -> tuple[pd.DataFrame, np.ndarray]:
     dates = pd.date_range(
         ctx.run_date - pd.Timedelta(days=ctx.th.anomaly_history_days - 1), ctx.run_date, freq="D"
     )
-    dates = dates[dates >= ctx.daily["date"].min()]
-    d = add_ratios(ctx.daily.set_index("date").reindex(dates).rename_axis("date").reset_index())
+    daily = ctx.require_daily()
+    dates = dates[dates >= daily["date"].min()]
+    d = add_ratios(daily.set_index("date").reindex(dates).rename_axis("date").reset_index())
     return d, d["date"].isin(ctx.promo_dates()).to_numpy()
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import i18n, numbers
+from helpers.cells import frame_records
 from helpers.settings import Settings, Thresholds
 
 MAD_SCALE = 1.4826  # MAD x 1.4826 estimates the standard deviation of normal noise
@@ -94,8 +95,8 @@ class AlertReport:
         Deterministic: rows in the report order, floats rounded to 6 decimals, NaN -> None.
         """
         return {
-            "alerts": [clean_record(r) for r in self.alerts.to_dict("records")],
-            "skipped": [clean_record(r) for r in self.skipped.to_dict("records")],
+            "alerts": [clean_record(r) for r in frame_records(self.alerts)],
+            "skipped": [clean_record(r) for r in frame_records(self.skipped)],
         }
 
     def not_checked(self, lang: str = "zh") -> list[str]:
@@ -103,9 +104,9 @@ class AlertReport:
         ``lang`` (plain text; escape it for Markdown)."""
         zh = i18n.check_lang(lang) == "zh"
         return [
-            f"{REGISTRY.label(r.rule, lang)}：{r.reason_zh}"
+            f"{REGISTRY.label(str(r.rule), lang)}：{r.reason_zh}"
             if zh
-            else f"{REGISTRY.label(r.rule, lang)}: {r.reason}"
+            else f"{REGISTRY.label(str(r.rule), lang)}: {r.reason}"
             for r in self.skipped.itertuples(index=False)
         ]
 
@@ -291,6 +292,12 @@ class RuleContext:
             raise Skip("no daily facts", "没有日汇总数据")
         return self.daily
 
+    def require_refunds(self) -> pd.DataFrame:
+        """The after-sales facts; :class:`Skip` without the after_sales table."""
+        if not self.has_table("after_sales") or self.refunds is None:
+            raise Skip("no after_sales table", "缺少售后表")
+        return self.refunds
+
     def require_traffic(self) -> None:
         """:class:`Skip` unless the traffic table is present and the daily facts carry UV."""
         if not self.has_table("traffic") or not has_values(self.daily, "uv"):
@@ -309,6 +316,8 @@ class RuleContext:
     def channel_frame(self, channel: str, dates: pd.DatetimeIndex) -> pd.DataFrame:
         """One channel's daily rows on ``dates`` (missing days: additive columns NaN)."""
         dc = self.daily_channel
+        if dc is None:
+            raise Skip("no channel facts", "没有分渠道日汇总数据")
         rows = dc.loc[dc["channel"] == channel]
         num = rows.select_dtypes("number").columns.difference(["date"])
         rows = rows.groupby("date")[list(num)].sum(min_count=1).reindex(dates)

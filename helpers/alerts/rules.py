@@ -398,14 +398,15 @@ def _swing_alert(ctx: RuleContext, ch: str, metric: str, h: pd.Series, x: float,
 )
 def ad_swing(ctx: RuleContext) -> list[Alert]:
     """Robust z of spend and ROAS (ad_gmv / ad_spend) vs the channel's trailing days."""
-    if not ctx.has_table("ad_spend") or not has_values(ctx.daily_channel, "ad_spend"):
+    channels = ctx.daily_channel
+    if not ctx.has_table("ad_spend") or channels is None or not has_values(channels, "ad_spend"):
         raise Skip("no ad_spend table", "缺少推广花费表")
     lb = ctx.th.ad_lookback_days
     dates = pd.date_range(ctx.run_date - pd.Timedelta(days=lb), ctx.run_date, freq="D")
     dates = dates[dates >= ctx.require_daily()["date"].min()]
     if len(dates) < AD_SWING_MIN_DAYS:
         raise Skip("fewer than 7 days of ad history", "推广数据不足 7 天")
-    dc = ctx.daily_channel.loc[ctx.daily_channel["date"].isin(dates)]
+    dc = channels.loc[channels["date"].isin(dates)]
     spenders = dc.groupby("channel")["ad_spend"].sum()
     out = []
     for ch in sorted(spenders.index[spenders > 0].astype(str)):
@@ -533,9 +534,7 @@ def consecutive_decline(ctx: RuleContext) -> list[Alert]:
 
 
 def _refund_window(ctx: RuleContext) -> pd.DataFrame:
-    if not ctx.has_table("after_sales") or ctx.refunds is None:
-        raise Skip("no after_sales table", "缺少售后表")
-    return window(ctx.refunds, ctx.run_date, ctx.th.return_window_days)
+    return window(ctx.require_refunds(), ctx.run_date, ctx.th.return_window_days)
 
 
 def _concentration_alert(ctx: RuleContext, where: tuple[str, str], k: int, total: int) -> Alert:
@@ -587,11 +586,11 @@ def return_concentration(ctx: RuleContext) -> list[Alert]:
             continue
         # A source that states one reason for everything (e.g. "order canceled") has no
         # reason breakdown: a 100 % share of that reason is not a finding.
-        if col == "reason" and ctx.refunds["reason"].dropna().nunique() < 2:
+        if col == "reason" and ctx.require_refunds()["reason"].dropna().nunique() < 2:
             continue
         counts = r[col].dropna().astype(str).value_counts().sort_index()
         out += [
-            _concentration_alert(ctx, (scope, subj), k, total)
+            _concentration_alert(ctx, (scope, str(subj)), k, total)
             for subj, k in counts.items()
             if k / total > ctx.th.return_concentration_share
         ]
@@ -612,7 +611,8 @@ def _returned_units(ctx: RuleContext, r: pd.DataFrame) -> pd.Series:
         raise Skip("after_sales has no sku_id", "售后记录没有商品编码（sku_id）")
     if "order_id" in r.columns:
         r = r.loc[r["order_id"].notna()]
-        if r.empty and "order_id" in ctx.refunds and ctx.refunds["order_id"].isna().all():
+        refunds = ctx.require_refunds()
+        if r.empty and "order_id" in refunds and refunds["order_id"].isna().all():
             raise Skip(
                 "after-sales cases name no order: returns cannot be matched to sales",
                 "售后记录没有订单号：退货无法与销售对应",
@@ -739,9 +739,9 @@ def item_return_rate(ctx: RuleContext) -> list[Alert]:
 # high add-to-cart, low payment (加购高、支付低)
 
 
-def _item_cart_frame(ctx: RuleContext) -> pd.DataFrame:
-    """Per sku_id over the window: visitors, cart_users and orders (a buyer proxy)."""
-    it = ctx.item_traffic
+def _item_cart_frame(ctx: RuleContext, it: pd.DataFrame) -> pd.DataFrame:
+    """Per sku_id over the window of item traffic ``it``: visitors, cart_users and orders
+    (a buyer proxy)."""
     t = window(it, ctx.run_date, CART_WINDOW_DAYS)
     t = t.assign(sku_id=t["sku_id"].astype(str))[["sku_id", "visitors", "cart_users"]]
     t = t.groupby("sku_id").sum(min_count=1)
@@ -809,7 +809,7 @@ def cart_high_pay_low(ctx: RuleContext) -> list[Alert]:
     ratio = th.cart_high_pay_low_cvr_ratio
     limit = ratio * shop_cvr
     out = []
-    for sku, row in _item_cart_frame(ctx).iterrows():
+    for sku, row in _item_cart_frame(ctx, it).iterrows():
         vis = float(row["visitors"]) if pd.notna(row["visitors"]) else 0.0
         if vis < th.cart_min_visitors or vis <= 0:
             continue
@@ -897,10 +897,13 @@ def channel_cvr_drop(ctx: RuleContext) -> list[Alert]:
 KINDS: tuple[str, ...] = ("threshold", "statistical")
 
 
-def evaluate(ctx: RuleContext, kinds: Iterable[str] = KINDS):
-    """Every registered rule of ``kinds`` on ``ctx``: ``(alerts, [(rule, reason), ...])``."""
+def evaluate(
+    ctx: RuleContext, kinds: Iterable[str] = KINDS
+) -> tuple[list[Alert], list[tuple[str, str, str]]]:
+    """Every registered rule of ``kinds`` on ``ctx``: ``(alerts, [(rule, reason,
+    reason_zh), ...])``."""
     alerts: list[Alert] = []
-    skipped: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str, str]] = []
     for kind in kinds:
         for rule in REGISTRY.of_kind(kind):
             found, missed = rule.run(ctx)
