@@ -159,9 +159,35 @@ def choice(options: Any, answers: Any, *, question: Text, hint: Text) -> Exercis
 # no theme) and asks one question about today's data.
 
 
-def _frame(obj: Any, name: str) -> pd.DataFrame:
-    value = getattr(obj, name, None)
+def _frame(obj: Any, path: str) -> pd.DataFrame:
+    """The frame at attribute ``path`` (dotted) of ``obj``; empty when any step is missing."""
+    value = obj
+    for name in path.split("."):
+        value = getattr(value, name, None)
     return value if isinstance(value, pd.DataFrame) else pd.DataFrame()
+
+
+@dataclass(frozen=True)
+class TablePick:
+    """A :func:`top_pick` exercise on the table at attribute ``table`` (dotted) of the result
+    a notebook holds: ``TablePick(...)(review)`` gives the :class:`Exercise`."""
+
+    table: str
+    label: str
+    by: str
+    question: Text
+    hint: Text
+    smallest: bool = False
+
+    def __call__(self, result: Any) -> Exercise:
+        return top_pick(
+            _frame(result, self.table),
+            label=self.label,
+            by=self.by,
+            question=self.question,
+            hint=self.hint,
+            smallest=self.smallest,
+        )
 
 
 def shipping_backlog(checklist: Any) -> Exercise:
@@ -177,67 +203,50 @@ def shipping_backlog(checklist: Any) -> Exercise:
     )
 
 
-def fastest_category(research: Any) -> Exercise:
-    """01 market research: which category's market grew fastest?"""
-    return top_pick(
-        _frame(research, "lifecycle"),
-        label="category",
-        by="growth",
-        question=("哪个类目的市场规模同比增长最快？", "Which category's market grew fastest?"),
-        hint=("看第 2 节生命周期图横轴最右边的点。", "Section 2: the right-most point."),
-    )
-
-
-def top_seller(matrix: Any) -> Exercise:
-    """02 product matrix: which item has the highest net sales?"""
-    return top_pick(
-        _frame(matrix, "items"),
-        label="sku_id",
-        by="revenue",
-        question=(
-            "哪个商品（商家编码）的净销售额最高？",
-            "Which item (SKU id) has the highest net sales?",
-        ),
-        hint=("看第 1 节 ABC 分层，A 类排第一的商品。", "Section 1: the first A-class item."),
-    )
-
-
-def best_event(calendar: Any) -> Exercise:
-    """03 promotion calendar: which past event added the most GMV over its baseline?"""
-    return top_pick(
-        _frame(calendar, "economics"),
-        label="promo_id",
-        by="incremental_gmv",
-        question=(
-            "过去哪个活动（活动ID）比基线多卖得最多？",
-            "Which past event added the most GMV?",
-        ),
-        hint=("看第 4 节增量 GMV 最大的一行。", "Section 4: the largest incremental GMV."),
-    )
-
-
-def richest_segment(retention: Any) -> Exercise:
-    """04 retention: which RFM segment brings in the most money?"""
-    return top_pick(
-        _frame(retention, "segments"),
-        label="segment",
-        by="revenue",
-        question=("哪个 RFM 分层贡献的金额最多？", "Which RFM segment brings in the most money?"),
-        hint=("看第 2 节深色柱（金额占比）最长的分层。", "Section 2: the longest dark bar."),
-    )
-
-
-def drag_channel(review: Any) -> Exercise:
-    """05 daily review: which channel dragged the run date's GMV down the most?"""
-    drill = getattr(review, "drill", None)
-    return top_pick(
-        _frame(drill, "channels"),
-        label="channel",
-        by="gmv_change",
-        smallest=True,
-        question=("哪个渠道拖累复盘日的 GMV 最多？", "Which channel dragged the GMV down most?"),
-        hint=("看第 6 节下钻图：GMV 变化最负的渠道。", "Section 6: the most negative change."),
-    )
+#: 01 market research: which category's market grew fastest?
+fastest_category = TablePick(
+    table="lifecycle",
+    label="category",
+    by="growth",
+    question=("哪个类目的市场规模同比增长最快？", "Which category's market grew fastest?"),
+    hint=("看第 2 节生命周期图横轴最右边的点。", "Section 2: the right-most point."),
+)
+#: 02 product matrix: which item has the highest net sales?
+top_seller = TablePick(
+    table="items",
+    label="sku_id",
+    by="revenue",
+    question=(
+        "哪个商品（商家编码）的净销售额最高？",
+        "Which item (SKU id) has the highest net sales?",
+    ),
+    hint=("看第 1 节 ABC 分层，A 类排第一的商品。", "Section 1: the first A-class item."),
+)
+#: 03 promotion calendar: which past event added the most GMV over its baseline?
+best_event = TablePick(
+    table="economics",
+    label="promo_id",
+    by="incremental_gmv",
+    question=("过去哪个活动（活动ID）比基线多卖得最多？", "Which past event added the most GMV?"),
+    hint=("看第 4 节增量 GMV 最大的一行。", "Section 4: the largest incremental GMV."),
+)
+#: 04 retention: which RFM segment brings in the most money?
+richest_segment = TablePick(
+    table="segments",
+    label="segment",
+    by="revenue",
+    question=("哪个 RFM 分层贡献的金额最多？", "Which RFM segment brings in the most money?"),
+    hint=("看第 2 节深色柱（金额占比）最长的分层。", "Section 2: the longest dark bar."),
+)
+#: 05 daily review: which channel dragged the run date's GMV down the most?
+drag_channel = TablePick(
+    table="drill.channels",
+    label="channel",
+    by="gmv_change",
+    smallest=True,
+    question=("哪个渠道拖累复盘日的 GMV 最多？", "Which channel dragged the GMV down most?"),
+    hint=("看第 6 节下钻图：GMV 变化最负的渠道。", "Section 6: the most negative change."),
+)
 
 
 def ship_experiment(report: Any) -> Exercise:
