@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.privacy import map_free_text
+
 MAX_LINE_BYTES = 1 << 20
 MAX_GZIP_RATIO = 100
 GZIP_RATIO_FROM = 256 << 20
@@ -94,10 +96,4 @@ def cut_text(values: pd.Series) -> pd.Series:
 
 def cut_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Every contract table with its free-text columns cut by :func:`cut_text`."""
-    from helpers.privacy import free_text_columns
-
-    out = {}
-    for name, df in tables.items():
-        cols = [c for c in free_text_columns(name) if c in df.columns]
-        out[name] = df.assign(**{c: cut_text(df[c]) for c in cols}) if cols else df
-    return out
+    return map_free_text(tables, cut_text)

@@ -33,6 +33,7 @@ import re
 import secrets
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -184,13 +185,21 @@ def free_text_columns(table: str) -> list[str]:
     ]
 
 
-def mask_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Every contract table with phone and ID-card numbers masked in its free-text columns."""
+def map_free_text(
+    tables: dict[str, pd.DataFrame], change: Callable[[pd.Series], pd.Series]
+) -> dict[str, pd.DataFrame]:
+    """Every contract table with ``change`` applied to each of its free-text columns
+    (:func:`free_text_columns`); a table without such columns is passed on as it is."""
     out = {}
     for name, df in tables.items():
         cols = [c for c in free_text_columns(name) if c in df.columns]
-        out[name] = df.assign(**{c: mask_series(df[c]) for c in cols}) if cols else df
+        out[name] = df.assign(**{c: change(df[c]) for c in cols}) if cols else df
     return out
+
+
+def mask_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Every contract table with phone and ID-card numbers masked in its free-text columns."""
+    return map_free_text(tables, mask_series)
 
 
 def mask_quarantine(quarantine: pd.DataFrame, personal: tuple[str, ...] = ()) -> pd.DataFrame:
