@@ -16,6 +16,7 @@ the orders table: nothing after the run date is read.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -354,7 +355,7 @@ def with_titles(items: pd.DataFrame, products: pd.DataFrame | None) -> pd.DataFr
 COLUMN_NEEDS = ("traffic.favorite_users", "products.unit_cost")
 
 
-def filled(tables: dict[str, pd.DataFrame | None]) -> set[str]:
+def filled(tables: Mapping[str, pd.DataFrame | None]) -> set[str]:
     """The :data:`COLUMN_NEEDS` whose column carries at least one value."""
     out = set()
     for need in COLUMN_NEEDS:

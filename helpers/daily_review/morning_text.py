@@ -11,6 +11,7 @@ import math
 import pandas as pd
 
 from helpers import i18n
+from helpers.cells import cell_optional_number
 from helpers.daily_review.morning import MonthToDate, Profit
 from helpers.festivals import festival_name
 from helpers.numbers import format_pp, format_value, pct
@@ -80,14 +81,20 @@ def engagement_table(rates: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
     for r in rates.itertuples(index=False):
         rows.append(
             {
-                i18n.t("metric", lang): i18n.metric_label(r.metric, lang),
-                i18n.label(i18n.BASELINES, "value", lang): format_value(r.value, "ratio"),
-                i18n.label(i18n.BASELINES, "same_weekday_last_week", lang): format_value(
-                    r.same_weekday_last_week, "ratio"
+                i18n.t("metric", lang): i18n.metric_label(str(r.metric), lang),
+                i18n.label(i18n.BASELINES, "value", lang): format_value(
+                    cell_optional_number(r.value), "ratio"
                 ),
-                i18n.t("pp_vs_last_week", lang): format_pp(r.pp_vs_last_week, lang),
-                i18n.label(i18n.BASELINES, "avg_7d", lang): format_value(r.avg_7d, "ratio"),
-                i18n.t("pp_vs_avg_7d", lang): format_pp(r.pp_vs_avg_7d, lang),
+                i18n.label(i18n.BASELINES, "same_weekday_last_week", lang): format_value(
+                    cell_optional_number(r.same_weekday_last_week), "ratio"
+                ),
+                i18n.t("pp_vs_last_week", lang): format_pp(
+                    cell_optional_number(r.pp_vs_last_week), lang
+                ),
+                i18n.label(i18n.BASELINES, "avg_7d", lang): format_value(
+                    cell_optional_number(r.avg_7d), "ratio"
+                ),
+                i18n.t("pp_vs_avg_7d", lang): format_pp(cell_optional_number(r.pp_vs_avg_7d), lang),
             }
         )
     return corner(pd.DataFrame(rows).set_index(i18n.t("metric", lang)))

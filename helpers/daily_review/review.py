@@ -237,7 +237,7 @@ def overdue_orders(
     return out.sort_values(["paid_date", "order_id", "sku_id"])[cols].reset_index(drop=True)
 
 
-def quarantine_summary(quarantine: pd.DataFrame) -> pd.DataFrame:
+def quarantine_summary(quarantine: pd.DataFrame | None) -> pd.DataFrame:
     """Quarantined rows by table and reason (the reason's first clause), largest first."""
     if quarantine is None or quarantine.empty:
         return pd.DataFrame(columns=["table", "reason", "rows"])

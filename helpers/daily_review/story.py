@@ -14,6 +14,7 @@ from IPython.display import Markdown
 
 from helpers import i18n, numbers
 from helpers.alerts.completeness import RULE_ID as INCOMPLETE_RULE
+from helpers.cells import cell_number, cell_optional_number
 from helpers.daily_review.review import DailyReview
 from helpers.festivals import PHASE_ZH, festival_name
 from helpers.report import escape_text
@@ -175,11 +176,11 @@ def _shift_lines(review: DailyReview, lang: str, money: Callable[[float], str]) 
         _say(
             f"shift_{r.direction}" + (soft if r.direction == "down" else ""),
             lang,
-            channel=escape_text(i18n.channel_label(r.channel, lang)),
+            channel=escape_text(i18n.channel_label(str(r.channel), lang)),
             days=days,
-            recent=money(r.gmv_recent),
-            base=money(r.gmv_base),
-            change=numbers.format_change(r.change_pct),
+            recent=money(cell_number(r.gmv_recent)),
+            base=money(cell_number(r.gmv_base)),
+            change=numbers.format_change(cell_optional_number(r.change_pct)),
         )
         for r in review.shifts.itertuples(index=False)
     ]
@@ -192,10 +193,15 @@ def _channel_lines(review: DailyReview, lang: str, money: Callable[[float], str]
         return [_say("no_channels", lang)]
     ch = d.channels.set_index("channel")
     lines = _shift_lines(review, lang, money)
-    for key, name in (("worst_channel", d.worst_channel), ("best_channel", d.best_channel)):
+    named: tuple[tuple[str, str | None], ...] = (
+        ("worst_channel", d.worst_channel),
+        ("best_channel", d.best_channel),
+    )
+    for key, name in named:
         if name is not None:
             channel = escape_text(i18n.channel_label(name, lang))
-            lines.append(_say(key, lang, channel=channel, delta=money(ch.loc[name, "gmv_change"])))
+            delta = money(cell_number(ch.loc[name, "gmv_change"]))
+            lines.append(_say(key, lang, channel=channel, delta=delta))
     falling = d.items.loc[d.items["gmv_change"] < 0] if not d.items.empty else d.items
     if not falling.empty and d.worst_channel is not None:
         sep = "、" if lang == "zh" else ", "
@@ -239,10 +245,10 @@ def why_lines(review: DailyReview, *, lang: str = "zh") -> list[str]:
     split = review.split
     if split["contribution"].notna().all():
         parts = [
-            f"{i18n.label(i18n.FACTORS, r.factor, lang)} {r.contribution:+,.0f}"
+            f"{i18n.label(i18n.FACTORS, str(r.factor), lang)} {r.contribution:+,.0f}"
             for r in split.itertuples(index=False)
         ]
-        main = split.loc[split["contribution"].abs().idxmax(), "factor"]
+        main = str(split["factor"].iloc[split["contribution"].abs().argmax()])
         sep = "；" if lang == "zh" else "; "
         lines.append(
             _say("split", lang, parts=sep.join(parts), main=i18n.label(i18n.FACTORS, main, lang))

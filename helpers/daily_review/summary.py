@@ -16,6 +16,7 @@ import pandas as pd
 from helpers import i18n
 from helpers.alerts import REGISTRY
 from helpers.alerts.actions import next_actions
+from helpers.cells import cell_int, cell_items, cell_number, frame_records
 from helpers.daily_review.review import DailyReview
 from helpers.daily_review.story import STORY_ACTIONS, story
 from helpers.daily_review.theme import THEME
@@ -45,12 +46,13 @@ def kpi_payload(
     for order, r in enumerate(review.kpis.itertuples(index=False)):
         if hasattr(r, "available") and not r.available:
             continue
-        out[r.metric] = {
+        metric = str(r.metric)
+        out[metric] = {
             "order": order,
-            "better": BETTER.get(r.metric, "higher"),
-            "label": i18n.metric_label(r.metric, lang),
+            "better": BETTER.get(metric, "higher"),
+            "label": i18n.metric_label(metric, lang),
             "value": r.value,
-            "unit": units.get(i18n.metric_unit(r.metric), ""),
+            "unit": units.get(i18n.metric_unit(metric), ""),
             "vs_prev_day": r.vs_prev_day,
             "vs_last_week": r.vs_last_week,
             "vs_avg_7d": r.vs_avg_7d,
@@ -66,7 +68,7 @@ def alerts_payload(review: DailyReview, *, lang: str = "zh") -> pd.DataFrame:
     if alerts.empty:
         return alerts
     return alerts.assign(
-        key=[alert_key(r) for r in alerts.to_dict("records")],
+        key=[alert_key(r) for r in frame_records(alerts)],
         rule_name=alerts["rule"].map(lambda r: REGISTRY.label(r, lang)),
         message=alerts["message_zh" if lang == "zh" else "message_en"],
     )
@@ -146,7 +148,7 @@ def review_payload(review: DailyReview, *, currency: str = "CNY") -> dict[str, A
             "change_unit": r.change_unit,
         }
         for r in review.headline.itertuples(index=False)
-        if np.isfinite(r.value)
+        if np.isfinite(cell_number(r.value))
     ]
     return {"baseline": baseline, "answers": answers, "headline": headline}
 
@@ -169,14 +171,14 @@ def actions_payload(
         out.append(
             {
                 "key": r.key,
-                "rank": int(r.priority),
+                "rank": cell_int(r.priority),
                 "text_zh": r.action,
                 "text_en": str(en.get(r.key, r.action)),
                 "money_at_stake": _num(r.money_at_stake),
                 "currency": currency,
                 "severity": r.severity,
-                "alert_keys": list(r.alert_keys),
-                "export": files.get(ACTION_EXPORTS.get(r.rule, "")),
+                "alert_keys": cell_items(r.alert_keys),
+                "export": files.get(ACTION_EXPORTS.get(str(r.rule), "")),
             }
         )
     return out

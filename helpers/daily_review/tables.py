@@ -15,6 +15,7 @@ from IPython.display import Markdown
 
 from helpers import contract, i18n, numbers
 from helpers.alerts import REGISTRY
+from helpers.cells import cell_optional_number
 from helpers.daily_review.theme import THEME
 from helpers.report import escape_text as escape
 from helpers.view import bullet_list, corner, format_frame, need_label
@@ -65,8 +66,9 @@ def kpi_table(kpis: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") ->
     for r in kpis.itertuples(index=False):
         if hasattr(r, "available") and not r.available:
             continue
-        unit = i18n.metric_unit(r.metric) or getattr(r, "unit", "")
-        row = {i18n.t("metric", lang): i18n.metric_label(r.metric, lang)}
+        metric = str(r.metric)
+        unit = i18n.metric_unit(metric) or getattr(r, "unit", "")
+        row = {i18n.t("metric", lang): i18n.metric_label(metric, lang)}
         for col in KPI_COLUMNS:
             v = getattr(r, col)
             row[i18n.label(i18n.BASELINES, col, lang)] = (
@@ -83,16 +85,19 @@ def split_table(split: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY")
     units = {"uv": "count", "buyers": "count", "cvr": "ratio", "arpu": "currency"}
     rows = []
     for r in split.itertuples(index=False):
-        unit = units.get(r.factor, "count")
+        factor = str(r.factor)
+        unit = units.get(factor, "count")
         rows.append(
             {
-                i18n.t("metric", lang): i18n.label(i18n.FACTORS, r.factor, lang),
+                i18n.t("metric", lang): i18n.label(i18n.FACTORS, factor, lang),
                 i18n.label(i18n.BASELINES, "baseline", lang): numbers.format_value(
-                    r.before, unit, currency=currency
+                    cell_optional_number(r.before), unit, currency=currency
                 ),
-                i18n.t("after", lang): numbers.format_value(r.after, unit, currency=currency),
+                i18n.t("after", lang): numbers.format_value(
+                    cell_optional_number(r.after), unit, currency=currency
+                ),
                 i18n.t("contribution", lang): numbers.format_value(
-                    r.contribution, "currency", currency=currency
+                    cell_optional_number(r.contribution), "currency", currency=currency
                 ),
             }
         )
@@ -317,8 +322,8 @@ def alerts_list(alerts: pd.DataFrame, *, lang: str = "zh") -> Markdown:
     msg = "message_zh" if lang == "zh" else "message_en"
     lines = []
     for r in alerts.itertuples(index=False):
-        rule = REGISTRY.label(r.rule, lang)
-        sev = i18n.label(i18n.SEVERITY, r.severity, lang)
+        rule = REGISTRY.label(str(r.rule), lang)
+        sev = i18n.label(i18n.SEVERITY, str(r.severity), lang)
         lines.append(f"- **[{escape(sev)}] {escape(rule)}**: {escape(getattr(r, msg))}")
     return Markdown("\n".join(lines))
 
