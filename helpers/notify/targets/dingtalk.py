@@ -24,14 +24,7 @@ from typing import Any
 from helpers.notify import inert
 from helpers.notify.message import Message
 from helpers.notify.targets import markdown
-from helpers.notify.targets.common import (
-    Shown,
-    Verdict,
-    coded_verdict,
-    json_bytes,
-    renderer,
-    utf8_size,
-)
+from helpers.notify.targets.common import Shown, Verdict, coded_verdict, json_bytes
 
 KIND = "dingtalk"
 LIMIT_BYTES = 20000
@@ -52,12 +45,8 @@ def preview(body: dict[str, Any]) -> str:
     return body["markdown"]["text"]
 
 
-def _size(body: dict[str, Any]) -> int:
-    return utf8_size(preview(body))
-
-
 #: The request body, the long tail summarised to fit LIMIT_BYTES.
-render = renderer(payload, _size, LIMIT_BYTES)
+render = markdown.sized_renderer(payload, preview, LIMIT_BYTES)
 
 
 def sign(secret: str, timestamp_ms: int) -> str:

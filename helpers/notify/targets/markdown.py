@@ -4,10 +4,13 @@ line breaks and colour tags, passed in by the two target modules)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from helpers.notify import inert
 from helpers.notify.message import Message
-from helpers.notify.targets.common import Shown, outline
+from helpers.notify.targets.common import Shown, outline, renderer, utf8_size
+
+T = TypeVar("T")
 
 
 def _bold(text: str) -> str:
@@ -31,3 +34,11 @@ def body(message: Message, shown: Shown, *, newline: str, heading: str = "###") 
     if message.link:
         parts.append(f"[{message.word('notify_link')}]({message.link})")
     return newline.join(parts)
+
+
+def sized_renderer(
+    payload: Callable[[Message, Shown], T], text: Callable[[T], str], limit_bytes: int
+) -> Callable[..., T]:
+    """A robot's ``render``: the fullest ``payload`` whose Markdown ``text`` stays within
+    ``limit_bytes`` of UTF-8 (the unit of the Chinese platforms' limits)."""
+    return renderer(payload, lambda body: utf8_size(text(body)), limit_bytes)

@@ -15,14 +15,7 @@ from typing import Any
 
 from helpers.notify.message import Message
 from helpers.notify.targets import markdown
-from helpers.notify.targets.common import (
-    Shown,
-    Verdict,
-    coded_verdict,
-    json_bytes,
-    renderer,
-    utf8_size,
-)
+from helpers.notify.targets.common import Shown, Verdict, coded_verdict, json_bytes
 
 KIND = "wecom"
 #: ``markdown.content`` limit in bytes (UTF-8).
@@ -39,12 +32,8 @@ def preview(body: dict[str, Any]) -> str:
     return body["markdown"]["content"]
 
 
-def _size(body: dict[str, Any]) -> int:
-    return utf8_size(preview(body))
-
-
 #: The request body, the long tail summarised to fit LIMIT_BYTES.
-render = renderer(payload, _size, LIMIT_BYTES)
+render = markdown.sized_renderer(payload, preview, LIMIT_BYTES)
 
 
 def request(url: str, secret: str, body: dict[str, Any], now: float) -> tuple[str, bytes]:
