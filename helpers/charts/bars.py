@@ -31,6 +31,19 @@ def _names(values, *, lang: str, translate_channels: bool) -> list[str]:
     return [str(n)[:NAME_CHARS] for n in values]
 
 
+def _horizontal_bars(
+    names: list[str], values: pd.Series, color, row_inches: float, *, title, ax, **kwargs
+) -> Axes:
+    """One horizontal bar per name (bottom to top), ``row_inches`` of figure height per bar,
+    no grid lines across the bars; ``kwargs`` go to ``Axes.barh`` over ``color``."""
+    ax = axes_or_new(ax, (8, max(2.0, row_inches * len(names) + 1)))
+    ax.barh(names, values, **({"color": color} | kwargs))
+    ax.grid(axis="y", visible=False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
 def change_bars(
     data: pd.DataFrame,
     *,
@@ -51,16 +64,12 @@ def change_bars(
     ``**kwargs`` are passed to ``Axes.barh``.
     """
     frame = data[[label, value]].dropna().sort_values(value)
-    ax = axes_or_new(ax, (8, max(2.0, 0.45 * len(frame) + 1)))
     names = _names(frame[label], lang=lang, translate_channels=translate_channels)
     colors = [colours[0] if v >= 0 else colours[1] for v in frame[value]]
-    ax.barh(names, frame[value], **({"color": colors} | kwargs))
+    ax = _horizontal_bars(names, frame[value], colors, 0.45, title=title, ax=ax, **kwargs)
     ax.axvline(0, color="#555", lw=0.8)
     if unit in ("currency", "ratio"):
         format_axis(ax.xaxis, unit, currency, decimals=0)
-    ax.grid(axis="y", visible=False)
-    if title:
-        ax.set_title(title)
     return ax
 
 
@@ -80,14 +89,10 @@ def ranked_bars(
     ``**kwargs`` are passed to ``Axes.barh``.
     """
     frame = data[[label, value]].sort_values(value)
-    ax = axes_or_new(ax, (8, max(2.0, 0.4 * len(frame) + 1)))
     names = _names(frame[label], lang=lang, translate_channels=False)
-    ax.barh(names, frame[value], **({"color": COLOR_MAIN} | kwargs))
+    ax = _horizontal_bars(names, frame[value], COLOR_MAIN, 0.4, title=title, ax=ax, **kwargs)
     if percent:
         format_axis(ax.xaxis, "ratio", decimals=0)
-    ax.grid(axis="y", visible=False)
-    if title:
-        ax.set_title(title)
     return ax
 
 
