@@ -4,6 +4,8 @@ chart label language returned by :func:`helpers.charts.setup`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -181,6 +183,37 @@ def phase_uplift(
     return ax
 
 
+@dataclass(frozen=True)
+class _YearOnYear:
+    """What tells one "this year vs last year" line chart apart: the x column, the two value
+    columns (this year, last year), the axis label and title ``(zh, en)``, the line width and
+    extra style of this year's line."""
+
+    x: str
+    columns: tuple[str, str]
+    xlabel: tuple[str, str]
+    title: tuple[str, str]
+    lw: float
+    style: dict = field(default_factory=dict)
+
+
+_BURST_HOURS = _YearOnYear(
+    x="hour",
+    columns=("cum_this", "cum_last"),
+    xlabel=("小时", "hour"),
+    title=("爆发日累计 GMV：今年 vs 去年", "Burst day cumulative GMV: this year vs last"),
+    lw=2,
+    style={"marker": "o", "ms": 3},
+)
+_PHASE_DAYS = _YearOnYear(
+    x="offset",
+    columns=("gmv_this", "gmv_last"),
+    xlabel=("距爆发日的天数", "days from the burst day"),
+    title=("按阶段逐日：今年 vs 去年", "Day by day over the phases: this year vs last"),
+    lw=1.8,
+)
+
+
 def hourly_compare(
     data: pd.DataFrame,
     *,
@@ -196,20 +229,7 @@ def hourly_compare(
     """
     ax = axes_or_new(ax, (9, 3.6))
     ax.set_xticks(range(0, 24, 2))
-    return _this_and_last(
-        ax,
-        data["hour"],
-        (data["cum_this"], data["cum_last"]),
-        labels=labels,
-        lw=2,
-        xlabel=in_lang("小时", "hour", lang),
-        title=in_lang(
-            "爆发日累计 GMV：今年 vs 去年", "Burst day cumulative GMV: this year vs last", lang
-        ),
-        currency=currency,
-        marker="o",
-        ms=3,
-    )
+    return _this_and_last(ax, data, _BURST_HOURS, labels=labels, lang=lang, currency=currency)
 
 
 def phase_days_compare(
@@ -224,30 +244,23 @@ def phase_days_compare(
     against last. ``data``: :func:`helpers.promotion_calendar.live.phase_days` output."""
     ax = axes_or_new(ax, (9, 3.4))
     ax.axvline(0, color=PHASE_COLORS["burst"], lw=6, alpha=0.6, zorder=0)
-    return _this_and_last(
-        ax,
-        data["offset"],
-        (data["gmv_this"], data["gmv_last"]),
-        labels=labels,
-        lw=1.8,
-        xlabel=in_lang("距爆发日的天数", "days from the burst day", lang),
-        title=in_lang(
-            "按阶段逐日：今年 vs 去年", "Day by day over the phases: this year vs last", lang
-        ),
-        currency=currency,
-    )
+    return _this_and_last(ax, data, _PHASE_DAYS, labels=labels, lang=lang, currency=currency)
 
 
 def _this_and_last(
-    ax: Axes, x, series, *, labels, lw: float, xlabel: str, title: str, currency: str, **style
+    ax: Axes, data: pd.DataFrame, chart: _YearOnYear, *, labels, lang: str, currency: str
 ) -> Axes:
-    """This year's line (solid, ``style``) and last year's (dashed) on one money axis."""
-    ax.plot(x, series[0], color=COLOR_MAIN, lw=lw, label=labels[0], **style)
-    ax.plot(x, series[1], color=COLOR_SOFT, lw=lw, ls="--", label=labels[1])
-    ax.set_xlabel(xlabel)
+    """This year's line (solid, the chart's style) and last year's (dashed) on one money
+    axis."""
+    this, last = chart.columns
+    ax.plot(
+        data[chart.x], data[this], color=COLOR_MAIN, lw=chart.lw, label=labels[0], **chart.style
+    )
+    ax.plot(data[chart.x], data[last], color=COLOR_SOFT, lw=chart.lw, ls="--", label=labels[1])
+    ax.set_xlabel(in_lang(*chart.xlabel, lang))
     format_axis(ax.yaxis, "currency", currency)
     ax.legend(loc="upper left", frameon=False)
-    ax.set_title(title)
+    ax.set_title(in_lang(*chart.title, lang))
     return ax
 
 
