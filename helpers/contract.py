@@ -15,7 +15,7 @@ The same specification drives validation (:mod:`helpers.intake`) and the documen
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 DType = Literal["str", "datetime", "date", "float", "int", "bool"]
 
@@ -100,6 +100,20 @@ class Table:
 
 C = Column
 
+
+def filled(name: str, dtype: DType, zh: str, **more: Any) -> Column:
+    """A column every row fills: required and never empty (ids, dates, amounts paid ...)."""
+    return Column(name, dtype, True, zh=zh, nullable=False, **more)
+
+
+def measure(name: str, unit: str, zh: str, **more: Any) -> Column:
+    """An optional quantity that cannot be negative: a whole number for a ``count``, a
+    decimal for every other unit (``currency``, ``ratio``, ``index``, ``days``)."""
+    if unit == "count":
+        return Column(name, "int", unit=unit, zh=zh, min_value=0, **more)
+    return Column(name, "float", unit=unit, zh=zh, min_value=0.0, **more)
+
+
 ORDERS = Table(
     name="orders",
     zh="订单",
@@ -107,7 +121,7 @@ ORDERS = Table(
     key=("order_id",),
     mandatory=True,
     columns=(
-        C("order_id", "str", True, zh="订单编号", description="Order id, unique.", nullable=False),
+        filled("order_id", "str", "订单编号", description="Order id, unique."),
         C(
             "customer_id",
             "str",
@@ -117,14 +131,7 @@ ORDERS = Table(
             "never a name, phone or address. Empty for a guest order (a sale not tied to a "
             "known customer): it counts as one buyer but stays out of customer history.",
         ),
-        C(
-            "created_at",
-            "datetime",
-            True,
-            zh="订单创建时间",
-            description="When the order was placed.",
-            nullable=False,
-        ),
+        filled("created_at", "datetime", "订单创建时间", description="When the order was placed."),
         C(
             "paid_at",
             "datetime",
@@ -132,24 +139,20 @@ ORDERS = Table(
             zh="订单付款时间",
             description="When the buyer paid; empty for unpaid orders.",
         ),
-        C(
+        filled(
             "status",
             "str",
-            True,
-            zh="订单状态",
+            "订单状态",
             description="Status at export time; one of " + ", ".join(ORDER_STATUSES) + ".",
-            nullable=False,
             allowed=ORDER_STATUSES,
         ),
-        C(
+        filled(
             "paid_amount",
             "float",
-            True,
+            "买家实际支付金额",
             unit="currency",
-            zh="买家实际支付金额",
             description="What the buyer actually paid for the order, after discounts, "
             "including shipping fee. 0 for unpaid orders.",
-            nullable=False,
             min_value=0.0,
         ),
         C(
@@ -168,21 +171,14 @@ ORDERS = Table(
             "the platform's logistics export); a shipped parcel whose latest event is old is "
             "a logistics exception on the morning checklist.",
         ),
-        C(
+        measure(
             "discount_amount",
-            "float",
-            unit="currency",
-            zh="优惠金额",
+            "currency",
+            "优惠金额",
             description="Discounts granted on the order (shop coupons, 满减 ...).",
-            min_value=0.0,
         ),
-        C(
-            "shipping_fee",
-            "float",
-            unit="currency",
-            zh="运费",
-            description="Shipping fee charged to the buyer.",
-            min_value=0.0,
+        measure(
+            "shipping_fee", "currency", "运费", description="Shipping fee charged to the buyer."
         ),
         C("province", "str", zh="省份", description="Delivery province (no finer address)."),
         C("promo_id", "str", zh="活动ID", description="Promotion the order took part in."),
@@ -198,36 +194,30 @@ ORDER_ITEMS = Table(
     mandatory=True,
     references=(("order_id", "orders", "order_id"),),
     columns=(
-        C("order_id", "str", True, zh="订单编号", description="Parent order.", nullable=False),
-        C(
+        filled("order_id", "str", "订单编号", description="Parent order."),
+        filled(
             "line_no",
             "int",
-            True,
-            zh="子订单序号",
+            "子订单序号",
             description="Line number within the order, 1..n.",
-            nullable=False,
             min_value=1,
         ),
-        C("sku_id", "str", True, zh="商家编码", description="Item / SKU id.", nullable=False),
-        C(
+        filled("sku_id", "str", "商家编码", description="Item / SKU id."),
+        filled(
             "quantity",
             "int",
-            True,
+            "购买数量",
             unit="count",
-            zh="购买数量",
             description="Units bought on the line.",
-            nullable=False,
             min_value=1,
         ),
-        C(
+        filled(
             "unit_price",
             "float",
-            True,
+            "单价",
             unit="currency",
-            zh="单价",
             description="Price per unit actually charged on the line, before order-level "
             "discounts.",
-            nullable=False,
             min_value=0.0,
         ),
         C("title", "str", zh="宝贝标题", description="Item title as shown on the order."),
@@ -240,7 +230,7 @@ PRODUCTS = Table(
     description="Item master data.",
     key=("sku_id",),
     columns=(
-        C("sku_id", "str", True, zh="商家编码", nullable=False),
+        filled("sku_id", "str", "商家编码"),
         C("title", "str", zh="宝贝标题"),
         C(
             "category",
@@ -249,8 +239,8 @@ PRODUCTS = Table(
             description="Product category; 'non-product' marks lines that are not goods "
             "(postage, fees, manual adjustments): kept in GMV, left out of item rankings.",
         ),
-        C("list_price", "float", unit="currency", zh="标价", min_value=0.0),
-        C("unit_cost", "float", unit="currency", zh="成本价", min_value=0.0),
+        measure("list_price", "currency", "标价"),
+        measure("unit_cost", "currency", "成本价"),
         C("launch_date", "date", zh="上架日期"),
     ),
 )
@@ -262,13 +252,13 @@ TRAFFIC = Table(
     "channel and item. Shop UV is the sum of channel-level rows.",
     key=("date", "channel", "sku_id"),
     columns=(
-        C("date", "date", True, zh="日期", nullable=False),
-        C("channel", "str", True, zh="渠道", nullable=False),
+        filled("date", "date", "日期"),
+        filled("channel", "str", "渠道"),
         C("sku_id", "str", zh="商家编码", description="Empty on channel-level rows."),
-        C("impressions", "int", unit="count", zh="曝光量", min_value=0),
-        C("visitors", "int", True, unit="count", zh="访客数 UV", nullable=False, min_value=0),
-        C("add_to_cart_users", "int", unit="count", zh="加购人数", min_value=0),
-        C("favorite_users", "int", unit="count", zh="收藏人数", min_value=0),
+        measure("impressions", "count", "曝光量"),
+        filled("visitors", "int", "访客数 UV", unit="count", min_value=0),
+        measure("add_to_cart_users", "count", "加购人数"),
+        measure("favorite_users", "count", "收藏人数"),
     ),
 )
 
@@ -279,13 +269,13 @@ AD_SPEND = Table(
     "and campaign.",
     key=("date", "channel", "campaign"),
     columns=(
-        C("date", "date", True, zh="日期", nullable=False),
-        C("channel", "str", True, zh="渠道", nullable=False),
+        filled("date", "date", "日期"),
+        filled("channel", "str", "渠道"),
         C("campaign", "str", zh="计划"),
-        C("spend", "float", True, unit="currency", zh="花费", nullable=False, min_value=0.0),
-        C("impressions", "int", unit="count", zh="展现量", min_value=0),
-        C("clicks", "int", unit="count", zh="点击量", min_value=0),
-        C("attributed_gmv", "float", unit="currency", zh="成交金额", min_value=0.0),
+        filled("spend", "float", "花费", unit="currency", min_value=0.0),
+        measure("impressions", "count", "展现量"),
+        measure("clicks", "count", "点击量"),
+        measure("attributed_gmv", "currency", "成交金额"),
     ),
 )
 
@@ -295,10 +285,10 @@ INVENTORY = Table(
     description="Warehouse stock snapshots, one row per day and item.",
     key=("date", "sku_id"),
     columns=(
-        C("date", "date", True, zh="日期", nullable=False),
-        C("sku_id", "str", True, zh="商家编码", nullable=False),
-        C("on_hand", "int", True, unit="count", zh="可用库存", nullable=False, min_value=0),
-        C("lead_time_days", "float", unit="days", zh="补货周期", min_value=0.0),
+        filled("date", "date", "日期"),
+        filled("sku_id", "str", "商家编码"),
+        filled("on_hand", "int", "可用库存", unit="count", min_value=0),
+        measure("lead_time_days", "days", "补货周期"),
     ),
 )
 
@@ -309,7 +299,7 @@ AFTER_SALES = Table(
     key=("case_id",),
     references=(("order_id", "orders", "order_id"),),
     columns=(
-        C("case_id", "str", True, zh="退款编号", nullable=False),
+        filled("case_id", "str", "退款编号"),
         C(
             "order_id",
             "str",
@@ -319,17 +309,9 @@ AFTER_SALES = Table(
             "(checked against orders when filled).",
         ),
         C("sku_id", "str", zh="商家编码"),
-        C("requested_at", "datetime", True, zh="申请时间", nullable=False),
-        C(
-            "refund_amount",
-            "float",
-            True,
-            unit="currency",
-            zh="退款金额",
-            nullable=False,
-            min_value=0.0,
-        ),
-        C("quantity", "int", unit="count", zh="退货数量", min_value=0),
+        filled("requested_at", "datetime", "申请时间"),
+        filled("refund_amount", "float", "退款金额", unit="currency", min_value=0.0),
+        measure("quantity", "count", "退货数量"),
         C("reason", "str", zh="退款原因"),
         C(
             "type",
@@ -350,7 +332,7 @@ CUSTOMERS = Table(
     description="Customer attributes without personal data (no names, phones, addresses).",
     key=("customer_id",),
     columns=(
-        C("customer_id", "str", True, zh="买家ID", nullable=False),
+        filled("customer_id", "str", "买家ID"),
         C("first_seen", "date", zh="首次访问"),
         C("member_tier", "str", zh="会员等级"),
         C("region", "str", zh="地区"),
@@ -365,12 +347,12 @@ PROMOTIONS = Table(
     description="Platform festivals and shop events with their phases.",
     key=("promo_id",),
     columns=(
-        C("promo_id", "str", True, zh="活动ID", nullable=False),
-        C("name", "str", True, zh="活动名称", nullable=False),
+        filled("promo_id", "str", "活动ID"),
+        filled("name", "str", "活动名称"),
         C("kind", "str", zh="类型", description="platform (平台大促) or shop (店铺活动)."),
         C("warmup_start", "date", zh="预热开始"),
-        C("start_date", "date", True, zh="爆发开始", nullable=False),
-        C("end_date", "date", True, zh="爆发结束", nullable=False),
+        filled("start_date", "date", "爆发开始"),
+        filled("end_date", "date", "爆发结束"),
         C("afterglow_end", "date", zh="余热结束"),
         C(
             "mechanic",
@@ -378,7 +360,7 @@ PROMOTIONS = Table(
             zh="玩法",
             description="满减, 限时折扣, 赠品, 免运费, 秒杀, 会员专享 ...",
         ),
-        C("discount_rate", "float", unit="ratio", zh="折扣力度", min_value=0.0),
+        measure("discount_rate", "ratio", "折扣力度"),
     ),
 )
 
@@ -392,36 +374,30 @@ MARKET = Table(
     "(the report then shows the assumption).",
     key=("month", "category"),
     columns=(
-        C("month", "date", True, zh="月份", description="First day of the month.", nullable=False),
-        C("category", "str", True, zh="类目", nullable=False),
-        C(
+        filled("month", "date", "月份", description="First day of the month."),
+        filled("category", "str", "类目"),
+        measure(
             "search_index",
-            "float",
-            unit="index",
-            zh="搜索指数",
+            "index",
+            "搜索指数",
             description="Search interest of the category (an index).",
-            min_value=0.0,
         ),
-        C(
+        measure(
             "trade_index",
-            "float",
-            unit="index",
-            zh="交易指数",
+            "index",
+            "交易指数",
             description="Sales of the category as an index (not money).",
-            min_value=0.0,
         ),
-        C(
+        measure(
             "market_gmv",
-            "float",
-            unit="currency",
-            zh="市场规模",
+            "currency",
+            "市场规模",
             description="Sales of the category in the month (a real value).",
-            min_value=0.0,
         ),
-        C("competing_items", "int", unit="count", zh="在线商品数", min_value=0),
-        C("avg_cvr", "float", unit="ratio", zh="行业平均转化率", min_value=0.0),
+        measure("competing_items", "count", "在线商品数"),
+        measure("avg_cvr", "ratio", "行业平均转化率"),
         C("avg_margin", "float", unit="ratio", zh="平均毛利率"),
-        C("avg_return_rate", "float", unit="ratio", zh="平均退货率", min_value=0.0),
+        measure("avg_return_rate", "ratio", "平均退货率"),
     ),
 )
 
@@ -433,21 +409,13 @@ MARKET_PRICE_BANDS = Table(
     "the open top band).",
     key=("month", "category", "price_min"),
     columns=(
-        C("month", "date", True, zh="月份", nullable=False),
-        C("category", "str", True, zh="类目", nullable=False),
-        C(
-            "price_min",
-            "float",
-            True,
-            unit="currency",
-            zh="价格带下限",
-            nullable=False,
-            min_value=0.0,
-        ),
-        C("price_max", "float", unit="currency", zh="价格带上限", min_value=0.0),
-        C("market_gmv", "float", unit="currency", zh="支付金额", min_value=0.0),
-        C("trade_index", "float", unit="index", zh="交易指数", min_value=0.0),
-        C("items", "int", unit="count", zh="在线商品数", min_value=0),
+        filled("month", "date", "月份"),
+        filled("category", "str", "类目"),
+        filled("price_min", "float", "价格带下限", unit="currency", min_value=0.0),
+        measure("price_max", "currency", "价格带上限"),
+        measure("market_gmv", "currency", "支付金额"),
+        measure("trade_index", "index", "交易指数"),
+        measure("items", "count", "在线商品数"),
     ),
 )
 
@@ -458,27 +426,23 @@ SEARCH_TERMS = Table(
     "选词助手), with the visitors each term brought to the shop.",
     key=("month", "category", "term"),
     columns=(
-        C("month", "date", True, zh="月份", nullable=False),
+        filled("month", "date", "月份"),
         C("category", "str", zh="类目"),
-        C("term", "str", True, zh="搜索词", nullable=False),
-        C(
+        filled("term", "str", "搜索词"),
+        filled(
             "search_popularity",
             "float",
-            True,
+            "搜索人气",
             unit="index",
-            zh="搜索人气",
             description="Search interest of the term (an index).",
-            nullable=False,
             min_value=0.0,
         ),
-        C("online_items", "int", unit="count", zh="在线商品数", min_value=0),
-        C(
+        measure("online_items", "count", "在线商品数"),
+        measure(
             "shop_visitors",
-            "int",
-            unit="count",
-            zh="本店引导访客数",
+            "count",
+            "本店引导访客数",
             description="Visitors the term brought to the shop in the month.",
-            min_value=0,
         ),
     ),
 )
@@ -490,12 +454,12 @@ COMPETITORS = Table(
     "shares say where the item's visitors came from (they add up to at most 1).",
     key=("month", "competitor", "item"),
     columns=(
-        C("month", "date", True, zh="月份", nullable=False),
-        C("competitor", "str", True, zh="竞品店铺", nullable=False),
-        C("item", "str", True, zh="竞品商品", nullable=False),
+        filled("month", "date", "月份"),
+        filled("competitor", "str", "竞品店铺"),
+        filled("item", "str", "竞品商品"),
         C("category", "str", zh="类目"),
-        C("price", "float", unit="currency", zh="价格", min_value=0.0),
-        C("monthly_sales", "int", unit="count", zh="月销量", min_value=0),
+        measure("price", "currency", "价格"),
+        measure("monthly_sales", "count", "月销量"),
         C("rating", "float", zh="评分"),
         C("main_traffic_source", "str", zh="主要流量来源"),
         C(
@@ -512,11 +476,11 @@ COMPETITORS = Table(
             description="Days of the month the item was on promotion.",
             min_value=0,
         ),
-        C("search_share", "float", unit="ratio", zh="搜索流量占比", min_value=0.0),
-        C("recommend_share", "float", unit="ratio", zh="推荐流量占比", min_value=0.0),
-        C("live_share", "float", unit="ratio", zh="直播流量占比", min_value=0.0),
-        C("video_share", "float", unit="ratio", zh="短视频流量占比", min_value=0.0),
-        C("paid_share", "float", unit="ratio", zh="付费推广流量占比", min_value=0.0),
+        measure("search_share", "ratio", "搜索流量占比"),
+        measure("recommend_share", "ratio", "推荐流量占比"),
+        measure("live_share", "ratio", "直播流量占比"),
+        measure("video_share", "ratio", "短视频流量占比"),
+        measure("paid_share", "ratio", "付费推广流量占比"),
     ),
 )
 
@@ -529,30 +493,16 @@ EXPERIMENTS = Table(
     "baseline. Optional orders and refunded_orders feed the refund-rate and AOV guardrails; "
     "planned_share is the planned treatment share the sample-ratio check tests against.",
     columns=(
-        C("experiment", "str", True, zh="实验名称", nullable=False),
-        C(
-            "variant",
-            "str",
-            True,
-            zh="版本",
-            description="control or a treatment name.",
-            nullable=False,
+        filled("experiment", "str", "实验名称"),
+        filled("variant", "str", "版本", description="control or a treatment name."),
+        filled("date", "date", "日期"),
+        measure(
+            "visitors", "count", "访客数", description="Day rows: visitors of the variant that day."
         ),
-        C("date", "date", True, zh="日期", nullable=False),
-        C(
-            "visitors",
-            "int",
-            unit="count",
-            zh="访客数",
-            min_value=0,
-            description="Day rows: visitors of the variant that day.",
-        ),
-        C(
+        measure(
             "conversions",
-            "int",
-            unit="count",
-            zh="转化人数",
-            min_value=0,
+            "count",
+            "转化人数",
             description="Day rows: visitors who converted (bought).",
         ),
         C(
@@ -564,29 +514,23 @@ EXPERIMENTS = Table(
             description="Day rows: the variant's revenue that day; user rows: the user's.",
         ),
         C("user_id", "str", zh="用户编号", description="User rows: the (pseudonymous) user."),
-        C(
+        measure(
             "converted",
-            "int",
-            unit="count",
-            zh="是否转化",
-            min_value=0,
+            "count",
+            "是否转化",
             description="User rows: 1 when the user converted, else 0.",
         ),
         C("page", "str", zh="页面", description="The page or version the visitor saw."),
-        C(
+        measure(
             "orders",
-            "int",
-            unit="count",
-            zh="订单数",
-            min_value=0,
+            "count",
+            "订单数",
             description="Orders placed by the variant's visitors (guardrails).",
         ),
-        C(
+        measure(
             "refunded_orders",
-            "int",
-            unit="count",
-            zh="退款订单数",
-            min_value=0,
+            "count",
+            "退款订单数",
             description="Of those orders, the ones refunded (refund-rate guardrail).",
         ),
         C(
