@@ -5,12 +5,12 @@ Sub-commands::
     playbook run    [--date YYYY-MM-DD] [--data DIR] [--out DIR] [--lang zh|en]
                     [--only NAME ...] [--config FILE] [--workers N] [--quiet]
                     [--cell-timeout SECONDS] [--run-timeout SECONDS] [--kernels warm|fresh]
-                    [--notify [force] | --no-notify]
+                    [--notify [force] | --no-notify] [--engine duckdb|pandas|spark]
     playbook sample [--out DIR] [--seed N] [--scale X] [--days N] [--end YYYY-MM-DD]
                     [--format csv|parquet]
     playbook strip  [--check] PATH ...
     playbook check  [--data DIR] [--mapping FILE_OR_NAME] [--config FILE] [--lang zh|en]
-                    [--quarantine FILE]
+                    [--quarantine FILE] [--engine duckdb|pandas|spark]
     playbook notify --out DIR [--date YYYY-MM-DD] [--dry-run] [--force]
                     [--data DIR] [--config FILE]
 
@@ -98,7 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_source_options(p: argparse.ArgumentParser) -> None:
-    """Where the data come from: folder, mapping, settings and validation cache."""
+    """Where the data come from: folder, mapping, settings, validation cache, fact engine."""
+    from helpers.settings import FACT_ENGINES
+
     p.add_argument("--data", default="data/sample", help="data folder (default: data/sample)")
     p.add_argument(
         "--mapping",
@@ -109,6 +111,12 @@ def _add_source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", default=None, help="settings YAML (default: DATA/playbook.yaml)")
     p.add_argument(
         "--cache", default=None, metavar="DIR", help="validation cache (default: user cache)"
+    )
+    p.add_argument(
+        "--engine",
+        choices=FACT_ENGINES,
+        default=None,
+        help="engine of the facts (default: the settings' facts.engine; see docs/scaling.md)",
     )
 
 
@@ -268,6 +276,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         run_timeout=args.run_timeout,
         kernels=args.kernels,
         notify=args.notify,
+        engine=args.engine,
     )
     return result.exit_code
 
@@ -327,12 +336,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from helpers.notices import notice
     from helpers.notify.status import notify_status_text
     from helpers.privacy import key_notice
-    from helpers.settings import load_settings
+    from helpers.settings import load_settings, with_engine
 
     data = Path(args.data)
     if not data.is_dir():
         return _fail(f"data folder not found: {args.data}")
     settings = load_settings(args.config if args.config else data, language=args.lang)
+    settings = with_engine(settings, args.engine)
     weak_key = key_notice(settings.pii_salt)
     if weak_key:
         notice(weak_key)

@@ -64,7 +64,10 @@ def _facts_dir(
     import helpers.festivals
 
     # language and where the morning message goes do not change the facts
-    neutral = settings.replace(language="zh", notify=type(settings.notify)())
+    # nor does the engine that computes them (tests/facts/test_engines.py)
+    neutral = settings.replace(
+        language="zh", notify=type(settings.notify)(), facts=type(settings.facts)()
+    )
     knobs = json.dumps(neutral.to_dict(), sort_keys=True, default=str)
     code = source_digest(helpers.facts, helpers.festivals, helpers.contract)
     tag = hashlib.sha256((knobs + code).encode("utf-8")).hexdigest()[:12]
@@ -97,6 +100,26 @@ def _cached_facts(target: Path, load_facts: Callable[[Path], Facts]) -> Facts | 
     return None
 
 
+def _built_facts(
+    dataset: Dataset, day: pd.Timestamp, settings: Settings, cache: Path, data_dir: str | Path
+) -> Facts:
+    """The facts built by the settings' engine: DuckDB or Spark over the cached Parquet
+    tables (:mod:`helpers.facts.engines`), or pandas with the folder's day store."""
+    from helpers.facts import build_facts
+    from helpers.facts.engines import fact_engine
+
+    tables = cache / dataset.fingerprint / "tables"
+    parquet = {n: str(tables / f"{n}.parquet") for n in ("orders", "order_items")}
+    engine = fact_engine(settings, {n: p for n, p in parquet.items() if Path(p).is_file()})
+    if engine is not None:
+        return build_facts(dataset.tables, day, settings, engine=engine)
+    store = _day_store(cache, data_dir)
+    facts = build_facts(dataset.tables, day, settings, days=store)
+    if store.path.is_dir():
+        make_private(store.path.parent)
+    return facts
+
+
 def prepare(
     data_dir: str | Path,
     settings: Settings,
@@ -116,7 +139,7 @@ def prepare(
     store (:mod:`helpers.facts.days`) and only new or changed days are scanned. A
     ``run_date`` outside the orders' days raises ``ValueError`` stating their range.
     """
-    from helpers.facts import build_facts, checked_run_date, load_facts, save_facts
+    from helpers.facts import checked_run_date, load_facts, save_facts
     from helpers.intake import load_dataset
 
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
@@ -128,10 +151,7 @@ def prepare(
     cached = _cached_facts(target, load_facts)
     if cached is not None:
         return dataset, cached, day
-    store = _day_store(cache, data_dir)
-    facts = build_facts(dataset.tables, day, settings, days=store)
-    if store.path.is_dir():
-        make_private(store.path.parent)
+    facts = _built_facts(dataset, day, settings, cache, data_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".facts-", dir=target.parent))
     save_facts(facts, tmp)

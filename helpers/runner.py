@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 from helpers import i18n, kernel_pool, notebook_file, privacy, report, staging
 from helpers.notices import notice
 from helpers.notify import delivery
-from helpers.settings import Settings, load_settings
+from helpers.settings import Settings, load_settings, with_engine
 
 if TYPE_CHECKING:  # pragma: no cover
     import nbformat
@@ -732,6 +732,7 @@ def run(
     run_timeout: float = RUN_TIMEOUT_SECONDS,
     kernels: str = "warm",
     notify: str = "auto",
+    engine: str | None = None,
 ) -> RunResult:
     """Execute the notebooks for one date and publish the reports (see module docstring).
 
@@ -765,6 +766,8 @@ def run(
     notify : after publishing, send the morning message to the ``notify.targets`` of the
         settings: ``auto`` (when ``notify.enabled``), ``on``, ``off`` or ``force`` (also to
         targets already sent for this date); see :mod:`helpers.notify.delivery`.
+    engine : the engine of the facts (``duckdb``, ``pandas`` or ``spark``); None = the
+        settings' ``facts.engine`` (see docs/scaling.md).
 
     The reports are written into a staging folder and swapped in at the end (see
     :mod:`helpers.staging`): until then the previous report of the date stays complete.
@@ -786,6 +789,7 @@ def run(
     if lang is not None and lang not in LANG_TAGS:
         raise RunError(f"invalid language {lang!r}: expected zh or en")
     settings = load_settings(Path(config) if config else data_path, language=lang)
+    settings = with_engine(settings, engine)
     lang = settings.language
     weak_key = privacy.key_notice(settings.pii_salt)
     if weak_key:

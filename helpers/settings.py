@@ -226,6 +226,33 @@ INTAKE_CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
+@dataclass(frozen=True)
+class FactsSettings:
+    """The ``facts:`` section of ``playbook.yaml``: which engine scans the orders and order
+    lines into the facts (see docs/scaling.md). Every engine gives the same fact tables.
+
+    Attributes
+    ----------
+    engine : str
+        ``duckdb``: the facts are computed by DuckDB inside the run's own process, over the
+        cached tables (no server); ``pandas``: the reference implementation, with the per-day
+        store of closed days (docs/performance.md); ``spark``: the same queries on an Apache
+        Spark session, over the tables named in ``spark_tables``.
+    spark_tables : dict
+        With ``engine: spark``, where each contract table lives: a table name of the Spark
+        catalog (``shop.orders``) or a path of Parquet files (``s3a://bucket/orders/``), e.g.
+        ``{orders: shop.orders, order_items: shop.order_lines}``; a table not named here is
+        taken from the local data.
+    """
+
+    engine: str = "duckdb"
+    spark_tables: dict[str, str] = field(default_factory=dict)
+
+
+#: Allowed values of ``facts.engine``.
+FACT_ENGINES = ("duckdb", "pandas", "spark")
+
+
 def _default_sections() -> dict[str, Any]:
     """Every theme's settings at their defaults."""
     return {name: cls() for name, cls in settings_sections().items()}
@@ -267,6 +294,8 @@ class Settings:
     notify : NotifySettings
         Where the morning message goes after each batch run (``notify:``, see
         docs/notifications.md).
+    facts : FactsSettings
+        Which engine computes the facts (``facts:`` section, see docs/scaling.md).
     """
 
     shop_name: str = "示例店铺"
@@ -280,6 +309,7 @@ class Settings:
     platform_calendar: str = "cn"
     sections: dict[str, Any] = field(default_factory=_default_sections)
     notify: NotifySettings = field(default_factory=NotifySettings)
+    facts: FactsSettings = field(default_factory=FactsSettings)
 
     def section(self, theme: str) -> Any:
         """The settings of theme ``theme`` (its defaults when ``playbook.yaml`` has none).
@@ -319,6 +349,7 @@ class Settings:
 _NESTED: dict[tuple[type, str], type] = {
     (Settings, "thresholds"): Thresholds,
     (Settings, "intake"): IntakeSettings,
+    (Settings, "facts"): FactsSettings,
 }
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
@@ -440,6 +471,27 @@ def _check_intake(intake: IntakeSettings, where: str) -> None:
             raise _bad(where, f"intake.{key}", getattr(intake, key), " or ".join(choices))
 
 
+def _check_facts(facts: FactsSettings, where: str) -> None:
+    """``facts.engine`` a known engine; ``facts.spark_tables`` text values by table name."""
+    if facts.engine not in FACT_ENGINES:
+        raise _bad(where, "facts.engine", facts.engine, " or ".join(FACT_ENGINES))
+    tables = facts.spark_tables
+    if not isinstance(tables, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in tables.items()
+    ):
+        raise _bad(where, "facts.spark_tables", tables, "a mapping of table name: location")
+
+
+def with_engine(settings: Settings, engine: str | None) -> Settings:
+    """``settings`` with ``facts.engine`` set to ``engine`` (``--engine`` on the command
+    line); unchanged when ``engine`` is None. Raises :class:`SettingsError` for an unknown
+    engine."""
+    if engine is None:
+        return settings
+    facts = dataclasses.replace(settings.facts, engine=engine)
+    return validate(settings.replace(facts=facts), "--engine")
+
+
 def _check_text(settings: Settings, where: str) -> None:
     name = settings.shop_name
     if not name.strip() or len(name) > MAX_NAME_LENGTH or _CONTROL_RE.search(name):
@@ -474,7 +526,7 @@ def validate(settings: Settings, where: str = "settings") -> Settings:
     """
     hints = _type_hints(Settings)
     for f in dataclasses.fields(Settings):
-        if f.name not in ("thresholds", "intake", "sections", "notify"):
+        if f.name not in ("thresholds", "intake", "sections", "notify", "facts"):
             _coerce(getattr(settings, f.name), hints[f.name], where, f.name)
     _check_text(settings, where)
     cvr = settings.industry_cvr
@@ -482,6 +534,7 @@ def validate(settings: Settings, where: str = "settings") -> Settings:
         raise _bad(where, "industry_cvr", cvr, f"empty or a number {SHARE.text()}")
     _check_thresholds(settings.thresholds, where)
     _check_intake(settings.intake, where)
+    _check_facts(settings.facts, where)
     return settings
 
 

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from helpers.facts.buyer_categories import buyer_categories
 from helpers.facts.channels import ad_rows, channel_grid, daily_channel
-from helpers.facts.customers import customers, new_buyers_by_day
+from helpers.facts.customers import new_buyers_by_day
 from helpers.facts.cutoff import as_of
 from helpers.facts.daily import daily_facts, daily_sales, promo_calendar
-from helpers.facts.days import DayStore, day_parts, incremental_parts, indexed
+from helpers.facts.days import DayStore, indexed
 from helpers.facts.frames import ONE_DAY, as_day, table_map
 from helpers.facts.items import traffic_parts
 from helpers.facts.model import Facts
-from helpers.facts.orders import (
-    open_orders,
-    order_days,
-    paid_orders,
-    prepare_orders,
-)
+from helpers.facts.orders import calendar, hours_waiting
 from helpers.facts.refunds import money_cases, refund_cases
+from helpers.facts.scan import SCANNED, OrderScan, pandas_scan
 from helpers.settings import Settings
+
+if TYPE_CHECKING:
+    from helpers.facts.engines import FactEngine
 
 
 def build_facts(
@@ -32,6 +31,7 @@ def build_facts(
     settings: Settings | None = None,
     *,
     days: DayStore | None = None,
+    engine: FactEngine | None = None,
 ) -> Facts:
     """Build the per-run :class:`Facts` for ``run_date`` (after :func:`as_of`).
 
@@ -69,6 +69,10 @@ def build_facts(
     days : a :class:`helpers.facts.days.DayStore`: the order-line facts of the payment days
         whose input rows are unchanged since it was saved are read from it, only new or
         changed days are computed (and the store updated); the facts equal a full build.
+        Used by the pandas scan only.
+    engine : a :class:`helpers.facts.engines.FactEngine` (DuckDB or Spark) that scans the
+        orders and order lines with the portable expressions of
+        :mod:`helpers.facts.portable`; None scans them with pandas (the reference).
 
     Returns
     -------
@@ -76,36 +80,46 @@ def build_facts(
     """
     settings = settings or Settings()
     tables = table_map(tables)
-    for name in ("orders", "order_items"):
+    for name in SCANNED:
         if tables.get(name) is None:
             raise KeyError(f"build_facts needs the {name!r} table")
     day = as_day(run_date)
-    t = as_of(tables, day)
-    orders = prepare_orders(t["orders"])
-    dates = order_days(orders, day)
-    paid = paid_orders(orders)
-    if days is None:
-        parts = indexed(day_parts(paid, t["order_items"]))
-    else:
-        parts = indexed(incremental_parts(paid, t["order_items"], days))
-    cust = customers(paid)
+    sla = float(settings.thresholds.ship_sla_hours)
+    scan = pandas_scan(tables, day, sla, days) if engine is None else engine.scan(tables, day, sla)
+    t = as_of({k: v for k, v in tables.items() if k not in SCANNED}, day)
+    return assemble(
+        scan, t, day, settings, frozenset(k for k, v in tables.items() if v is not None)
+    )
+
+
+def assemble(
+    scan: OrderScan,
+    t: Mapping[str, pd.DataFrame],
+    day: pd.Timestamp,
+    settings: Settings,
+    available: frozenset[str],
+) -> Facts:
+    """The :class:`Facts` from a scan of orders and lines plus the other tables ``t``
+    (already cut at the run date ``day``): the small tables are joined in pandas."""
+    parts = indexed(scan.parts)
+    dates = calendar(scan.first_day, day)
     channel_traffic, item_traffic = traffic_parts(t.get("traffic"))
     ads = ad_rows(t.get("ad_spend"))
-    cases = refund_cases(t.get("after_sales"), t.get("products"), paid)
+    cases = refund_cases(t.get("after_sales"), t.get("products"), scan.paid_days)
     pdays = promo_calendar(t.get("promotions"), settings, dates[0], day)
-    sales = daily_sales(dates, parts["sales"], new_buyers_by_day(cust))
-    grid = channel_grid(dates, orders["channel"], channel_traffic, ads)
+    sales = daily_sales(dates, parts["sales"], new_buyers_by_day(scan.customers))
+    grid = channel_grid(dates, scan.channels, channel_traffic, ads)
     return Facts(
         run_date=day,
-        daily=daily_facts(sales, channel_traffic, ads, cases, paid, pdays, settings),
+        daily=daily_facts(sales, channel_traffic, ads, cases, scan.ship, pdays),
         daily_channel=daily_channel(grid, parts["channel"], channel_traffic, ads),
         daily_item=parts["item"],
         item_traffic=item_traffic,
-        customers=cust,
-        open_orders=open_orders(orders, day + ONE_DAY),
+        customers=scan.customers,
+        open_orders=hours_waiting(scan.waiting, day + ONE_DAY),
         refunds=money_cases(cases),
         promo_days=pdays.reset_index(drop=True),
         buyer_categories=buyer_categories(parts["buyer_item"], t.get("products")),
         shipping_fees=parts["shipping"].reset_index(drop=True),
-        available=frozenset(k for k, v in tables.items() if v is not None),
+        available=available,
     )

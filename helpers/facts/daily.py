@@ -64,17 +64,22 @@ def add_refunds(daily: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     return daily
 
 
-def add_shipping(daily: pd.DataFrame, paid: pd.DataFrame, sla_hours: float) -> pd.DataFrame:
-    """``ship_due`` / ``ship_on_time``: orders paid ``ceil(sla / 24)`` days before, not
-    closed without shipping and with a known shipping time; on time when shipped within
-    ``sla_hours`` of payment."""
+def ship_counts(paid: pd.DataFrame, sla_hours: float) -> pd.DataFrame:
+    """``date, ship_due, ship_on_time``: orders paid ``max(1, ceil(sla / 24))`` days before
+    ``date``, not closed without shipping and with a known shipping time; on time when
+    ``shipped_at - paid_at <= sla_hours`` (days with such orders only)."""
     lag = pd.Timedelta(days=max(1, math.ceil(sla_hours / 24.0)))
     closed_unshipped = paid["status"].isin(CLOSED_STATUSES) & paid["shipped_at"].isna()
     due = paid.loc[~closed_unshipped & ~paid[SHIP_TIME_UNKNOWN]]
     on_time = (due["shipped_at"] - due["paid_at"]) <= pd.Timedelta(hours=sla_hours)
     ship = pd.DataFrame({"date": due["date"] + lag, "on_time": on_time.fillna(False)})
     sby = ship.groupby("date").agg(ship_due=("on_time", "size"), ship_on_time=("on_time", "sum"))
-    daily = daily.join(sby, on="date")
+    return sby.reset_index()
+
+
+def add_shipping(daily: pd.DataFrame, ship: pd.DataFrame) -> pd.DataFrame:
+    """``ship_due`` / ``ship_on_time`` of :func:`ship_counts` joined by day (0 without)."""
+    daily = daily.join(ship.set_index("date")[["ship_due", "ship_on_time"]], on="date")
     zero_fill(daily, (), ("ship_due", "ship_on_time"))
     return daily
 
@@ -99,15 +104,15 @@ def daily_facts(
     channel_traffic: pd.DataFrame | None,
     ads: pd.DataFrame | None,
     cases: pd.DataFrame,
-    paid: pd.DataFrame,
+    ship: pd.DataFrame,
     pdays: pd.DataFrame,
-    settings: Settings,
 ) -> pd.DataFrame:
-    """The daily table: sales plus traffic, ads, after-sales, shipping and promotion."""
+    """The daily table: sales plus traffic, ads, after-sales, shipping (:func:`ship_counts`)
+    and promotion."""
     daily = add_measures(sales, channel_traffic, TRAFFIC_COLUMNS, ["date"])
     daily = add_measures(daily, ads, AD_COLUMNS, ["date"])
     daily = add_refunds(daily, cases)
-    daily = add_shipping(daily, paid, float(settings.thresholds.ship_sla_hours))
+    daily = add_shipping(daily, ship)
     daily = daily.merge(
         pdays[["date", "phase", "name"]].rename(columns={"name": "promo"}), on="date", how="left"
     )

@@ -51,10 +51,20 @@ def prepare_orders(orders: pd.DataFrame) -> pd.DataFrame:
 
 def order_days(orders: pd.DataFrame, day: pd.Timestamp) -> pd.DatetimeIndex:
     """Every calendar day from the first order (created or paid) to ``day``, named ``date``."""
+    return calendar(first_order_day(orders), day)
+
+
+def first_order_day(orders: pd.DataFrame) -> pd.Timestamp | None:
+    """The day of the earliest ``created_at`` / ``paid_at`` (None without any)."""
     starts = [orders["created_at"].min(), orders["paid_at"].min()]
     starts = [s for s in starts if not pd.isna(s)]
-    first_day = min(min(starts).normalize(), day) if starts else day
-    days = pd.date_range(first_day, day, freq="D", name="date")
+    return min(starts).normalize() if starts else None
+
+
+def calendar(first_day: pd.Timestamp | None, day: pd.Timestamp) -> pd.DatetimeIndex:
+    """Every day from ``first_day`` (``day`` when None or later) to ``day``, named ``date``."""
+    start = min(first_day, day) if first_day is not None else day
+    days = pd.date_range(start, day, freq="D", name="date")
     return pd.DatetimeIndex(days.astype("datetime64[ns]"), name="date")
 
 
@@ -97,15 +107,27 @@ def allocate_lines(items: pd.DataFrame, paid: pd.DataFrame) -> pd.DataFrame:
     return li
 
 
-def open_orders(orders: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
-    """Paid orders not shipped by ``cutoff`` and not closed, longest waiting first:
-    ``hours_waiting = (cutoff - paid_at)`` in hours."""
+def waiting_orders(orders: pd.DataFrame) -> pd.DataFrame:
+    """``order_id, channel, paid_at`` of paid orders not shipped by the cutoff, not closed
+    and not flagged ``ship_time_unknown``."""
     open_mask = orders["paid_at"].notna() & orders["shipped_at"].isna()
     open_mask &= ~orders["status"].isin(CLOSED_STATUSES) & ~orders[SHIP_TIME_UNKNOWN]
-    oo = orders.loc[open_mask, ["order_id", "channel", "paid_at"]].copy()
+    return orders.loc[open_mask, ["order_id", "channel", "paid_at"]]
+
+
+def hours_waiting(waiting: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """:func:`waiting_orders` with ``hours_waiting = (cutoff - paid_at)`` in hours, longest
+    waiting first (then by order id)."""
+    oo = waiting.copy()
     waited = cutoff - oo["paid_at"]
     oo["hours_waiting"] = waited / pd.Timedelta(hours=1)  # type: ignore[operator]  # stubs lack Series[Timedelta] / Timedelta
     oo = oo.sort_values(["hours_waiting", "order_id"], ascending=[False, True]).reset_index(
         drop=True
     )
     return oo[OPEN_ORDER_COLUMNS]
+
+
+def open_orders(orders: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """Paid orders not shipped by ``cutoff`` and not closed, longest waiting first:
+    ``hours_waiting = (cutoff - paid_at)`` in hours."""
+    return hours_waiting(waiting_orders(orders), cutoff)

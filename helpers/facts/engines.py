@@ -1,0 +1,175 @@
+"""Engines that run the portable fact expressions (:mod:`helpers.facts.portable`) and hand
+back small pandas frames: DuckDB in the run's own process, or an Apache Spark session.
+
+:func:`fact_engine` picks the engine of ``settings.facts.engine`` (None for ``pandas``, the
+reference scan of :func:`helpers.facts.scan.pandas_scan`). An engine reads ``orders`` and
+``order_items`` from a location when it has one (a Parquet file or folder, or a table name
+of the Spark catalog) and otherwise from the in-memory tables it is given; everything else a
+fact needs is small and stays in pandas (:func:`helpers.facts.build.assemble`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+
+from helpers.facts import portable
+from helpers.facts.scan import SCANNED, OrderScan
+from helpers.settings import Settings
+
+#: Column dtypes of each result, as the pandas scan gives them, and its sort keys.
+RESULTS: dict[str, tuple[dict[str, str], list[str]]] = {
+    "sales": (
+        {"date": "ns", "gmv": "float64", "orders": "int64", "buyers": "int64"}
+        | {"guest_buyers": "int64", "units": "float64"},
+        ["date"],
+    ),
+    "channel": (
+        {"date": "ns", "channel": "str", "gmv": "float64", "orders": "int64"}
+        | {"buyers": "int64", "units": "float64"},
+        ["date", "channel"],
+    ),
+    "item": (
+        {"date": "ns", "channel": "str", "sku_id": "str", "gmv": "float64"}
+        | {"units": "round", "orders": "int64"},
+        ["date", "channel", "sku_id"],
+    ),
+    "buyer_item": (
+        {"date": "ns", "customer_id": "str", "sku_id": "str", "value": "float64"},
+        ["date", "customer_id", "sku_id"],
+    ),
+    "shipping": (
+        {"date": "ns", "sku_id": "object", "orders": "int64", "shipping_fee": "float64"},
+        ["date", "sku_id"],
+    ),
+    "customers": (
+        {"customer_id": "str", "first_paid_at": "ns", "last_paid_at": "ns"}
+        | {"orders": "int64", "gmv": "float64"},
+        ["customer_id"],
+    ),
+    "ship": ({"date": "ns", "ship_due": "int64", "ship_on_time": "int64"}, ["date"]),
+    "open_orders": ({"order_id": "str", "channel": "str", "paid_at": "ns"}, []),
+    "paid_days": ({"order_id": "str", "date": "ns"}, []),
+}
+
+
+def typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Result ``name`` of an engine with the pandas scan's dtypes and row order.
+
+    ``ns``: datetime64[ns]; ``round``: rounded to whole numbers, int64 (sums of quantities);
+    ``str``: pandas' text dtype; the rows sorted by the result's keys (stable)."""
+    dtypes, keys = RESULTS[name]
+    out = pd.DataFrame(index=range(len(frame)))
+    for col, kind in dtypes.items():
+        s = frame[col].reset_index(drop=True)
+        if kind == "ns":
+            out[col] = pd.to_datetime(s).astype("datetime64[ns]")
+        elif kind == "round":
+            out[col] = s.astype("float64").round().astype("int64")
+        elif kind == "str":
+            out[col] = s.astype("str") if len(s) else s.astype("object").astype("str")
+        else:
+            out[col] = pd.Series(s.to_numpy(dtype=kind), dtype=kind)
+    if keys:
+        out = out.sort_values(keys, kind="stable", ignore_index=True)
+    return out
+
+
+class FactEngine:
+    """An ibis backend that scans orders and order lines with :mod:`helpers.facts.portable`.
+
+    Parameters
+    ----------
+    name : ``duckdb`` or ``spark`` (for messages).
+    connect : returns a fresh ibis backend connection (called once per scan).
+    locations : contract table name -> a Parquet path, or a table name of the backend's
+        catalog; tables without one are taken from the frames given to :meth:`scan`.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        connect: Callable[[], Any],
+        locations: Mapping[str, str] | None = None,
+    ) -> None:
+        self.name = name
+        self.connect = connect
+        self.locations = dict(locations or {})
+
+    def source(self, con: Any, name: str, frame: pd.DataFrame | None) -> Any:
+        """The ibis table of contract table ``name``: from its location, else from ``frame``."""
+        where = self.locations.get(name)
+        if where:
+            is_path = "/" in where or where.endswith(".parquet")
+            return con.read_parquet(where) if is_path else con.table(where)
+        if frame is None:
+            raise KeyError(f"the {self.name} engine has no {name!r} table")
+        return ibis.memtable(pa.Table.from_pandas(frame, preserve_index=False))
+
+    def scan(self, tables: Mapping[str, pd.DataFrame], day: pd.Timestamp, sla: float) -> OrderScan:
+        """:class:`OrderScan` for the run date ``day`` (shipping SLA ``sla`` hours)."""
+        with warnings.catch_warnings():  # ibis 12 on pandas 3: deprecation notices only
+            warnings.filterwarnings("ignore", module=r"ibis\.")
+            con = self.connect()
+            src = {name: self.source(con, name, tables.get(name)) for name in SCANNED}
+            exprs = portable.fact_expressions(src["orders"], src["order_items"], day, sla)
+            cases = tables.get("after_sales")
+            exprs["paid_days"] = portable.paid_days(exprs.pop("paid"), self.case_orders(cases))
+            got = {name: con.to_pandas(expr) for name, expr in exprs.items()}
+        span = got.pop("span")
+        firsts = [v for v in span.iloc[0].tolist() if not pd.isna(v)]
+        return OrderScan(
+            parts={k: typed(got[k], k) for k in ("sales", "channel", "item", "buyer_item")}
+            | {"shipping": typed(got["shipping"], "shipping")},
+            customers=typed(got["customers"], "customers"),
+            ship=typed(got["ship"], "ship"),
+            waiting=typed(got["open_orders"], "open_orders"),
+            first_day=pd.Timestamp(min(firsts)).normalize() if firsts else None,
+            channels=got["channels"]["channel"].astype("str"),
+            paid_days=typed(got["paid_days"], "paid_days"),
+        )
+
+    @staticmethod
+    def case_orders(cases: pd.DataFrame | None) -> Any:
+        """The distinct order ids named by the after-sales cases, as a backend table."""
+        ids = list(cases["order_id"].dropna().unique()) if cases is not None else []
+        frame = pa.table({"order_id": pa.array([str(i) for i in ids], type=pa.string())})
+        return ibis.memtable(frame)
+
+
+def duckdb_engine(locations: Mapping[str, str] | None = None) -> FactEngine:
+    """The DuckDB engine: an in-memory database inside this process (no server)."""
+    return FactEngine("duckdb", ibis.duckdb.connect, locations)
+
+
+def spark_engine(locations: Mapping[str, str] | None = None, session: Any = None) -> FactEngine:
+    """The Spark engine on ``session`` (default: ``SparkSession.builder.getOrCreate()``,
+    configured as usual by ``spark-submit``, ``spark-defaults.conf`` or ``SPARK_*``)."""
+
+    def connect() -> Any:
+        if session is not None:
+            return ibis.pyspark.connect(session)
+        from pyspark.sql import SparkSession
+
+        return ibis.pyspark.connect(SparkSession.builder.getOrCreate())
+
+    return FactEngine("spark", connect, locations)
+
+
+def fact_engine(
+    settings: Settings, locations: Mapping[str, str] | None = None
+) -> FactEngine | None:
+    """The engine of ``settings.facts.engine``: None for ``pandas``; for ``spark`` the
+    locations of ``settings.facts.spark_tables`` (``locations`` are local Parquet files,
+    used by ``duckdb``)."""
+    engine = settings.facts.engine
+    if engine == "duckdb":
+        return duckdb_engine(locations)
+    if engine == "spark":
+        return spark_engine(settings.facts.spark_tables)
+    return None
