@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import columnar
 from helpers.privacy import map_free_text
 
 MAX_LINE_BYTES = 1 << 20
@@ -86,7 +87,11 @@ def cut_text(values: pd.Series) -> pd.Series:
     """Text values longer than :data:`MAX_TEXT_CHARS` cut to that length, ending in "…"."""
     if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
         return values
-    long = values.map(lambda v: isinstance(v, str) and len(v) > MAX_TEXT_CHARS)
+    found = columnar.longer_than(values, MAX_TEXT_CHARS)  # one vectorized scan of the column
+    if found is not None:
+        long = pd.Series(found, index=values.index)
+    else:  # not all text: cell by cell
+        long = values.map(lambda v: isinstance(v, str) and len(v) > MAX_TEXT_CHARS)
     if not long.any():
         return values
     out = values.copy()

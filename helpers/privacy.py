@@ -38,6 +38,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import columnar
+
 #: Environment variable naming the key file (tests and multi-user setups).
 KEY_FILE_ENV = "PLAYBOOK_KEY_FILE"
 KEY_FILE_NAME = "pseudonym.key"
@@ -55,6 +57,9 @@ _ID_CARD_RE = re.compile(
     r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
     r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
 )
+
+#: Cells that may hold a phone or ID-card number (the only ones :func:`mask_text` can change).
+_MAYBE_NUMBER = r"[0-9]{11}|[0-9]{4}[- ]"
 
 
 class PseudonymKeyError(ValueError):
@@ -165,7 +170,11 @@ def mask_series(values: pd.Series) -> pd.Series:
     """:func:`mask_text` on every text value of ``values`` (others unchanged)."""
     if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
         return values
-    has = values.map(lambda v: isinstance(v, str) and bool(re.search(r"[0-9]{11}|[0-9]{4}[- ]", v)))
+    found = columnar.contains(values, _MAYBE_NUMBER)  # one vectorized scan of the column
+    if found is not None:
+        has = pd.Series(found, index=values.index)
+    else:  # not all text: cell by cell
+        has = values.map(lambda v: isinstance(v, str) and bool(re.search(_MAYBE_NUMBER, v)))
     if not has.any():
         return values
     out = values.copy()

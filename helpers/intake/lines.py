@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import columnar
+
 #: The reason recorded for a line in another encoding than its file.
 MIXED_ENCODING = (
     "line is {other} text in a {encoding} file (mixed encodings): re-save the whole file in "
@@ -180,6 +182,17 @@ def duplicate_header(columns: list[str]) -> tuple[str, int, int] | None:
     return None
 
 
+def _cells_equal(values: pd.Series, word: str) -> pd.Series:
+    """Cells equal to ``word``: one vectorized comparison for a text column
+    (:func:`helpers.columnar.equals`), cell by cell otherwise."""
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        return pd.Series(False, index=values.index)  # numbers, dates: never a header name
+    found = columnar.equals(values, word)
+    if found is None:
+        return values.astype("object").eq(word)
+    return pd.Series(found, index=values.index)
+
+
 def repeated_header_rows(df: pd.DataFrame) -> pd.Series:
     """Rows that repeat the header (two exports pasted into one file): every filled cell
     equals its column's name, at least two of them, the first or the second among them."""
@@ -187,8 +200,9 @@ def repeated_header_rows(df: pd.DataFrame) -> pd.Series:
     if df.empty or len(df.columns) < 2:
         return none
     first, second = df.columns[:2]
-    maybe = df[first].astype("object").eq(str(first).strip())
-    maybe = maybe | df[second].astype("object").eq(str(second).strip())
+    maybe = _cells_equal(df[first], str(first).strip()) | _cells_equal(
+        df[second], str(second).strip()
+    )
     if not maybe.any():  # a repeated header repeats the first or the second name
         return none
     sub = df.loc[maybe]

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers import columnar
 from helpers.contract import Column, Table
 from helpers.intake.values import read_numbers, rewrite_dates
 
@@ -22,7 +23,11 @@ _WRAPPER = r'(?s)^="(.*)"$'  # a plain pattern string keeps pandas on its fast p
 
 
 def _isin(s: pd.Series, values: Iterable[Any]) -> pd.Series:
-    """Fast ``s.isin(values)`` for large string columns (hash lookup)."""
+    """Fast ``s.isin(values)`` for large string columns: one polars hash lookup over the
+    column when both sides are text (:func:`helpers.columnar.isin`), else a pandas index."""
+    found_text = columnar.isin(s, values)
+    if found_text is not None:
+        return pd.Series(found_text, index=s.index)
     index = pd.Index(pd.unique(pd.Series(list(values), dtype="object").dropna()))
     found = index.get_indexer(s.astype("object"))  # type: ignore[arg-type]  # a Series works
     return pd.Series(found >= 0, index=s.index)
@@ -257,6 +262,8 @@ def _empty_typed(col: Column, n: int = 0) -> pd.Series:
 def _cast(s: pd.Series, dtype: str) -> pd.Series:
     """Cast already-valid values to the canonical dtype."""
     if dtype == "str":
+        if columnar.is_text_dtype(s):  # already text with NaN for missing: nothing to do
+            return s
         return s.astype("object").where(s.notna()).astype("str")
     if dtype in ("datetime", "date"):
         v = pd.to_datetime(s, errors="coerce") if not _is_dt(s) else s

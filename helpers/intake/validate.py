@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from helpers import columnar
 from helpers.contract import TABLES, Column, Table
 from helpers.intake.dataset import _canon_quarantine, _empty_quarantine
 from helpers.intake.parsing import (
@@ -213,7 +214,8 @@ def _parse_dates(
         _reason("unparseable {k} in {c}: {v!r}", c=col.name, k=kind),
     )
     refused = got.problems != ""
-    issues.add(refused, col.name, shown, got.problems.map(lambda r: f"{col.name}: {r}"))
+    if refused.any():
+        issues.add(refused, col.name, shown, got.problems.map(lambda r: f"{col.name}: {r}"))
     if got.note:
         issues.notes.append(got.note)
     return values, got.unparseable | refused
@@ -295,8 +297,11 @@ def _parse_column(
             unparseable, col.name, shown, _reason("not a yes/no value in {c}: {v!r}", c=col.name)
         )
         return values, unparseable
-    values = raw.astype("object").where(raw.notna())
-    values = values.where(values.isna(), values.astype("str"))
+    if columnar.is_text_dtype(raw):  # already text, NaN for missing: no per-cell copy
+        values = raw
+    else:
+        values = raw.astype("object").where(raw.notna())
+        values = values.where(values.isna(), values.astype("str"))
     values = normalise_text(values, fold=_is_key(col, table))
     unparseable = pd.Series(False, index=raw.index)
     if col.allowed is not None:
@@ -353,6 +358,15 @@ def _quarantine_rows(
     )
 
 
+def _repeated_keys(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    """Rows whose key was seen in an earlier row (the first occurrence wins): one pass of
+    the columnar engine, pandas when the key columns cannot be handed to it."""
+    found = columnar.repeated(frame, key)
+    if found is None:
+        return frame.duplicated(subset=key, keep="first")
+    return pd.Series(found, index=frame.index)
+
+
 def _combine(parts: list[_Part]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
     """Concatenate parts per table (file order), then quarantine duplicate keys (the first
     occurrence wins) and rows referring to parents that were not accepted."""
@@ -371,7 +385,7 @@ def _combine(parts: list[_Part]) -> tuple[dict[str, pd.DataFrame], list[pd.DataF
         frame = pd.concat(frames, ignore_index=True)
         if table.key and len(frame):
             key = list(table.key)
-            dup = frame.duplicated(subset=key, keep="first")
+            dup = _repeated_keys(frame, key)
             if dup.any():
                 first = frame.loc[~dup, [*key, _ROW, "__file__"]]
                 later = frame.loc[dup, key].merge(first, on=key, how="left")

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from helpers import columnar
+
 # --------------------------------------------------------------------------------------------
 # Text
 # --------------------------------------------------------------------------------------------
@@ -34,6 +36,22 @@ def _clean_cell(v: str, *, fold: bool) -> str:
     return text.strip()
 
 
+#: :data:`INVISIBLE` in the regular-expression syntax of the columnar engine.
+INVISIBLE_ENGINE = columnar.char_class(INVISIBLE.pattern)
+
+
+def _needs_cleaning(text: pd.Series, *, fold: bool) -> pd.Series:
+    """Text cells holding an invisible character, or (``fold``) a non-ASCII one: one
+    vectorized scan of the column (:mod:`helpers.columnar`), cell by cell only for a column
+    the engine cannot take."""
+    hit = columnar.contains(text, INVISIBLE_ENGINE)
+    wide = columnar.not_ascii(text) if fold else np.zeros(len(text), dtype=bool)
+    if hit is None or wide is None:
+        need = text.str.contains(INVISIBLE.pattern, regex=True).astype(bool)
+        return need | ~text.str.isascii().astype(bool) if fold else need
+    return pd.Series(hit | wide, index=text.index)
+
+
 def normalise_text(values: pd.Series, *, fold: bool) -> pd.Series:
     """Text cells without invisible characters and surrounding blanks; with ``fold`` (ids)
     also NFKC-folded, so ``Ａ１`` (full width) and ``A1`` are the same key.
@@ -45,12 +63,7 @@ def normalise_text(values: pd.Series, *, fold: bool) -> pd.Series:
     if not present.any():
         return values
     text = values[present].astype("str")
-    blob = "\n".join(text.tolist())  # one scan of the whole column: clean data returns here
-    if INVISIBLE.search(blob) is None and (not fold or blob.isascii()):
-        return values
-    need = text.str.contains(INVISIBLE.pattern, regex=True).astype(bool)
-    if fold:
-        need = need | ~text.str.isascii().astype(bool)
+    need = _needs_cleaning(text, fold=fold)
     if not need.any():
         return values
     out = values.astype("object").copy()
