@@ -4,14 +4,17 @@ Usage::
 
     python benchmarks/run.py [--sizes 1e6 5e6 20e6] [--days 730] [--no-notebooks]
                              [--profile] [--doc docs/performance.md] [--work DIR]
+                             [--engine duckdb|pandas|spark]
 
 For each size (order lines) the sample generator writes a shop as Parquet, then every stage
 runs in a **fresh child process** that reports its own seconds; the parent reads the child's
 peak resident memory (``ru_maxrss`` from ``os.wait4``):
 
 * ``intake cold`` (read, map, validate, write the cache) and ``intake warm`` (cache hit);
-* ``facts`` (the full build for the last complete day), ``facts, next day`` (the day after a
-  build for the day before, with the day store: only the new day is scanned);
+* ``facts`` (the full build for the last complete day with the engine of ``--engine``,
+  default duckdb, reading the cache's Parquet files as a run does), ``facts_pandas`` (the same
+  build with the pandas reference), ``facts, next day`` (pandas: the day after a build for
+  the day before, with the day store: only the new day is scanned);
 * ``run`` (``playbook run`` on the cached data: every notebook and its HTML export, whose
   seconds come from the run's progress lines);
 * the reference aggregations written directly in DuckDB SQL and in polars lazy over the same
@@ -27,6 +30,7 @@ Nothing here is asserted; the tests run a small size for smoke only.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -47,7 +51,7 @@ HERE = Path(__file__).resolve()
 ROOT = HERE.parent.parent
 #: Order lines per unit of the generator's ``scale`` (3.80M lines at scale 30, 730 days).
 LINES_PER_SCALE = 126_700
-PROJECT_STAGES = ("intake_cold", "intake_warm", "facts", "facts_next_day")
+PROJECT_STAGES = ("intake_cold", "intake_warm", "facts", "facts_pandas", "facts_next_day")
 REFERENCES = ("duckdb", "polars")
 START, END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
 
@@ -67,19 +71,25 @@ def stage_intake(data: Path, cache: Path) -> dict:
     return {"seconds": time.perf_counter() - t0, "rows": len(ds["order_items"])}
 
 
-def stage_facts(data: Path, cache: Path, next_day: bool) -> dict:
+def stage_facts(data: Path, cache: Path, next_day: bool, engine: str = "pandas") -> dict:
+    """The facts build for the last complete day: with ``engine`` (duckdb over the cache's
+    Parquet files, as a run does), or pandas; ``next_day``: pandas through the day store."""
     from helpers.facts import build_facts, last_complete_day
     from helpers.facts.days import DayStore
+    from helpers.facts.engines import fact_engine
 
     ds, settings = _tables(data, cache)
     day = last_complete_day(ds["orders"])
+    tables = cache / ds.fingerprint / "tables"
+    files = {n: str(tables / f"{n}.parquet") for n in ("orders", "order_items")}
+    settings = settings.replace(facts=dataclasses.replace(settings.facts, engine=engine))
     store = None
     if next_day:
         store = DayStore(cache / "bench-days")
         shutil.rmtree(store.path, ignore_errors=True)
         build_facts(ds.tables, day - pd.Timedelta(days=1), settings, days=store)
     t0 = time.perf_counter()
-    facts = build_facts(ds.tables, day, settings, days=store)
+    facts = build_facts(ds.tables, day, settings, days=store, engine=fact_engine(settings, files))
     seconds = time.perf_counter() - t0
     out = {"seconds": seconds, "rows": len(facts.daily_item)}
     if store is not None:
@@ -92,8 +102,9 @@ def run_child(args: argparse.Namespace) -> None:
     data, cache = Path(args.data), Path(args.cache)
     if args.stage in ("intake_cold", "intake_warm"):
         result = stage_intake(data, cache)
-    elif args.stage in ("facts", "facts_next_day"):
-        result = stage_facts(data, cache, args.stage == "facts_next_day")
+    elif args.stage in ("facts", "facts_pandas", "facts_next_day"):
+        engine = args.engine if args.stage == "facts" else "pandas"
+        result = stage_facts(data, cache, args.stage == "facts_next_day", engine)
     else:
         sys.path.insert(0, str(HERE.parent))
         import references
@@ -128,7 +139,9 @@ def child(command: list[str], timeout: float = 3600) -> dict:
     }
 
 
-def stage_command(stage: str, data: Path, cache: Path, run_date: str = "") -> list[str]:
+def stage_command(
+    stage: str, data: Path, cache: Path, run_date: str = "", engine: str = "duckdb"
+) -> list[str]:
     return [
         sys.executable,
         str(HERE),
@@ -140,6 +153,8 @@ def stage_command(stage: str, data: Path, cache: Path, run_date: str = "") -> li
         str(cache),
         "--run-date",
         run_date,
+        "--engine",
+        engine,
     ]
 
 
@@ -177,7 +192,7 @@ def measure_size(lines: float, args: argparse.Namespace, work: Path) -> dict:
     results = {"generate": generate(data, lines, args.days)}
     say(f"{lines:>12,.0f} generated {results['generate'].get('rows', 0):,} lines")
     for stage in PROJECT_STAGES:
-        results[stage] = child(stage_command(stage, data, cache))
+        results[stage] = child(stage_command(stage, data, cache, engine=args.engine))
         say(f"{'':>12} {stage}: {results[stage].get('seconds', float('nan')):.1f} s")
     run_date = _run_date(data)
     for ref in REFERENCES:
@@ -428,6 +443,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep generated data")
     parser.add_argument("--json", type=Path, default=None, help="also write raw results")
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "pandas", "spark"),
+        default="duckdb",
+        help="engine of the facts stage (facts_pandas always times the pandas reference)",
+    )
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
