@@ -478,9 +478,9 @@ class Rule:
         """Days of history it needs with these thresholds (None: no minimum)."""
         return None if self.min_history is None else int(self.min_history(thresholds))
 
-    def run(self, ctx: RuleContext) -> tuple[list[Alert], list[tuple[str, str, str]]]:
-        """Evaluate on ``ctx``: its alerts and its skipped parts as ``(rule, reason,
-        reason_zh)``."""
+    def run(self, ctx: object) -> tuple[list[Alert], list[tuple[str, str, str]]]:
+        """Evaluate on ``ctx`` (a :class:`RuleContext`, or the theme's results for a theme's
+        rule): its alerts and its skipped parts as ``(rule, reason, reason_zh)``."""
         try:
             found = self.evaluate(ctx)
         except Skip as e:

@@ -172,7 +172,8 @@ def fit_bgnbd(summary: pd.DataFrame) -> BgNbd:
         return value if np.isfinite(value) else 1e10
 
     params, ll = _fit(negll, np.array([1.0, 1.0, 1.0, 1.0]), ("r", "alpha", "a", "b"))
-    return BgNbd(*map(float, params), loglik=ll * scale, customers=int(scale))
+    r, alpha, a, b = (float(p) for p in params)
+    return BgNbd(r, alpha, a, b, loglik=ll * scale, customers=int(scale))
 
 
 def expected_purchases(model: BgNbd, t: float, x: Any, tx: Any, T: Any) -> np.ndarray:
@@ -272,7 +273,8 @@ def fit_gamma_gamma(summary: pd.DataFrame) -> GammaGamma:
     params, ll = _fit(negll, np.array([1.0, 1.0, 1.0]), ("p", "q", "gamma"))
     if params[1] <= 1:
         raise ModelFitError(f"spend model: q = {params[1]:.3g} <= 1 gives no finite mean spend")
-    return GammaGamma(*map(float, params), loglik=ll * len(rep), customers=len(rep))
+    p, q, gamma = (float(v) for v in params)
+    return GammaGamma(p, q, gamma, loglik=ll * len(rep), customers=len(rep))
 
 
 def expected_spend(model: GammaGamma, x: Any, m: Any) -> np.ndarray:

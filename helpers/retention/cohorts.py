@@ -39,8 +39,8 @@ def cohort_counts(kept: pd.DataFrame, run_date: Any, *, months: int = 12) -> pd.
     df["month_index"] = (df["month"].dt.year - df["cohort"].dt.year) * 12 + (
         df["month"].dt.month - df["cohort"].dt.month
     )
-    out = df.groupby(["cohort", "month_index"])["customer_id"].nunique().rename("customers")
-    out = out.reset_index()
+    counts = df.groupby(["cohort", "month_index"])["customer_id"].nunique()
+    out = counts.rename("customers").reset_index()
     out["size"] = out.groupby("cohort")["customers"].transform("first")
     out["share"] = out["customers"] / out["size"]
     day = as_day(run_date)
@@ -120,7 +120,7 @@ def new_vs_returning(kept: pd.DataFrame) -> pd.DataFrame:
     df["returning"] = df["month"] > df.groupby("customer_id")["month"].transform("min")
     g = df.groupby(["month", "returning"])
     buyers = g["customer_id"].nunique().unstack(fill_value=0)
-    gmv = g["paid_amount"].sum().unstack(fill_value=0.0)
+    gmv = g["paid_amount"].sum().unstack(fill_value=0)  # 0 in a float column: 0.0
     out = pd.DataFrame(
         {
             "new_buyers": buyers.get(False, 0),

@@ -334,14 +334,16 @@ class Page(ThemePage):
     def show_clv(self, rfm: pd.DataFrame) -> None:
         self._historic(rfm)
         v = self.r.value
-        if not v.fitted:
-            display(md("> " + escape(pick(v.reason, self.lang))))
+        models = v.models()
+        if models is None:
+            display(md("> " + escape(pick(v.reason, self.lang) if v.reason else "")))
             return
+        bgnbd, gamma_gamma = models
         self.note(
             "model",
-            **v.purchases.params(),
-            **v.spend.params(),
-            customers=v.purchases.customers,
+            **bgnbd.params(),
+            **gamma_gamma.params(),
+            customers=bgnbd.customers,
             seconds=v.seconds,
         )
         self._holdout()
@@ -358,7 +360,8 @@ class Page(ThemePage):
     def _holdout(self) -> None:
         v, s = self.r.value, self.r.settings
         if v.holdout is None:
-            display(md("> " + escape(pick(v.holdout_note, self.lang))))
+            note = pick(v.holdout_note, self.lang) if v.holdout_note else ""
+            display(md("> " + escape(note)))
             return
         h = v.holdout
         end = self.r.run_date - pd.Timedelta(days=s.holdout_days)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from helpers import i18n
 from helpers.alerts.base import REGISTRY, Alert
+from helpers.facts import as_day
 from helpers.retention import alert_rules  # noqa: F401  (registers the retention rules)
 from helpers.retention.clv import UNIT_DAYS
 from helpers.retention.snapshot import Retention
@@ -84,13 +85,15 @@ def model_payload(r: Retention) -> dict[str, Any]:
     is shown in the report only: the same data and date give the same summary."""
     v = r.value
     out: dict[str, Any] = {"status": v.status}
-    if not v.fitted:
+    models = v.models()
+    if models is None:
         out["reason"] = v.reason[1] if v.reason else None
         return out
-    out["time_unit"] = v.purchases.unit
+    bgnbd, gamma_gamma = models
+    out["time_unit"] = bgnbd.unit
     out["unit_days"] = UNIT_DAYS
-    out["bgnbd"] = {**v.purchases.params(), "customers": v.purchases.customers}
-    out["gamma_gamma"] = {**v.spend.params(), "customers": v.spend.customers}
+    out["bgnbd"] = {**bgnbd.params(), "customers": bgnbd.customers}
+    out["gamma_gamma"] = {**gamma_gamma.params(), "customers": gamma_gamma.customers}
     if v.holdout is not None:
         h = v.holdout
         out["holdout"] = {
@@ -128,7 +131,8 @@ def cohort_payload(r: Retention, months: tuple[int, ...] = (1, 3)) -> list[dict[
     """Per first-purchase month (the cohorts shown): its size and the share of its customers
     buying again ``k`` months later for each k in ``months`` (None when not reached yet)."""
     out = []
-    for cohort, rows in r.cohorts.groupby("cohort"):
+    for label, rows in r.cohorts.groupby("cohort"):
+        cohort = as_day(label)
         share = rows.set_index("month_index")["share"]
         entry: dict[str, Any] = {"cohort": f"{cohort:%Y-%m}", "size": int(rows["size"].iloc[0])}
         last = (r.run_date.year - cohort.year) * 12 + r.run_date.month - cohort.month

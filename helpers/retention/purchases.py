@@ -45,7 +45,9 @@ def _order_refunds(after_sales: pd.DataFrame | None) -> pd.Series:
     cases = after_sales.loc[after_sales["order_id"].notna()]
     if "type" in cases.columns:
         cases = cases.loc[~cases["type"].isin(_NO_MONEY)]
-    money = pd.to_numeric(cases.get("refund_amount"), errors="coerce").fillna(0.0)
+    if "refund_amount" not in cases.columns:
+        return pd.Series(dtype="float64")
+    money = pd.to_numeric(cases["refund_amount"], errors="coerce").fillna(0.0)
     return money.groupby(cases["order_id"].astype(str)).sum()
 
 

@@ -13,7 +13,7 @@ Definitions (docs/metrics.md, "Retention"), over the kept purchases of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -123,7 +123,7 @@ def add_scores(
     rfm: pd.DataFrame,
     *,
     bins: int = 5,
-    cutoffs: dict[str, Sequence[float]] | None = None,
+    cutoffs: Mapping[str, Sequence[float]] | None = None,
 ) -> pd.DataFrame:
     """Add ``r_score``, ``f_score``, ``m_score`` and the code ``rfm_score`` ("545").
 

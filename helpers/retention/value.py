@@ -72,6 +72,12 @@ class ValueForecast:
     def fitted(self) -> bool:
         return self.status == "fitted"
 
+    def models(self) -> tuple[BgNbd, GammaGamma] | None:
+        """The purchase and spend models when the fit succeeded, else None."""
+        if self.fitted and self.purchases is not None and self.spend is not None:
+            return self.purchases, self.spend
+        return None
+
 
 def _fit_both(summary: pd.DataFrame, min_repeat: int) -> tuple[BgNbd, GammaGamma]:
     repeat = int((summary["frequency"] > 0).sum())

@@ -94,7 +94,7 @@ def last_items(
     order_items: pd.DataFrame,
     products: pd.DataFrame | None = None,
     *,
-    customers: pd.Index | None = None,
+    customers: pd.Index | pd.Series | None = None,
 ) -> pd.Series:
     """What each customer bought in their last kept order: item titles (or sku ids) joined
     with "、", indexed by customer id. Only the ``customers`` given are looked up."""
