@@ -58,7 +58,7 @@ def category_by_buyer(lines: pd.DataFrame) -> pd.DataFrame:
 
     ``lines``: ``customer_id, category, value`` (value = quantity x unit price).
     """
-    return lines.groupby(["customer_id", "category"], as_index=False)["value"].sum()
+    return lines.groupby(["customer_id", "category"])["value"].sum().reset_index()
 
 
 def groups(

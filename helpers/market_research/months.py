@@ -7,20 +7,25 @@ future leak) and is left out.
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
+
+#: a day as the reports are given one: ISO text, a date (or Timestamp), a numpy datetime
+DateLike = str | date | np.datetime64
 
 #: decimals growth rates are rounded to before they meet a threshold, so that 130 / 100 - 1
 #: is exactly 0.30 at the boundary
 ROUND = 9
 
 
-def month_start(value: object) -> pd.Timestamp:
+def month_start(value: DateLike) -> pd.Timestamp:
     """The first day of the month holding ``value``."""
     return pd.Timestamp(value).to_period("M").to_timestamp()
 
 
-def last_complete_month(run_date: object) -> pd.Timestamp:
+def last_complete_month(run_date: DateLike) -> pd.Timestamp:
     """The first day of the last month that ended on or before ``run_date``.
 
     2026-11-15 -> 2026-10-01; 2026-11-30 -> 2026-11-01.
@@ -32,7 +37,7 @@ def last_complete_month(run_date: object) -> pd.Timestamp:
     return month - pd.DateOffset(months=1)
 
 
-def complete_months(frame: pd.DataFrame | None, run_date: object) -> pd.DataFrame | None:
+def complete_months(frame: pd.DataFrame | None, run_date: DateLike) -> pd.DataFrame | None:
     """Rows of a monthly table whose month ended on or before ``run_date``.
 
     ``month`` is normalised to the first day of its month (an export may date a month by
@@ -86,4 +91,4 @@ def convert_index(index: pd.Series, *, scale: float, exponent: float = 1.0) -> p
     months where both were known). The result is only as good as that assumption; reports
     label it as converted.
     """
-    return scale * np.power(index.astype(float), exponent)
+    return index.astype(float).pow(exponent) * scale

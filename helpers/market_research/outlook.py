@@ -66,7 +66,9 @@ def fill_gaps(series: pd.Series, max_gap: int = MAX_GAP) -> tuple[pd.Series, pd.
     if long_gap.any():
         s = s.loc[long_gap[long_gap].index.max() + pd.DateOffset(months=1) :]
     mask = s.isna()
-    filled = s.where(~mask, np.exp(np.log(s).interpolate(limit_area="inside")))
+    logs = pd.Series(np.log(s.to_numpy(dtype=float)), index=s.index)
+    between = logs.interpolate(limit_area="inside").to_numpy()
+    filled = s.where(~mask, pd.Series(np.exp(between), index=s.index))
     return filled, mask
 
 

@@ -39,7 +39,7 @@ def edges_from_prices(prices: pd.Series, count: int) -> tuple[float, ...]:
     if values.empty or count < 2:
         return (0.0,)
     qs = values.quantile(np.arange(1, count) / count).to_numpy()
-    return tuple(sorted({0.0, *(round_price(q) for q in qs)}))
+    return tuple(sorted({0.0, *(round_price(float(q)) for q in qs)}))
 
 
 def band_label(lower: float, upper: float | None) -> str:
@@ -56,7 +56,8 @@ def assign(prices: pd.Series, edges: Sequence[float]) -> pd.Series:
     labels = [band_label(lo, up) for lo, up in zip(lowers, uppers, strict=True)]
     pos = np.searchsorted(lowers, prices.astype(float).to_numpy(), side="right") - 1
     valid = (pos >= 0) & prices.notna().to_numpy()
-    out = np.where(valid, np.take(labels, np.clip(pos, 0, None)), None)
+    none = np.full(len(pos), None, dtype=object)
+    out = np.where(valid, np.take(labels, np.clip(pos, 0, None)), none)
     return pd.Series(out, index=prices.index, dtype=object)
 
 
@@ -105,7 +106,7 @@ def _market_side(
     """Market GMV per band now, a year earlier and its growth (rows by their lower bound)."""
     rows = bands.loc[bands["market_gmv"].notna()].copy()
     rows["band"] = assign(rows["price_min"], edges)
-    rows = rows.groupby(["month", "band"], as_index=False)["market_gmv"].sum()
+    rows = rows.groupby(["month", "band"])["market_gmv"].sum().reset_index()
     sums = window_sums(rows, "market_gmv", ["band"], end, months)
     return sums.rename(
         columns={"now": "market_gmv", "year_ago": "market_gmv_year_ago", "growth": "market_growth"}

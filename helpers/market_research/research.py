@@ -82,8 +82,9 @@ def _cut(tables: Mapping[str, Any], run_date: pd.Timestamp, s: MarketResearchSet
         for n in ("market", "market_price_bands", "search_terms", "competitors")
     }
     for name in ("market", "market_price_bands"):
-        if out[name] is not None:
-            out[name] = with_values(out[name], scale=s.index_scale, exponent=s.index_exponent)
+        frame = out[name]
+        if frame is not None:
+            out[name] = with_values(frame, scale=s.index_scale, exponent=s.index_exponent)
     return out
 
 

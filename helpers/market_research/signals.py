@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.cells import cell_number
 from helpers.market_research.theme import MarketResearchSettings
 
 STAGE_NAMES = {
@@ -44,7 +45,8 @@ def share_alerts(
     ]
     out = []
     for r in hit.itertuples(index=False):
-        zh_stage, en_stage = STAGE_NAMES[r.stage]
+        zh_stage, en_stage = STAGE_NAMES[str(r.stage)]
+        change = cell_number(r.share_change)
         zh = (
             f"{r.category}（{zh_stage}，市场同比 {r.growth:+.0%}）本店份额同比 {r.share_change:+.0%}"
             f"（{r.share_now:.2%}，去年同期 {r.share_year_ago:.2%}）：市场在涨，本店没跟上。"
@@ -54,14 +56,14 @@ def share_alerts(
             f"moved {r.share_change:+.0%} ({r.share_now:.2%} vs {r.share_year_ago:.2%} a year "
             "ago): the market grows without the shop."
         )
-        severity = "high" if r.share_change <= -2 * settings.share_drop_alert else "medium"
+        severity = "high" if change <= -2 * settings.share_drop_alert else "medium"
         out.append(
             _record(
                 severity,
                 "share_loss_growing",
-                r.category,
+                str(r.category),
                 "share_change",
-                r.share_change,
+                change,
                 zh,
                 en,
                 lang,
@@ -82,10 +84,17 @@ def undercut_alerts(undercuts: pd.DataFrame, lang: str = "zh") -> list[dict]:
             f"{r.competitor} sells '{r.item}' at {r.competitor_price:,.2f}, {r.gap:.0%} below "
             f"the shop's realised price {r.shop_price:,.2f} of {r.sku_id} (GMV rank {r.rank})."
         )
-        severity = "high" if r.rank <= 3 else "medium"
+        severity = "high" if cell_number(r.rank) <= 3 else "medium"
         out.append(
             _record(
-                severity, "competitor_undercut", str(r.sku_id), "price_gap", r.gap, zh, en, lang
+                severity,
+                "competitor_undercut",
+                str(r.sku_id),
+                "price_gap",
+                cell_number(r.gap),
+                zh,
+                en,
+                lang,
             )
         )
     return out

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from helpers import i18n
+from helpers.cells import cell_number
 from helpers.market_research.research import MarketResearch
 from helpers.market_research.theme import THEME
 
@@ -36,7 +37,9 @@ def headline(research: MarketResearch) -> dict[str, Any]:
         ]
         out["stages"] = dict(zip(life["category"], life["stage"], strict=True))
         moves = life.dropna(subset=["share_change"]) if "share_change" in life else life.iloc[:0]
-        out["share_moves"] = {r.category: float(r.share_change) for r in moves.itertuples()}
+        out["share_moves"] = {
+            str(r.category): cell_number(r.share_change) for r in moves.itertuples()
+        }
     if research.screen is not None:
         out["shortlist"] = _shortlist(research)
         out["shortlist_size"] = len(out["shortlist"])
