@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import festivals
+from helpers.cells import cell_int, cell_number
 
 
 def _record(severity, rule, subject, zh, en, metric, value, lang) -> dict:
@@ -35,7 +36,8 @@ def promotion_alerts(
         name_zh = festivals.festival_name(next_event["name"], "zh")
         name_en = festivals.festival_name(next_event["name"], "en")
         for r in readiness[readiness["readiness"] == "short"].itertuples():
-            need, have = round(r.expected_units), int(r.on_hand)
+            expected = cell_number(r.expected_units)
+            need, have = round(expected), cell_int(r.on_hand)
             out.append(
                 _record(
                     "high",
@@ -44,11 +46,13 @@ def promotion_alerts(
                     f"{r.sku_id} 库存 {have} 件，不够 {name_zh} 预计需求 {need} 件",
                     f"{r.sku_id}: {have} units on hand, short of the {need} expected for {name_en}",
                     "expected_units",
-                    float(r.expected_units),
+                    expected,
                     lang,
                 )
             )
-    gp = None if last is None else last.get("incremental_gross_profit")
+    if last is None:
+        return out
+    gp = last.get("incremental_gross_profit")
     if gp is not None and pd.notna(gp) and gp < 0:
         out.append(_lost_margin(last, float(gp), lang))
     return out

@@ -65,7 +65,8 @@ def paid_orders(orders: pd.DataFrame, run_date: pd.Timestamp) -> pd.DataFrame:
         if "discount_amount" in o.columns
         else pd.Series(np.nan, index=o.index)
     )
-    cust = o["customer_id"].astype("string").str.strip().replace("", pd.NA)
+    cust = o["customer_id"].astype("string").str.strip()
+    cust = cust.mask(cust == "")  # blank ids -> <NA>
     return pd.DataFrame(
         {
             "order_id": o["order_id"].to_numpy(),

@@ -19,6 +19,7 @@ days that fall inside another event's phases are not counted.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,32 @@ PHASE_ORDER = ("pre", "warmup", "burst", "afterglow", "post")
 PROMO_SOURCES = ("shop", "platform")
 #: calendar sources that disturb ordinary trade
 HOLIDAY_SOURCES = ("holiday", "logistics")
+
+
+class EventRow(Protocol):
+    """One row of a :func:`helpers.festivals.calendar` table, read by field name: a
+    ``pandas.Series`` or an ``itertuples`` row. The fields are cells, typed by pandas-stubs
+    as any scalar: dates are Timestamps (NaT when a phase is missing)."""
+
+    @property
+    def promo_id(self) -> Any: ...
+    @property
+    def name(self) -> Any: ...
+    @property
+    def kind(self) -> Any: ...
+    @property
+    def mechanic(self) -> Any: ...
+    @property
+    def discount_rate(self) -> Any: ...
+    @property
+    def start_date(self) -> Any: ...
+    @property
+    def end_date(self) -> Any: ...
+    @property
+    def warmup_start(self) -> Any: ...
+    @property
+    def afterglow_end(self) -> Any: ...
+
 
 PHASE_COLUMNS = [
     "promo_id",
@@ -89,7 +116,7 @@ def promotions_of(events: pd.DataFrame) -> pd.DataFrame:
     return events[events["source"].isin(PROMO_SOURCES)].reset_index(drop=True)
 
 
-def watched_days(event: pd.Series | object, *, pre_days: int, post_days: int) -> pd.DataFrame:
+def watched_days(event: EventRow, *, pre_days: int, post_days: int) -> pd.DataFrame:
     """``date, phase`` of one event's five watched phases (missing phases are left out)."""
     start = pd.Timestamp(event.start_date)
     end = pd.Timestamp(event.end_date)
@@ -119,29 +146,36 @@ def ordinary_days(
     out = pd.Series(True, index=dates)
     one = pd.Timedelta(days=1)
     pre, post = settings.pre_days * one, settings.post_days * one
-    for e in promotions_of(events).itertuples():
-        a = pd.Timestamp(e.warmup_start if pd.notna(e.warmup_start) else e.start_date) - pre
-        b = pd.Timestamp(e.afterglow_end if pd.notna(e.afterglow_end) else e.end_date) + post
+    promos = promotions_of(events)
+    firsts = pd.to_datetime(promos["warmup_start"].fillna(promos["start_date"]))
+    lasts = pd.to_datetime(promos["afterglow_end"].fillna(promos["end_date"]))
+    for first, last in zip(firsts, lasts, strict=True):
+        a, b = first - pre, last + post
         out[(out.index >= a) & (out.index <= b)] = False
     margin = settings.holiday_margin_days * one
-    for e in events[events["source"].isin(HOLIDAY_SOURCES)].itertuples():
-        a, b = pd.Timestamp(e.start_date) - margin, pd.Timestamp(e.end_date) + margin
+    blocks = events[events["source"].isin(HOLIDAY_SOURCES)]
+    starts, ends = pd.to_datetime(blocks["start_date"]), pd.to_datetime(blocks["end_date"])
+    for start, end in zip(starts, ends, strict=True):
+        a, b = start - margin, end + margin
         out[(out.index >= a) & (out.index <= b)] = False
     return out
 
 
+def _busy(event: EventRow) -> pd.DataFrame:
+    return watched_days(event, pre_days=0, post_days=0).assign(promo_id=event.promo_id)
+
+
 def busy_days(events: pd.DataFrame) -> pd.DataFrame:
     """``date, promo_id`` of every promotion's warm-up .. after-glow days."""
-    parts = [
-        watched_days(e, pre_days=0, post_days=0).assign(promo_id=e.promo_id)
-        for e in promotions_of(events).itertuples()
-    ]
+    parts = [_busy(e) for e in promotions_of(events).itertuples()]
     if not parts:
         return pd.DataFrame({"date": pd.DatetimeIndex([]), "promo_id": []})
     return pd.concat(parts, ignore_index=True)[["date", "promo_id"]]
 
 
-def _phase_row(event: object, phase: str, days: pd.Series, actual: pd.Series, cf, interval: float):
+def _phase_row(
+    event: EventRow, phase: str, days: pd.Series, actual: pd.Series, cf, interval: float
+):
     act = float(actual.reindex(days).fillna(0.0).sum())
     base = cf.total(days)
     tail = (1 - interval) / 2
@@ -175,7 +209,7 @@ def _phase_row(event: object, phase: str, days: pd.Series, actual: pd.Series, cf
 
 def evaluate_event(
     series: pd.Series,
-    event: object,
+    event: EventRow,
     events: pd.DataFrame,
     ordinary: pd.Series,
     run_date: pd.Timestamp,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.promotion_calendar.evaluation import promotions_of
+from helpers.promotion_calendar.evaluation import EventRow, promotions_of
 
 
 def hourly(orders: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
@@ -33,8 +33,9 @@ def pair_for(events: pd.DataFrame, run_date: pd.Timestamp, first_day: pd.Timesta
     promos = promotions_of(events)
     promos = promos[promos["start_date"] <= run_date].sort_values("start_date")
     best = None
-    for e in promos[::-1].itertuples():
-        gap = (e.start_date - promos["start_date"]).dt.days
+    starts = pd.to_datetime(promos["start_date"])
+    for e, start in zip(promos[::-1].itertuples(), starts[::-1], strict=True):
+        gap = (start - starts).dt.days
         prev = promos[(promos["name"] == e.name) & gap.between(300, 430)]
         prev = prev[prev["start_date"] >= first_day]
         if prev.empty:
@@ -42,14 +43,14 @@ def pair_for(events: pd.DataFrame, run_date: pd.Timestamp, first_day: pd.Timesta
         cand = (e, prev.iloc[-1])
         if best is None:
             best = cand
-        if (run_date - e.start_date).days > 60:
+        if (run_date - start).days > 60:
             break
         if e.name == "双11":
             return cand
     return best
 
 
-def burst_hours(orders: pd.DataFrame, this: object, last: object) -> pd.DataFrame:
+def burst_hours(orders: pd.DataFrame, this: EventRow, last: EventRow) -> pd.DataFrame:
     """Hour-by-hour GMV on the first burst day, this year vs last: ``hour, gmv_this,
     gmv_last, cum_this, cum_last, cum_change`` (cum_this / cum_last - 1)."""
     a = hourly(orders, pd.Timestamp(this.start_date))
@@ -70,12 +71,12 @@ def burst_hours(orders: pd.DataFrame, this: object, last: object) -> pd.DataFram
     return out
 
 
-def phase_days(daily: pd.DataFrame, this: object, last: object) -> pd.DataFrame:
+def phase_days(daily: pd.DataFrame, this: EventRow, last: EventRow) -> pd.DataFrame:
     """Day by day from warm-up to after-glow, aligned on the burst start: ``offset`` (days
     from the burst start), ``date_this``, ``gmv_this``, ``date_last``, ``gmv_last``."""
     series = daily.set_index("date")["gmv"]
 
-    def span(e: object) -> pd.DataFrame:
+    def span(e: EventRow) -> pd.DataFrame:
         ws = e.warmup_start if pd.notna(e.warmup_start) else e.start_date
         ae = e.afterglow_end if pd.notna(e.afterglow_end) else e.end_date
         days = pd.date_range(ws, ae, freq="D")

@@ -24,6 +24,7 @@ so the depth where gross profit peaks, and where it falls below an ordinary day,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,7 +97,7 @@ def fit_elasticity(units: Evaluation, price: float, unit_cost: float) -> Elastic
     return Elasticity(float(fit.params[0]), float(fit.params[1]), len(b), price, unit_cost, top)
 
 
-def what_if(el: Elasticity, depths: np.ndarray | None = None) -> pd.DataFrame:
+def what_if(el: Elasticity, depths: Sequence[float] | np.ndarray | None = None) -> pd.DataFrame:
     """``depth, units_index, gmv_index, gross_profit_index`` for discount depths; indices are
     relative to an ordinary day at full price. The default depths run from 0 by 2.5 points to
     5 points past the deepest discount seen (the fit says nothing beyond what was tried)."""

@@ -13,6 +13,7 @@ from helpers.promotion_calendar import economics as econ
 from helpers.promotion_calendar import live, mechanics, upcoming
 from helpers.promotion_calendar.alerts import promotion_alerts
 from helpers.promotion_calendar.evaluation import Evaluation, evaluate_events, ordinary_days
+from helpers.promotion_calendar.mechanics import Elasticity
 from helpers.promotion_calendar.theme import THEME, PromotionCalendarSettings
 
 #: day categories of the calendar charts, strongest first
@@ -28,9 +29,11 @@ def calendar_days(events: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) 
     label = np.full(len(days), "", dtype=object)
     promo = festivals.promo_days(events[events["source"].isin(("shop", "platform"))])
     promo = promo[(promo["date"] >= days[0]) & (promo["date"] <= days[-1])]
-    spans = [(r.date, r.date, r.phase, r.name) for r in promo.itertuples()]
-    for e in events[~events["source"].isin(("shop", "platform"))].itertuples():
-        spans.append((e.start_date, e.end_date, e.source, e.name))
+    day = pd.to_datetime(promo["date"])
+    spans = list(zip(day, day, promo["phase"], promo["name"], strict=True))
+    other = events[~events["source"].isin(("shop", "platform"))]
+    starts, ends = pd.to_datetime(other["start_date"]), pd.to_datetime(other["end_date"])
+    spans += zip(starts, ends, other["source"], other["name"], strict=True)
     for a, b, c, name in spans:
         sel = np.flatnonzero((days >= a) & (days <= b))
         if not len(sel):
@@ -59,7 +62,7 @@ def seasonality(past: pd.DataFrame, events: pd.DataFrame) -> dict[str, Any]:
     if len(full) >= 3 and full.mean() > 0:
         out |= {"peak_month": str(full.idxmax()), "peak_index": float(full.max() / full.mean())}
     zero = (d["gmv"] <= 0).to_numpy()
-    best, run, end = 0, 0, None
+    best, run, end = 0, 0, 0
     for i, z in enumerate(zero):
         run = run + 1 if z else 0
         if run > best:
@@ -99,7 +102,7 @@ class PromotionCalendar:
     last_event: pd.Series | None
     live: dict[str, Any] | None
     mechanics: pd.DataFrame
-    elasticity: mechanics.Elasticity | None
+    elasticity: Elasticity | None
     what_if: pd.DataFrame
     alerts: list[dict]
     skipped: dict[str, tuple[str, ...]]
@@ -113,8 +116,9 @@ def _settings(ctx) -> PromotionCalendarSettings:
         return PromotionCalendarSettings()
 
 
-def run_calendar(ctx) -> pd.DataFrame:
-    """The calendar of the run: events from 60 days before the data to the horizon."""
+def run_calendar(ctx) -> tuple[pd.DataFrame, str | None]:
+    """The calendar of the run, events from 60 days before the data to the horizon, and
+    the country whose public holidays it holds (None when unknown)."""
     s = _settings(ctx)
     first = ctx.facts.daily["date"].min()
     end = ctx.run_date + pd.Timedelta(days=s.horizon_days + 60)

@@ -144,9 +144,11 @@ class Page(ThemePage):
 
     def shown(self, section_id: str) -> Shown:
         missing = self.cal.skipped.get(section_id, ())
-        empty = SECTION_EMPTY.get(section_id)
-        if empty is not None:
-            empty = tuple(t.format(days=self.horizon_days) for t in empty)
+        template = SECTION_EMPTY.get(section_id)
+        empty = None
+        if template is not None:
+            zh, en = template
+            empty = (zh.format(days=self.horizon_days), en.format(days=self.horizon_days))
         return Shown(
             THEME.section(section_id), missing, None if missing else self.data(section_id), empty
         )
@@ -265,7 +267,8 @@ class Page(ThemePage):
         charts.what_if_lines(whatif, lang=self.labels)
         plt.show()
         display(tables.what_if_table(whatif, lang=self.lang))
-        self.note("elasticity", e=f"{el.elasticity:.2f}", n=el.events)
+        if el is not None:  # a what-if table comes from a fitted elasticity
+            self.note("elasticity", e=f"{el.elasticity:.2f}", n=el.events)
 
     def show_alerts(self, alerts: list[dict]) -> None:
         key = "message_en" if self.lang == "en" else "message_zh"

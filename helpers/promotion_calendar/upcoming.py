@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.promotion_calendar.evaluation import Evaluation
+from helpers.promotion_calendar.evaluation import Evaluation, EventRow
 from helpers.promotion_calendar.theme import PromotionCalendarSettings
 
 UPCOMING_COLUMNS = [
@@ -78,7 +78,7 @@ def upcoming_events(
     return ev[UPCOMING_COLUMNS].sort_values("start_date").reset_index(drop=True)
 
 
-def phase_multipliers(units: Evaluation, event: object) -> dict[str, float]:
+def phase_multipliers(units: Evaluation, event: EventRow) -> dict[str, float]:
     """Phase -> ``1 + uplift`` of past comparable events (same name, else kind, else 1)."""
     ph = units.phases
     same = ph[ph["name"] == event.name]
@@ -90,7 +90,7 @@ def phase_multipliers(units: Evaluation, event: object) -> dict[str, float]:
     return {k: float(v) for k, v in mult.items() if np.isfinite(v)}
 
 
-def event_day_factor(event: object, run_date: pd.Timestamp, mult: dict[str, float]) -> float:
+def event_day_factor(event: EventRow, run_date: pd.Timestamp, mult: dict[str, float]) -> float:
     """Ordinary-day equivalents from the day after ``run_date`` to the end of the event."""
     one = pd.Timedelta(days=1)
     start, end = pd.Timestamp(event.start_date), pd.Timestamp(event.end_date)
@@ -125,7 +125,7 @@ def key_sku_rates(
     )
 
 
-def event_phases(event: object, run_date: pd.Timestamp) -> pd.Series:
+def event_phases(event: EventRow, run_date: pd.Timestamp) -> pd.Series:
     """Phase by date from the day after ``run_date`` to the end of the event (NaN on the
     ordinary days before its warm-up)."""
     one = pd.Timedelta(days=1)
@@ -133,16 +133,16 @@ def event_phases(event: object, run_date: pd.Timestamp) -> pd.Series:
     ws = pd.Timestamp(event.warmup_start) if pd.notna(event.warmup_start) else start
     ae = pd.Timestamp(event.afterglow_end) if pd.notna(event.afterglow_end) else end
     days = pd.date_range(run_date + one, max(ae, run_date + one), freq="D")
-    phase = pd.Series(np.nan, index=days, dtype=object)
+    phase = np.full(len(days), np.nan, dtype=object)
     phase[(days >= ws) & (days < start)] = "warmup"
     phase[(days >= start) & (days <= end)] = "burst"
     phase[(days > end) & (days <= ae)] = "afterglow"
-    return phase
+    return pd.Series(phase, index=days, dtype=object)
 
 
 def forecast_demand(
     history: pd.DataFrame,
-    event: object,
+    event: EventRow,
     run_date: pd.Timestamp,
     mult: dict[str, float],
     forecast_item,
@@ -162,7 +162,7 @@ def forecast_demand(
 
 
 def readiness(
-    event: object,
+    event: EventRow,
     rates: pd.DataFrame,
     inventory: pd.DataFrame | None,
     units: Evaluation,
@@ -214,7 +214,7 @@ def _latest_stock(inventory: pd.DataFrame | None, run_date: pd.Timestamp) -> pd.
     return last[cols].apply(pd.to_numeric, errors="coerce")
 
 
-def checklist(event: object, run_date: pd.Timestamp, *, lang: str = "zh") -> pd.DataFrame:
+def checklist(event: EventRow, run_date: pd.Timestamp, *, lang: str = "zh") -> pd.DataFrame:
     """Prep tasks of one event with due dates: ``task, due, days_left, state`` where state is
     ``overdue`` (due before the run date), ``this_week`` (within 7 days) or ``later``."""
     rows = []
