@@ -255,6 +255,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "notify_actions": ("下一步", "Next actions"),
     "notify_more_actions": ("另有 {n} 条建议，见完整报告", "{n} more actions in the full report"),
     "notify_at_stake": ("每天涉及约 {money}", "{money} a day at stake"),
+    "notify_at_stake_once": ("一次性涉及约 {money}", "{money} at stake once"),
     "notify_failed": ("未能完成的报告", "Reports that failed"),
     "notify_link": ("查看完整报告", "Open the full report"),
     "notify_what_changed": ("哪里变了", "What changed"),

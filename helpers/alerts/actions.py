@@ -31,11 +31,18 @@ ACTION_COLUMNS: tuple[str, ...] = (
     "key",
     "alert_keys",
     "money_at_stake",
+    "stake_kind",
 )
 
-#: Column of an alerts frame holding the money each alert puts at stake (¥ a day, see
+#: Column of an alerts frame holding the money each alert puts at stake (see
 #: :func:`helpers.daily_review.stakes.money_at_stake`); optional.
 STAKE = "money_at_stake"
+#: Column saying whether that money is lost every day (``per_day``, the default) or at risk
+#: once (``once``: e.g. overdue orders' paid amount); optional.
+STAKE_KIND = "stake_kind"
+#: Horizon on which a per-day stake is compared with a one-time stake when ranking: a cause
+#: left alone for a week costs 7 x its daily money; a one-time amount counts once.
+STAKE_HORIZON_DAYS = 7
 
 #: The assistant's daily checklist, kept on a quiet day.
 ROUTINE_CHECKS = {
@@ -135,7 +142,9 @@ def next_actions(
     Returns
     -------
     DataFrame :data:`ACTION_COLUMNS`. ``priority`` is 1..n: the money at stake first (largest
-    first; steps without an estimate after those with one), then severity, rule order
+    first; steps without an estimate after those with one; a ``per_day`` stake weighs
+    :data:`STAKE_HORIZON_DAYS` x its money against a one-time (``once``) amount, the two are
+    never added), then severity, rule order
     (:data:`helpers.alerts.base.REGISTRY`) and subject. A step's money is the largest of its
     alerts' (one cause, counted once); ``metric`` lists the grouped metrics comma-separated;
     ``key`` is ``"<rule>|<subject>"`` (``"anomaly|<metric>"`` for the shop-wide statistical
@@ -151,7 +160,9 @@ def next_actions(
         return _routine(lang)
     df = _one_step_per_cause(df)
     stake = df[STAKE] if STAKE in df else pd.Series(np.nan, index=df.index)
+    kind = df[STAKE_KIND] if STAKE_KIND in df else pd.Series("per_day", index=df.index)
     df = df.assign(
+        _k=kind.fillna("per_day").astype(str),
         subject=df["subject"].fillna("").astype(str),
         _s=df["severity"].map(i18n.SEVERITY_RANK).fillna(99),
         _r=df["rule"].map(REGISTRY.rank),
@@ -161,18 +172,25 @@ def next_actions(
     df = df.assign(_g=np.where(df["rule"] == "anomaly", df["metric"], df["subject"]))
     df = df.sort_values(["_s", "_r", "rule", "_g", "metric"], kind="stable")
     rows = [_step(grp, lang) for _, grp in df.groupby(["rule", "_g"], sort=False)]
-    out = pd.DataFrame(rows).assign(_none=lambda f: f[STAKE].isna(), _neg=lambda f: -f[STAKE])
+    out = pd.DataFrame(rows).assign(_none=lambda f: f[STAKE].isna(), _neg=lambda f: -_horizon(f))
     out = out.sort_values(["_none", "_neg", "_s", "_r", "rule", "subject", "metric"], kind="stable")
     out = out.head(limit).reset_index(drop=True)
     out.insert(0, "priority", np.arange(1, len(out) + 1))
     return out[list(ACTION_COLUMNS)]
 
 
+def _horizon(steps: pd.DataFrame) -> pd.Series:
+    """Money of each step over :data:`STAKE_HORIZON_DAYS`: a per-day stake x the horizon,
+    a one-time stake once (the ranking key; the money shown stays as estimated)."""
+    days = np.where(steps[STAKE_KIND].eq("once"), 1.0, float(STAKE_HORIZON_DAYS))
+    return steps[STAKE] * days
+
+
 def _routine(lang: str) -> pd.DataFrame:
     """The one step of a day without alerts: the daily routine checks."""
     row: dict[str, Any] = dict.fromkeys(ACTION_COLUMNS, "")
     row.update(priority=1, rule="none", action=ROUTINE_CHECKS[lang], key="none")
-    row.update(alert_keys=[], money_at_stake=np.nan)
+    row.update(alert_keys=[], money_at_stake=np.nan, stake_kind="")
     return pd.DataFrame([row], columns=list(ACTION_COLUMNS))
 
 
@@ -192,6 +210,7 @@ def _step(grp: pd.DataFrame, lang: str) -> dict[str, Any]:
         "key": f"{first['rule']}|{first['_g'] or first['scope']}",
         "alert_keys": [alert_key(r) for r in frame_records(grp)],
         STAKE: float(money) if pd.notna(money) else np.nan,
+        STAKE_KIND: str(first["_k"]),
     }
 
 

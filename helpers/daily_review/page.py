@@ -97,6 +97,7 @@ NOTES: dict[str, Text] = {
         "; the {days} days before: {count_rate} / {amount_rate}",
     ),
     "at_stake": ("**约 {money}/天** · ", "**about {money} a day** · "),
+    "at_stake_once": ("**一次性涉及约 {money}** · ", "**about {money} at risk once** · "),
     "no_overdue": (
         "没有付款超过 {hours} 小时仍未发货的订单。",
         "No order paid more than {hours} h ago is still unshipped.",
@@ -451,7 +452,8 @@ class Page(ThemePage):
             text = escape(r.action)
             if money == money and money > 0:  # known (not NaN) and positive
                 amount = escape(format_value(money, "currency", currency=self.currency))
-                text = pick(NOTES["at_stake"], self.lang).format(money=amount) + text
+                key = "at_stake_once" if getattr(r, "stake_kind", "") == "once" else "at_stake"
+                text = pick(NOTES[key], self.lang).format(money=amount) + text
             out.append(text)
         return out
 

@@ -18,10 +18,10 @@ import pandas as pd
 from helpers.alerts.actions import next_actions
 from helpers.alerts.anomaly import MIN_HISTORY_DAYS, baseline_for_chart
 from helpers.alerts.completeness import RULE_ID as INCOMPLETE_RULE
-from helpers.alerts.rules import STALE_ORDER_HOURS, AlertReport, collect_alerts
+from helpers.alerts.rules import STALE_ORDER_HOURS, AlertReport, alerts_frame, collect_alerts
 from helpers.daily_review.evidence import with_evidence
 from helpers.daily_review.morning import Morning, build_morning, filled, with_titles
-from helpers.daily_review.stakes import money_at_stake
+from helpers.daily_review.stakes import money_at_stake, stake_kinds
 from helpers.daily_review.theme import THEME
 from helpers.facts import UNKNOWN_CHANNEL, Facts, cut_off_at
 from helpers.intake import quarantined_input_rows
@@ -37,6 +37,7 @@ from helpers.metrics.funnel import channel_funnel
 from helpers.metrics.kpis import RATIOS as RATIO_METRICS
 from helpers.metrics.kpis import add_ratios, daily_trend, headline_kpis, window_sums
 from helpers.metrics.refunds import RefundRate, refund_baseline, refund_basis, refund_rate
+from helpers.metrics.trading_days import WeekPattern, open_days_only, week_pattern
 from helpers.settings import Settings
 
 #: metric shown on the 28-day trend grid -> table it needs besides orders
@@ -97,8 +98,9 @@ class DailyReview:
         incomparable.
     shifts : channels whose GMV sits far from the baseline several days running
         (:func:`helpers.metrics.comparison.level_shifts`).
-    action_alerts : the alerts the next actions come from, with ``money_at_stake`` (¥ a day
-        lost or at risk, :mod:`helpers.daily_review.stakes`) per alert.
+    action_alerts : the alerts the next actions come from, with ``money_at_stake`` (¥ lost
+        or at risk, :mod:`helpers.daily_review.stakes`) and ``stake_kind`` (``per_day`` or
+        ``once``) per alert.
     overdue_orders : the overdue orders one line per item: ``order_id, paid_date, channel,
         sku_id, quantity, days_waiting, stale`` (ids only, the list exported for the
         shipping action), or None without shipping times.
@@ -109,6 +111,9 @@ class DailyReview:
     yoy_buyers_from : the first day of the data when last year's new / returning buyers were
         left out of the comparison (:func:`partial_year_buyers`), else None.
     morning : the morning views (:mod:`.morning`), None when built without the tables.
+    week : the weekdays the shop is usually closed on
+        (:func:`helpers.metrics.trading_days.week_pattern`): their days without orders are
+        left out of every baseline, average and trend; on such a day no alert is raised.
     """
 
     run_date: pd.Timestamp
@@ -138,6 +143,12 @@ class DailyReview:
     morning: Morning | None = None
     quarantined_input_rows: int | None = None
     cut_off: pd.Timestamp | None = None
+    week: WeekPattern = field(default_factory=WeekPattern)
+
+    @property
+    def closed_today(self) -> bool:
+        """Whether the run date falls on a weekday the shop is usually closed on."""
+        return self.week.is_closed(self.run_date)
 
     @property
     def has_channels(self) -> bool:
@@ -272,10 +283,30 @@ def _trends(facts: Facts) -> dict[str, pd.DataFrame]:
     }
 
 
+#: Why no alert is raised on a closed weekday ``(en, zh)``; ``{day}`` is the weekday.
+CLOSED_DAY_SKIP = (
+    "the shop is usually closed on {en}: no alert on a closed day",
+    "本店通常{zh}不营业：休息日不告警",
+)
+
+
 def _alerts(
-    facts: Facts, settings: Settings, market: pd.DataFrame | None, has_shipping_times: bool
+    facts: Facts,
+    settings: Settings,
+    market: pd.DataFrame | None,
+    has_shipping_times: bool,
+    week: WeekPattern | None = None,
 ) -> AlertReport:
-    """Rule and statistical alerts; without shipping times the unshipped rule says nothing."""
+    """Rule and statistical alerts; without shipping times the unshipped rule says nothing;
+    on a weekday the shop is usually closed on (``week``) none at all (every "-100 %" would
+    be the shop's day off)."""
+    if week is not None and week.is_closed(facts.run_date):
+        en, zh = CLOSED_DAY_SKIP
+        skipped = pd.DataFrame(
+            [("all", en.format(en=week.names("en")), zh.format(zh=week.names("zh")))],
+            columns=["rule", "reason", "reason_zh"],
+        )
+        return AlertReport(alerts=alerts_frame([]), skipped=skipped)
     report = collect_alerts(facts, settings, market=market)
     if has_shipping_times or report.alerts.empty:
         return report
@@ -375,6 +406,8 @@ def build_review(
     shift_days: int = 2,
     shift_threshold: float = 0.5,
     columns: frozenset[str] = frozenset(),
+    closed_weeks: int = 8,
+    closed_share: float = 0.8,
 ) -> DailyReview:
     """Compute every result of the daily review for ``facts.run_date``.
 
@@ -399,15 +432,21 @@ def build_review(
         ``shift_days`` days.
     columns : ``table.column`` names carrying values (``traffic.favorite_users``,
         ``products.unit_cost``), for the sections that need a column.
+    closed_weeks, closed_share : a weekday is closed when the shop had no order on at least
+        ``closed_share`` of its last ``closed_weeks`` occurrences
+        (:func:`helpers.metrics.trading_days.week_pattern`); such days are left out of the
+        baselines, averages and trends, and a closed run date raises no alert.
     """
     skipped = _skipped(facts, has_shipping_times, columns)
     if "traffic" not in facts.available:
         skipped["trends"] = ("traffic",)
-    report = _alerts(facts, settings, market, has_shipping_times)
-    baselines = _baselines(facts, settings, report)
+    week = week_pattern(facts.daily, facts.run_date, weeks=closed_weeks, share=closed_share)
+    report = _alerts(facts, settings, market, has_shipping_times, week)
+    full, facts = facts, open_days_only(facts, week)
+    baselines = _baselines(full, settings, report)
     if not baselines:
         skipped["baselines"] = (f"{MIN_HISTORY_DAYS} days of history",)
-    comparison = choose_comparison(facts, clean_days=clean_days)
+    comparison = choose_comparison(full, clean_days=clean_days)
     drill = drill_down(facts, baseline=comparison.window, top=top, min_orders=min_orders)
     shifts = level_shifts(facts, comparison, days=shift_days, threshold=shift_threshold)
     kpis, yoy_from = partial_year_buyers(
@@ -417,9 +456,12 @@ def build_review(
         kpis.loc[kpis["metric"] == "ship_24h_rate", "available"] = False
     factors = FACTORS_NO_TRAFFIC if "split" in skipped else FACTORS
     found = with_evidence(report.alerts, tables or {}, facts.run_date, settings.currency)
-    staked = found.assign(money_at_stake=money_at_stake(found, facts, settings, orders))
+    staked = found.assign(
+        money_at_stake=money_at_stake(found, facts, settings, orders), stake_kind=stake_kinds(found)
+    )
     return DailyReview(
         run_date=facts.run_date,
+        week=week,
         kpis=kpis,
         yoy_buyers_from=yoy_from,
         split=gmv_change_split(facts, baseline=comparison.window, factor_names=factors),
@@ -471,6 +513,8 @@ def review_for(ctx: Any) -> DailyReview:
         tables=dict(tables),
         has_shipping_times=has_ship,
         columns=frozenset(filled(tables)),
+        closed_weeks=options.closed_day_weeks,
+        closed_share=options.closed_day_share,
     )
     morning = build_morning(
         ctx.facts,

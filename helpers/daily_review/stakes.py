@@ -1,5 +1,10 @@
 """Money at stake (钱在哪里): how much each alert costs or puts at risk, in the shop's
-currency per day, so the next actions can be ranked by money rather than by severity alone.
+currency, so the next actions can be ranked by money rather than by severity alone.
+
+Each stake has a kind (:func:`stake_kinds`): ``per_day`` (lost again every day the cause
+stays: a GMV gap, refunds, an ad overspend) or ``once`` (a one-time amount at risk: the paid
+amount of the overdue orders, at risk once, not every day). The two are labelled apart and
+never added; :func:`helpers.alerts.actions.next_actions` ranks them on a common horizon.
 
 Formulas (``D`` = the run date; the "day row" is the shop's, or the alert's channel's, row
 of ``D``; ``ref`` is the alert's reference, ``value`` its value; negatives count as 0):
@@ -10,8 +15,8 @@ of ``D``; ``ref`` is the alert's reference, ``value`` its value; negatives count
   (ref - value) x orders; ``orders``/``buyers``: (ref - value) x GMV per order/buyer;
   ``uv_value``: (ref - value) x UV; ``roas``: (ref - value) x ad spend; ``ad_spend``:
   value - ref (money spent above the usual level);
-* unshipped orders: the paid amount of the overdue orders that are not stale (waiting at
-  most a week): money a cancellation or a platform penalty can take back today;
+* unshipped orders (kind ``once``): the paid amount of the overdue orders that are not stale
+  (waiting at most a week): money a cancellation or a platform penalty can take back, once;
 * item return rate / return concentration: refund amount of the item's (the reason's) cases
   over the return window / the window's days;
 * refund rate: (rate - max(the shop's usual rate, the limit)) x GMV of the window / its days;
@@ -137,11 +142,24 @@ def alert_money(
     return gmv_equivalent(metric, value, ref, _day_row(facts, scope, subject))
 
 
+#: Rules whose money at stake is a one-time amount (every other rule's is per day).
+ONE_TIME_RULES = frozenset({"unshipped_sla"})
+
+
+def stake_kinds(alerts: pd.DataFrame) -> pd.Series:
+    """``once`` for the rules of :data:`ONE_TIME_RULES`, else ``per_day``, aligned with
+    ``alerts``."""
+    rules = alerts["rule"] if "rule" in alerts else pd.Series(dtype=str, index=alerts.index)
+    return pd.Series(
+        np.where(rules.isin(ONE_TIME_RULES), "once", "per_day"), index=alerts.index, dtype=object
+    )
+
+
 def money_at_stake(
     alerts: pd.DataFrame, facts: Facts, settings: Settings, orders: pd.DataFrame | None = None
 ) -> pd.Series:
-    """``money_at_stake`` of every alert (¥ a day, rounded to the unit; NaN when unknown),
-    aligned with ``alerts``."""
+    """``money_at_stake`` of every alert (¥, a day or once by :func:`stake_kinds`; rounded
+    to the unit; NaN when unknown), aligned with ``alerts``."""
     if alerts.empty:
         return pd.Series(dtype=float, index=alerts.index)
     money = [alert_money(row, facts, settings, orders) for _, row in alerts.iterrows()]

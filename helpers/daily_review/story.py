@@ -82,6 +82,20 @@ SENTENCES: dict[str, Text] = {
         "against {base} ({change}); today's data may be incomplete, so complete them before "
         "reading a decline.",
     ),
+    "closed_days": (
+        "本店通常{days}不营业（近 {weeks} 周里至少 {share} 的{days}没有订单）：这些休息日不计入"
+        "基线、均值和趋势，不当作零销售。",
+        "The shop is usually closed on {days} (no order on at least {share} of the last "
+        "{weeks}): those days are left out of baselines, averages and trends, not counted as "
+        "zero sales.",
+    ),
+    "closed_today": (
+        "今天是{days}，本店通常{days}不营业（近 {weeks} 周里至少 {share} 的{days}没有订单）："
+        "今天不与营业日比较，也不发告警。",
+        "Today is a {days}, and the shop is usually closed on {days} (no order on at least "
+        "{share} of the last {weeks}): today is not judged against trading days and raises "
+        "no alert.",
+    ),
     "incomplete": (
         "⚠ 数据可能不完整：{message}。先核对数据，下面的涨跌不代表生意断崖。",
         "⚠ Data possibly incomplete: {message}. Check the data first; the changes below do "
@@ -156,6 +170,16 @@ def comparison_line(review: DailyReview, lang: str) -> str | None:
     )
 
 
+def closed_line(review: DailyReview, lang: str) -> str | None:
+    """The weekdays the shop is usually closed on, in one line (None when it trades daily):
+    left out of the baselines, and on such a day no judgement at all."""
+    week = review.week
+    if not week.closed:
+        return None
+    key = "closed_today" if review.closed_today else "closed_days"
+    return _say(key, lang, days=week.names(lang), weeks=week.weeks, share=f"{week.share:.0%}")
+
+
 def incomplete_line(review: DailyReview, lang: str) -> str | None:
     """The data-completeness flag (rule ``data_incomplete``) in words, or None."""
     alerts = review.alerts.alerts
@@ -217,8 +241,10 @@ def where_lines(review: DailyReview, *, lang: str = "zh", currency: str = "CNY")
         return numbers.format_value(v, "currency", currency=currency)
 
     flag, cmp = incomplete_line(review, lang), comparison_line(review, lang)
-    lines: list[str] = [x for x in (flag, cmp) if x]
+    lines: list[str] = [x for x in (closed_line(review, lang), flag, cmp) if x]
     gmv = _kpi(review, "gmv")
+    if review.closed_today and (gmv is None or not gmv["value"]):
+        return lines  # a day off: no "-100 %" against the trading days
     if gmv is not None:
         changes = {k: numbers.format_change(gmv[k]) for k in ("vs_prev_day", "vs_last_week")}
         lines.append(

@@ -161,7 +161,8 @@ def actions_payload(
     review: DailyReview, *, currency: str = "CNY", exports: Iterable[Any] = ()
 ) -> list[dict[str, Any]]:
     """``extra["next_actions"]``: the next steps in rank order (money at stake first), each
-    in both languages with its money (¥ a day, None without an estimate), severity, the keys
+    in both languages with its money (None without an estimate) and ``stake_kind``
+    (``per_day``: ¥ a day; ``once``: a one-time amount at risk), severity, the keys
     of the alerts behind it and the file name of the list exported for it (CSV, or None)."""
     files = {e.name: e.files[0] for e in exports if e is not None and e.files}
     steps = steps_by_lang(review)
@@ -175,6 +176,7 @@ def actions_payload(
                 "text_zh": r.action,
                 "text_en": str(en.get(r.key, r.action)),
                 "money_at_stake": _num(r.money_at_stake),
+                "stake_kind": r.stake_kind or None,
                 "currency": currency,
                 "severity": r.severity,
                 "alert_keys": cell_items(r.alert_keys),

@@ -24,11 +24,21 @@ class DailyReviewSettings:
         Colour of rises in the review's charts: ``auto`` (default: red in zh reports, the
         Chinese dashboard convention 红涨绿跌; green in en reports), ``red`` or ``green``.
         Falls take the other colour.
+    closed_day_share : float
+        A weekday counts as a day the shop is closed (e.g. no Saturday trading) when it had
+        no paid order on at least this share of its last ``closed_day_weeks`` occurrences
+        (default 0.8). Such days are left out of baselines, averages and trend charts
+        instead of counting as zero sales, and a closed day raises no alert.
+    closed_day_weeks : int
+        How many past occurrences of each weekday the closed-day pattern is learnt from
+        (default 8).
     """
 
     monthly_gmv_target: float = 0.0
     top_items: int = 10
     rise_colour: str = "auto"
+    closed_day_share: float = 0.8
+    closed_day_weeks: int = 8
 
     def __post_init__(self) -> None:
         if self.monthly_gmv_target < 0:
@@ -37,6 +47,10 @@ class DailyReviewSettings:
             raise ValueError("daily_review.top_items must be between 1 and 100")
         if self.rise_colour not in ("auto", "red", "green"):
             raise ValueError("daily_review.rise_colour must be auto, red or green")
+        if not 0.5 <= self.closed_day_share <= 1.0:
+            raise ValueError("daily_review.closed_day_share must be between 0.5 and 1")
+        if not 2 <= self.closed_day_weeks <= 52:
+            raise ValueError("daily_review.closed_day_weeks must be between 2 and 52")
 
 
 #: The morning views (早间看板), shown together after the headline KPIs.

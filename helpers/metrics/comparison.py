@@ -216,8 +216,12 @@ def level_shifts(
         if phases.notna().any() or start < facts.daily["date"].min():
             return pd.DataFrame(columns=cols).pipe(_with_days, days)
     in_base = dc.loc[dc["date"].between(start, end)]
-    base = in_base.groupby("channel")["gmv"].sum() / ((end - start) / DAY + 1)
-    recent_days = pd.date_range(day - (days - 1) * DAY, day)
+    base_days = int(facts.daily["date"].between(start, end).sum())
+    base = in_base.groupby("channel")["gmv"].sum() / max(base_days, 1)
+    # the last ``days`` days in the data (closed days left out of the facts are skipped)
+    recent_days = pd.DatetimeIndex(
+        sorted(facts.daily.loc[facts.daily["date"] <= day, "date"])[-days:]
+    )
     recent = (
         dc.loc[dc["date"].isin(recent_days)]
         .pivot_table(index="channel", columns="date", values="gmv", aggfunc="sum")

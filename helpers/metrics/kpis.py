@@ -181,7 +181,9 @@ def headline_kpis(facts: Facts, *, run_date: Any = None) -> pd.DataFrame:
     gmv / buyers, aov = gmv / orders, uv_value, cart_rate, refund_rate, new_buyers,
     returning_buyers, ad_spend, roas, ship_24h_rate):
 
-    * ``value`` on the run date ``D``; ``prev_day`` on D-1; ``same_weekday_last_week`` on
+    * ``value`` on the run date ``D``; ``prev_day`` on the last day before D in
+      ``facts.daily`` (D-1; the day before a closed day left out by
+      :func:`helpers.metrics.trading_days.open_days_only`); ``same_weekday_last_week`` on
       D-7; ``last_year`` on D-364 (same weekday a year earlier; NaN outside the data);
     * ``avg_7d`` over D-7..D-1: additive metrics = mean per day (over the days with data),
       ratios = ratio of the 7-day sums;
@@ -203,6 +205,9 @@ def headline_kpis(facts: Facts, *, run_date: Any = None) -> pd.DataFrame:
     one = pd.Timedelta(days=1)
     spans = {"value": (day, day), "avg_7d": (day - 7 * one, day - one)}
     spans.update({name: (day - n * one, day - n * one) for name, n in BASES.items()})
+    before = facts.daily.loc[facts.daily["date"] < day, "date"]
+    if not before.empty:  # the previous day in the data (after a closed day left out)
+        spans["prev_day"] = (before.max(), before.max())
     windows = {name: window_sums(facts, s, e).iloc[0] for name, (s, e) in spans.items()}
     rows = []
     for metric, unit, needs in HEADLINE:

@@ -216,9 +216,8 @@ def _actions(summary: Mapping[str, Any], lang: str) -> list[ActionLine]:
         currency = str(r.get("currency") or summary.get("currency") or "CNY")
         shown = "" if not money else numbers.format_value(money, "currency", currency=currency)
         text = r.get(f"text_{lang}") or r.get("text_zh") or ""
-        out.append(
-            ActionLine(i, str(text), i18n.t("notify_at_stake", lang, money=shown) if shown else "")
-        )
+        key = "notify_at_stake_once" if r.get("stake_kind") == "once" else "notify_at_stake"
+        out.append(ActionLine(i, str(text), i18n.t(key, lang, money=shown) if shown else ""))
     return out
 
 

@@ -31,8 +31,9 @@ def test_gaps_are_priced_in_gmv_by_hand():
     assert math.isnan(gmv_equivalent("item_cvr", 0.1, 0.2, ROW))
 
 
-def _alert(rule, subject, money, severity="medium", scope="item"):
+def _alert(rule, subject, money, severity="medium", scope="item", kind="per_day"):
     return {
+        "stake_kind": kind,
         "rule": rule,
         "severity": severity,
         "metric": "m",
@@ -85,7 +86,10 @@ def test_the_bt0005_step_cites_the_price_rise_and_the_competitor(sample):
 def test_sample_actions_are_ranked_by_money_one_per_cause(sample):
     _, review = sample
     money = review.actions["money_at_stake"].tolist()
-    known = [m for m in money if not math.isnan(m)]
+    # a per-day stake weighs a week (x7) against a one-time stake
+    kinds = review.actions["stake_kind"]
+    week = [m * (1 if k == "once" else 7) for m, k in zip(money, kinds, strict=True)]
+    known = [m for m in week if not math.isnan(m)]
     assert known == sorted(known, reverse=True) and len(known) == len(money)
     # the 尺码不符 concentration is AP0001's return step, not a step of its own
     assert not (review.actions["rule"] == "return_concentration").any()
@@ -103,3 +107,37 @@ def test_sample_actions_are_ranked_by_money_one_per_cause(sample):
         "stale",
     ]
     assert late["order_id"].nunique() == 40
+
+
+def test_one_time_and_per_day_stakes_are_ranked_on_a_week_never_added():
+    alerts = pd.DataFrame(
+        [
+            _alert("unshipped_sla", "", 2000.0, "high", "shop", kind="once"),
+            _alert("cart_high_pay_low", "B", 400.0),
+            _alert("item_return_rate", "A", 200.0, "high"),
+        ]
+    )
+    out = next_actions(alerts, lang="zh")
+    # per week: B 400 x 7 = 2,800 > overdue 2,000 once > A 200 x 7 = 1,400
+    assert list(out["subject"]) == ["B", "", "A"]
+    assert list(out["stake_kind"]) == ["per_day", "once", "per_day"]
+    # the money shown is the estimate itself, not the weekly ranking key
+    assert list(out["money_at_stake"]) == [400.0, 2000.0, 200.0]
+
+
+def test_overdue_orders_are_labelled_as_a_one_time_stake(sample):
+    from helpers.daily_review.page import Page
+    from helpers.daily_review.stakes import stake_kinds
+
+    _, review = sample
+    staked = review.action_alerts
+    assert set(staked.loc[staked["rule"] == "unshipped_sla", "stake_kind"]) == {"once"}
+    assert set(staked.loc[staked["rule"] != "unshipped_sla", "stake_kind"]) <= {"per_day"}
+    assert list(stake_kinds(pd.DataFrame({"rule": ["anomaly"]}))) == ["per_day"]
+    steps = review.actions
+    (i,) = [k for k, rule in enumerate(steps["rule"]) if rule == "unshipped_sla"]
+    zh = Page(review=review, lang="zh").action_lines()
+    en = Page(review=review, lang="en").action_lines()
+    assert zh[i].startswith("**一次性涉及约 ¥") and "/天" not in zh[i]
+    assert en[i].startswith("**about ¥") and "at risk once" in en[i]
+    assert all("/天" in line for k, line in enumerate(zh) if k != i and "涉及" not in line)

@@ -88,11 +88,13 @@ def test_next_actions_carry_keys_ranks_both_languages_and_alert_keys(review):
             "text_zh",
             "text_en",
             "money_at_stake",
+            "stake_kind",
             "currency",
             "severity",
             "alert_keys",
             "export",
         }
+        assert s["stake_kind"] in ("per_day", "once", None)
         assert s["currency"] == "EUR" and s["text_zh"] and s["text_en"]
         assert s["money_at_stake"] is None or s["money_at_stake"] >= 0
         assert set(s["alert_keys"]) <= keys

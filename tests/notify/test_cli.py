@@ -148,12 +148,15 @@ def test_sample_run_message(sample_run, tmp_path, capsys):
     assert "**支付金额 GMV** ¥31,047.80（" in content and "pp）" in content  # CVR in points
     assert "#### 哪里变了\n- " in content
     assert f"#### 告警（{len(summary['alerts'])} 条）" in content
-    # within "high", the alert behind the first next action comes first
-    first_action = summary["extra"]["05_daily_review"]["next_actions"][0]
-    behind = [a for a in summary["alerts"] if a["key"] in first_action["alert_keys"]]
+    # within "high", the alert behind the first next action with a high alert comes first
+    high = [a for a in summary["alerts"] if a["severity"] == "high"]
+    steps = summary["extra"]["05_daily_review"]["next_actions"]
+    first_action = next(s for s in steps if any(a["key"] in s["alert_keys"] for a in high))
+    behind = [a for a in high if a["key"] in first_action["alert_keys"]]
     first_alert = content.split("- **【高】** ", 1)[1].split("\n", 1)[0]
     assert behind and first_alert == behind[0]["message_zh"]
-    assert f"1. {first_action['text_zh']}" in content
+    assert f"1. {steps[0]['text_zh']}" in content
+    assert f"{first_action['text_zh']}（" in content
 
 
 @pytest.mark.notebooks

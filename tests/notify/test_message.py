@@ -41,6 +41,19 @@ def test_actions_by_rank_with_money_at_stake():
     assert m.actions[0].money == "每天涉及约 ¥5,242.00"
 
 
+def test_a_one_time_stake_is_not_labelled_per_day():
+    s = sample_summary()
+    actions = s["extra"]["05_daily_review"]["next_actions"]
+    actions[0]["stake_kind"] = "once"  # e.g. overdue orders' paid amount, at risk once
+    m = build_message(s)
+    by_text = {a.text: a.money for a in m.actions}
+    assert by_text["核对 AP0001 尺码表"] == "一次性涉及约 ¥820.50"
+    assert by_text["排查直播间转化"] == "每天涉及约 ¥5,242.00"
+    en = sample_summary(lang="en")
+    en["extra"]["05_daily_review"]["next_actions"][0]["stake_kind"] = "once"
+    assert "¥820.50 at stake once" in {a.money for a in build_message(en).actions}
+
+
 def test_english_message():
     m = build_message(sample_summary(lang="en"))
     assert m.title == "山野生活旗舰店 daily report · 2026-11-15"
