@@ -341,7 +341,7 @@ th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .card{border:1px solid #d0d7de;border-radius:.5rem;padding:.6rem .9rem;min-width:10rem}
 .card .label{color:#57606a;font-size:.85rem}.card .value{font-size:1.4rem;font-weight:600}
 .card .delta{font-size:.8rem;color:#57606a}.up{color:#1a7f37}.down{color:#cf222e}
-.muted{color:#57606a;font-size:.9rem}.err{color:#cf222e;font-size:.85rem}
+.muted{color:#57606a;font-size:.9rem}.caveat{color:#9a6700}.err{color:#cf222e;font-size:.85rem}
 """
 
 
@@ -407,7 +407,7 @@ def _kpi_card(metric: str, spec: Any, lang: str) -> str:
     lines = []
     known = ("vs_prev_day", "vs_last_week", "vs_same_weekday", "vs_avg_7d", "vs_last_year")
     for key in sorted(spec, key=lambda k: (known.index(k) if k in known else len(known), k)):
-        if key in ("value", "label", "unit", "order", "better"):
+        if key in ("value", "label", "unit", "order", "better", "last_year_note"):
             continue
         name = _h(t.get(key, key))
         rate = spec.get("value") if unit == "%" else None
@@ -416,7 +416,9 @@ def _kpi_card(metric: str, spec: Any, lang: str) -> str:
             if key.startswith("vs_")
             else format_number(spec[key])
         )
-        lines.append(f'<div class="delta">{name} {shown}</div>')
+        if key == "vs_last_year" and spec.get("last_year_note"):  # why there is no change
+            shown = f'{shown or "–"} <span class="caveat">({_h(spec["last_year_note"])})</span>'
+        lines.append(f'<div class="delta">{name} {shown or "–"}</div>')
     return (
         f'<div class="card"><div class="label">{_h(label)}</div>'
         f'<div class="value">{format_number(spec.get("value"), unit)}</div>'

@@ -217,7 +217,16 @@ class MonthToDate:
     target : the month's GMV target (``daily_review.monthly_gmv_target``), None when unset.
     time_progress : ``days_elapsed / days_in_month`` (时间进度).
     completion : ``gmv / target`` (目标完成率), NaN without a target.
-    projected : ``gmv / days_elapsed x days_in_month`` (full month at the month's pace so far).
+    projected : the full month's GMV expected (:func:`month_projection`): at the month's
+        pace so far (``basis = "pace"``), or, when a festival phase falls in the month, the
+        GMV so far plus the remaining days at the non-festival daily rate (``"clean"``).
+    basis : ``pace`` or ``clean`` (see ``projected``).
+    clean_rate : the non-festival daily GMV the ``clean`` projection uses (NaN for ``pace``).
+    festival : the festival inside the month (None for ``pace``).
+    uplift : the multiplier applied to the remaining festival days (last year's festival
+        days / last year's non-festival rate); NaN when none remain or last year's data do
+        not cover them (those days are then projected at ``clean_rate``: a floor).
+    ahead : festival days still ahead in the month.
     """
 
     month: pd.Timestamp
@@ -229,6 +238,11 @@ class MonthToDate:
     time_progress: float
     completion: float
     projected: float
+    basis: str = "pace"
+    clean_rate: float = float("nan")
+    festival: str | None = None
+    uplift: float = float("nan")
+    ahead: int = 0
 
     @property
     def behind(self) -> bool:
@@ -257,8 +271,76 @@ def month_to_date(facts: Facts, target: float | None = None) -> MonthToDate:
         target=target,
         time_progress=day.day / n_days,
         completion=gmv / target if target else np.nan,
-        projected=gmv / day.day * n_days,
+        **month_projection(facts, gmv, n_days),
     )
+
+
+#: Non-festival days the clean daily rate needs inside the month before the days before it
+#: are used instead; and how many clean days at most are averaged.
+CLEAN_MIN_DAYS, CLEAN_DAYS = 7, 28
+
+
+def _clean_rate(daily: pd.DataFrame, festive: set[pd.Timestamp], end: pd.Timestamp) -> float:
+    """Mean daily GMV of the last :data:`CLEAN_DAYS` non-festival days up to ``end``."""
+    days = daily.loc[(daily["date"] <= end) & ~daily["date"].isin(festive)]
+    return float(days.tail(CLEAN_DAYS)["gmv"].mean()) if not days.empty else np.nan
+
+
+def _uplift(daily: pd.DataFrame, festive: set[pd.Timestamp], ahead: pd.DatetimeIndex) -> float:
+    """Last year's festival days over last year's clean rate: ``sum(GMV on the same calendar
+    dates a year before) / (days x clean rate of the clean days before them)``; NaN when the
+    data do not cover them."""
+    if ahead.empty:
+        return np.nan
+    before = pd.DatetimeIndex([d - pd.DateOffset(years=1) for d in ahead])
+    got = daily.loc[daily["date"].isin(before)]
+    if len(got) < len(before) or before.min() - CLEAN_DAYS * DAY < daily["date"].min():
+        return np.nan
+    base = _clean_rate(daily, festive, before.min() - DAY)
+    return float(got["gmv"].sum() / (len(before) * base)) if base > 0 else np.nan
+
+
+def month_projection(facts: Facts, gmv: float, n_days: int) -> dict[str, object]:
+    """The full month's GMV expected from the GMV so far (``gmv``), and on which basis.
+
+    Without a festival day in the month (``facts.promo_days``): ``gmv / days_elapsed x
+    days_in_month`` (basis ``pace``). With one, the month's pace is a festival's pace, so:
+    ``gmv + rate x (remaining ordinary days) + rate x uplift x (remaining festival days)``
+    (basis ``clean``), where ``rate`` is the mean GMV of the month's non-festival days so far
+    (at least :data:`CLEAN_MIN_DAYS`, else of the last :data:`CLEAN_DAYS` non-festival days)
+    and ``uplift`` last year's festival multiplier (:func:`_uplift`, 1 when unknown); with no
+    non-festival day in the data at all, the pace.
+    Returns the :class:`MonthToDate` fields ``projected, basis, clean_rate, festival, uplift,
+    ahead``.
+    """
+    day, daily = facts.run_date, facts.daily
+    month_days = pd.date_range(day.replace(day=1), periods=n_days)
+    promo = facts.promo_days.dropna(subset=["phase"])
+    festive = set(pd.to_datetime(promo["date"]))
+    in_month = promo.loc[pd.to_datetime(promo["date"]).isin(month_days)]
+    if in_month.empty:
+        return {"projected": gmv / day.day * n_days}
+    so_far = daily.loc[daily["date"].isin(month_days) & ~daily["date"].isin(festive)]
+    rate = (
+        float(so_far["gmv"].mean())
+        if len(so_far) >= CLEAN_MIN_DAYS
+        else _clean_rate(daily, festive, day)
+    )
+    if not np.isfinite(rate):  # no ordinary day in the data yet: the pace is all there is
+        return {"projected": gmv / day.day * n_days}
+    rest = month_days[month_days > day]
+    ahead = rest[rest.isin(festive)]
+    uplift = _uplift(daily, festive, ahead)
+    factor = uplift if np.isfinite(uplift) else 1.0
+    projected = gmv + rate * (len(rest) - len(ahead)) + rate * factor * len(ahead)
+    return {
+        "projected": projected,
+        "basis": "clean",
+        "clean_rate": rate,
+        "festival": str(in_month["name"].iloc[0]),
+        "uplift": uplift,
+        "ahead": len(ahead),
+    }
 
 
 def festival_countdown(

@@ -169,10 +169,51 @@ def coverage_note(p: Profit, *, lang: str = "zh") -> str:
     return f"Only {pct(p.covered)} of item GMV has a unit cost; the margin rests on those items."
 
 
+#: The month-end projection in words ``(zh, en)`` by basis; the ``ahead`` variants add how
+#: the festival days still ahead were counted.
+PROJECTION: dict[str, tuple[str, str]] = {
+    "pace": ("按目前节奏全月约 {proj}", "the month at this pace: about {proj}"),
+    "clean": (
+        "本月含{festival}大促日，按本月节奏推算会被大促拉高，所以剩余 {rest} 天按非大促日均 "
+        "{rate} 推算（已过去的按实际），全月约 {proj}",
+        "this month holds {festival} festival days, which would inflate the month's pace, so "
+        "the remaining {rest} days are projected at the non-festival daily average {rate} "
+        "(days past at their actual GMV): about {proj} for the month",
+    ),
+    "uplift": (
+        "（其中 {ahead} 天大促日按去年同期大促倍数 ×{uplift} 计）",
+        " (the {ahead} festival days ahead at last year's festival multiple x{uplift})",
+    ),
+    "no_uplift": (
+        "（剩余 {ahead} 天大促日没有去年同期数据，未计大促增量，实际可能更高）",
+        " (the {ahead} festival days ahead have no last-year data and carry no festival "
+        "uplift: the real month may be higher)",
+    ),
+}
+
+
+def projection_text(m: MonthToDate, lang: str, currency: str) -> str:
+    """The month-end projection and the basis it uses (:func:`~helpers.daily_review.morning.
+    month_projection`), in one clause."""
+    k = 0 if lang == "zh" else 1
+    fields = {
+        "proj": _money(m.projected, currency),
+        "rate": _money(m.clean_rate, currency),
+        "festival": escape(festival_name(m.festival or "", lang)),
+        "rest": m.days_in_month - m.days_elapsed,
+        "ahead": m.ahead,
+        "uplift": f"{m.uplift:.1f}" if math.isfinite(m.uplift) else "",
+    }
+    text = PROJECTION[m.basis][k].format(**fields)
+    if m.basis == "clean" and m.ahead:
+        text += PROJECTION["uplift" if math.isfinite(m.uplift) else "no_uplift"][k].format(**fields)
+    return text
+
+
 def month_text(m: MonthToDate, *, lang: str = "zh", currency: str = "CNY") -> str:
     """The month so far in one paragraph: GMV, last month's same days, target and pace."""
     span = f"{m.month:%m-%d} – {m.month + pd.Timedelta(days=m.days_elapsed - 1):%m-%d}"
-    gmv, proj = _money(m.gmv, currency), _money(m.projected, currency)
+    gmv = _money(m.gmv, currency)
     last = "" if math.isnan(m.last_month_gmv) else _money(m.last_month_gmv, currency)
     vs = m.gmv / m.last_month_gmv - 1 if last and m.last_month_gmv else math.nan
     if lang == "zh":
@@ -184,11 +225,11 @@ def month_text(m: MonthToDate, *, lang: str = "zh", currency: str = "CNY") -> st
             state = "落后" if m.behind else "领先"
             text += (
                 f"，目标 {_money(m.target, currency)}，完成 {pct(m.completion)}，"
-                f"{state}时间进度 {gap.lstrip('+-')}；按目前节奏全月约 {proj}。"
+                f"{state}时间进度 {gap.lstrip('+-')}；{projection_text(m, 'zh', currency)}。"
             )
         else:
             text += (
-                f"；按目前节奏全月约 {proj}。\n\n> 还没有设置本月 GMV 目标：在数据文件夹的 "
+                f"；{projection_text(m, 'zh', currency)}。\n\n> 还没有设置本月 GMV 目标：在数据文件夹的 "
                 "`playbook.yaml` 里加两行 `daily_review:` 和 `  monthly_gmv_target: 1000000`"
                 "（金额按店铺币种），这里就会显示目标完成率和时间进度的对比。"
             )
@@ -201,11 +242,11 @@ def month_text(m: MonthToDate, *, lang: str = "zh", currency: str = "CNY") -> st
         state = "behind" if m.behind else "ahead of"
         text += (
             f"; target {_money(m.target, currency)}, {pct(m.completion)} done, "
-            f"{gap.lstrip('+-')} {state} time progress; the month at this pace: about {proj}."
+            f"{gap.lstrip('+-')} {state} time progress; {projection_text(m, 'en', currency)}."
         )
     else:
         text += (
-            f"; the month at this pace: about {proj}.\n\n> No monthly GMV target is set: add "
+            f"; {projection_text(m, 'en', currency)}.\n\n> No monthly GMV target is set: add "
             "`daily_review:` and `  monthly_gmv_target: 1000000` (in the shop currency) to "
             "`playbook.yaml` in the data folder to compare completion with time progress."
         )

@@ -17,7 +17,7 @@ from helpers import i18n
 from helpers.alerts import REGISTRY
 from helpers.alerts.actions import next_actions
 from helpers.cells import cell_int, cell_items, cell_number, frame_records
-from helpers.daily_review.review import DailyReview
+from helpers.daily_review.review import HISTORY_METRICS, DailyReview
 from helpers.daily_review.story import STORY_ACTIONS, story
 from helpers.daily_review.theme import THEME
 from helpers.exports import Export, export_table
@@ -37,10 +37,34 @@ BETTER: dict[str, str] = {"refund_rate": "lower", "ad_spend": "neutral"}
 _SUMMARY_UNITS = {"ratio": "%", "count": "", "ratio_x": ""}
 
 
+#: Why a KPI has no comparison with last year ``(zh, en)``, shown on the index card.
+LAST_YEAR_NOTES: dict[str, tuple[str, str]] = {
+    "missing": ("去年同期无数据", "no data a year ago"),
+    "partial": (
+        "去年同期之前的数据不足一年，不作比较",
+        "under a year of data before it: not compared",
+    ),
+}
+
+
+def last_year_note(review: DailyReview, metric: str, lang: str) -> str | None:
+    """Why ``metric`` has no change against last year (None when it has one): the data do
+    not reach back a year (``missing``), or, for new / returning buyers, they reach it with
+    less than a year of history before it (``partial``, :func:`helpers.daily_review.review.
+    partial_year_buyers`)."""
+    row = review.kpis.loc[review.kpis["metric"] == metric]
+    if row.empty or pd.notna(row["vs_last_year"].iloc[0]):
+        return None
+    partial = metric in HISTORY_METRICS and review.yoy_buyers_from is not None
+    zh, en = LAST_YEAR_NOTES["partial" if partial else "missing"]
+    return zh if lang == "zh" else en
+
+
 def kpi_payload(
     review: DailyReview, *, lang: str = "zh", currency: str = "CNY"
 ) -> dict[str, dict[str, Any]]:
-    """Headline KPIs in the shape the batch summary and index page expect."""
+    """Headline KPIs in the shape the batch summary and index page expect; a KPI without a
+    change against last year carries ``last_year_note`` (:func:`last_year_note`)."""
     out: dict[str, dict[str, Any]] = {}
     units = _SUMMARY_UNITS | {"currency": currency}
     for order, r in enumerate(review.kpis.itertuples(index=False)):
@@ -58,6 +82,9 @@ def kpi_payload(
             "vs_avg_7d": r.vs_avg_7d,
             "vs_last_year": r.vs_last_year,
         }
+        note = last_year_note(review, metric, lang)
+        if note:
+            out[metric]["last_year_note"] = note
     return out
 
 

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 
 from helpers import report
-from helpers.daily_review.summary import summary
+from helpers.daily_review.summary import kpi_payload, summary
 from helpers.report import alert_key, render_root_index, to_jsonable
 from helpers.runner import NotebookResult, build_summary
 from helpers.settings import Settings
@@ -133,3 +133,10 @@ def test_the_sparkline_scales_from_zero_and_breaks_at_gaps():
     assert svg.count("<polyline") == 1  # 20 -> 0 only; 10 stands alone
     assert 'points="20.0,2.0 30.0,22.0"' in svg
     assert report.sparkline([5.0]) == ""
+
+
+def test_cards_without_last_year_carry_the_caveat(review):
+    # the tiny shop starts on 2026-03-01: 2025-03-04 (D-364) is not in the data
+    payload = kpi_payload(review, lang="zh")
+    assert payload["gmv"]["last_year_note"] == "去年同期无数据"
+    assert kpi_payload(review, lang="en")["gmv"]["last_year_note"] == "no data a year ago"

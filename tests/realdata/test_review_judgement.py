@@ -45,3 +45,22 @@ def test_online_retail_fee_lines_are_not_refund_reasons(retail):
     assert not reasons & fees
     assert "—" not in reasons
     assert retail.refund_reasons["reason"].iloc[0] == "未填写原因"
+
+
+def test_online_retail_index_cards_say_last_years_buyers_are_partial(retail):
+    from helpers.daily_review import kpi_payload
+
+    # the data start on 2010-12-01, a week before 2010-12-09 (D-364): last year's new and
+    # returning buyers rest on 8 days of history, so they are not compared, and the card says so
+    cards = kpi_payload(retail, lang="zh")
+    assert cards["new_buyers"]["last_year_note"] == "去年同期之前的数据不足一年，不作比较"
+    assert "last_year_note" not in cards["gmv"]  # GMV a year ago is in the data
+
+
+def test_online_retail_saturdays_are_closed_days(retail):
+    # no invoice on any Saturday: left out of the baselines, said once in the conclusion
+    from helpers.daily_review.story import where_lines
+
+    assert retail.week.closed == (5,)
+    assert not retail.closed_today  # 2011-12-08 is a Thursday
+    assert "本店通常周六不营业" in where_lines(retail, lang="zh")[0]

@@ -220,3 +220,30 @@ def test_index_colours_changes_by_what_is_good_news_and_lists_skips_plainly():
     assert '<span class="down">+1.8 个百分点</span>' in page[refund:ads]  # more refunds: bad
     assert '<span class="">+10.0%</span>' in page[ads:]  # spend: neither
     assert "ads (ad_spend); funnel (traffic)" in page
+
+
+def test_index_says_why_a_card_has_no_change_against_last_year():
+    summary = {
+        "run_date": "2011-12-08",
+        "lang": "zh",
+        "notebooks": [],
+        "alerts": [],
+        "kpis": {
+            "05_daily_review": {
+                "gmv": {"label": "GMV", "value": 100.0, "vs_last_year": 0.2, "order": 0},
+                "new_buyers": {
+                    "label": "新买家数",
+                    "value": 5.0,
+                    "vs_last_year": None,
+                    "last_year_note": "去年同期之前的数据不足一年，不作比较",
+                    "order": 1,
+                },
+            }
+        },
+    }
+    page = report.render_run_index(summary)
+    gmv, new = page.index("GMV"), page.index("新买家数")
+    assert "较去年同期 <span" in page[gmv:new] and "caveat" not in page[gmv:new]
+    card = page[new:]
+    assert '较去年同期 – <span class="caveat">(去年同期之前的数据不足一年，不作比较)</span>' in card
+    assert "last_year_note" not in page  # the note is a caveat, not a line of its own
