@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -271,7 +271,7 @@ def month_to_date(facts: Facts, target: float | None = None) -> MonthToDate:
         target=target,
         time_progress=day.day / n_days,
         completion=gmv / target if target else np.nan,
-        **month_projection(facts, gmv, n_days),
+        **asdict(month_projection(facts, gmv, n_days)),
     )
 
 
@@ -300,7 +300,19 @@ def _uplift(daily: pd.DataFrame, festive: set[pd.Timestamp], ahead: pd.DatetimeI
     return float(got["gmv"].sum() / (len(before) * base)) if base > 0 else np.nan
 
 
-def month_projection(facts: Facts, gmv: float, n_days: int) -> dict[str, object]:
+@dataclass(frozen=True)
+class Projection:
+    """The month-end GMV expected and its basis (fields as in :class:`MonthToDate`)."""
+
+    projected: float
+    basis: str = "pace"
+    clean_rate: float = float("nan")
+    festival: str | None = None
+    uplift: float = float("nan")
+    ahead: int = 0
+
+
+def month_projection(facts: Facts, gmv: float, n_days: int) -> Projection:
     """The full month's GMV expected from the GMV so far (``gmv``), and on which basis.
 
     Without a festival day in the month (``facts.promo_days``): ``gmv / days_elapsed x
@@ -310,8 +322,7 @@ def month_projection(facts: Facts, gmv: float, n_days: int) -> dict[str, object]
     (at least :data:`CLEAN_MIN_DAYS`, else of the last :data:`CLEAN_DAYS` non-festival days)
     and ``uplift`` last year's festival multiplier (:func:`_uplift`, 1 when unknown); with no
     non-festival day in the data at all, the pace.
-    Returns the :class:`MonthToDate` fields ``projected, basis, clean_rate, festival, uplift,
-    ahead``.
+    Returns a :class:`Projection`.
     """
     day, daily = facts.run_date, facts.daily
     month_days = pd.date_range(day.replace(day=1), periods=n_days)
@@ -319,7 +330,7 @@ def month_projection(facts: Facts, gmv: float, n_days: int) -> dict[str, object]
     festive = set(pd.to_datetime(promo["date"]))
     in_month = promo.loc[pd.to_datetime(promo["date"]).isin(month_days)]
     if in_month.empty:
-        return {"projected": gmv / day.day * n_days}
+        return Projection(gmv / day.day * n_days)
     so_far = daily.loc[daily["date"].isin(month_days) & ~daily["date"].isin(festive)]
     rate = (
         float(so_far["gmv"].mean())
@@ -327,20 +338,14 @@ def month_projection(facts: Facts, gmv: float, n_days: int) -> dict[str, object]
         else _clean_rate(daily, festive, day)
     )
     if not np.isfinite(rate):  # no ordinary day in the data yet: the pace is all there is
-        return {"projected": gmv / day.day * n_days}
+        return Projection(gmv / day.day * n_days)
     rest = month_days[month_days > day]
     ahead = rest[rest.isin(festive)]
     uplift = _uplift(daily, festive, ahead)
     factor = uplift if np.isfinite(uplift) else 1.0
     projected = gmv + rate * (len(rest) - len(ahead)) + rate * factor * len(ahead)
-    return {
-        "projected": projected,
-        "basis": "clean",
-        "clean_rate": rate,
-        "festival": str(in_month["name"].iloc[0]),
-        "uplift": uplift,
-        "ahead": len(ahead),
-    }
+    festival = str(in_month["name"].iloc[0])
+    return Projection(projected, "clean", rate, festival, uplift, len(ahead))
 
 
 def festival_countdown(

@@ -46,9 +46,9 @@ def test_after_the_festival_the_rest_of_the_month_runs_at_the_ordinary_rate():
     out = month_projection(f, gmv, 30)
     # 10 ordinary days this month (>= 7): rate 100; 15 days left, none festive:
     # 2,650 + 15 x 100 = 4,150 (the month's pace would say 2,650 / 15 x 30 = 5,300)
-    assert out["basis"] == "clean" and out["festival"] == "双11"
-    assert out["clean_rate"] == 100.0 and out["ahead"] == 0
-    assert out["projected"] == pytest.approx(4150.0)
+    assert out.basis == "clean" and out.festival == "双11"
+    assert out.clean_rate == 100.0 and out.ahead == 0
+    assert out.projected == pytest.approx(4150.0)
 
 
 def test_festival_days_ahead_at_last_years_multiple():
@@ -59,16 +59,16 @@ def test_festival_days_ahead_at_last_years_multiple():
     # 25 days left, 5 of them festive (11-08..11-12); last year on the same dates:
     # 150 x 3 + 1,000 + 200 = 1,650 over 5 days x 100 = multiple 3.3.
     # 500 + 20 x 100 + 5 x 100 x 3.3 = 500 + 2,000 + 1,650 = 4,150
-    assert out["uplift"] == pytest.approx(3.3)
-    assert out["ahead"] == 5
-    assert out["projected"] == pytest.approx(4150.0)
+    assert out.uplift == pytest.approx(3.3)
+    assert out.ahead == 5
+    assert out.projected == pytest.approx(4150.0)
 
 
 def test_without_last_year_the_festival_days_ahead_are_a_floor_and_said_so():
     f = _facts("2026-09-01", "2026-11-05")
     out = month_projection(f, 500.0, 30)
     # no 2025 data: the festival days count at the ordinary rate: 500 + 25 x 100 = 3,000
-    assert out["projected"] == pytest.approx(3000.0)
+    assert out.projected == pytest.approx(3000.0)
     m = month_to_date(f)
     assert m.basis == "clean"
     zh, en = month_text(m), month_text(m, lang="en")
