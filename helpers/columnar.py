@@ -1,4 +1,4 @@
-"""Whole-column text work on an embedded columnar engine (polars).
+"""Whole-column text work on embedded columnar engines (polars; DuckDB for large joins).
 
 Intake handles text columns of up to tens of millions of cells: checking ids against a set,
 finding the few cells that need cleaning, masking or cutting. Done cell by cell in Python
@@ -12,8 +12,11 @@ Every function accepts any pandas Series. A column that is not text, or an objec
 holding something else than strings and missing values, gives ``None`` from
 :func:`text_frame`; the callers then take their cell-by-cell path.
 
-polars was chosen over DuckDB for this layer by a measurement recorded in
-``docs/performance.md`` (a per-column expression costs no SQL round trip).
+The engine of each operation was chosen by a measurement recorded in
+``docs/performance.md``: polars for the per-column expressions (regular expressions,
+lengths, equality, small sets), DuckDB for membership in a large set (order-line ids against
+the accepted order ids), where it was the faster of the two. Duplicate keys stay with pandas,
+which measured faster than both on the key columns of order lines.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -35,21 +39,30 @@ def is_text_dtype(values: pd.Series) -> bool:
     return values.dtype == TEXT_DTYPE
 
 
+def arrow_text(values: pd.Series) -> pa.ChunkedArray | pa.Array | None:
+    """``values`` as an Arrow string array (nulls where missing; the column's own buffer for
+    pandas' text dtype), or None when the column is not text (numbers, dates, an object
+    column mixing strings and other values)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return pa.chunked_array(values.array.__arrow_array__())
+    if not pd.api.types.is_object_dtype(values.dtype):
+        return None
+    try:
+        arr = pa.array(values.to_numpy(), from_pandas=True)
+    except (pa.ArrowException, UnicodeError, ValueError, TypeError):
+        return None
+    if pa.types.is_null(arr.type):
+        return pa.nulls(len(arr), pa.string())
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    return arr
+
+
 def text_frame(values: pd.Series) -> pl.Series | None:
     """``values`` as a polars string Series (nulls where missing), or None when the column is
-    not text (numbers, dates, an object column mixing strings and other values)."""
-    if isinstance(values.dtype, pd.StringDtype):
-        arr: Any = pa.chunked_array(values.array.__arrow_array__())
-    elif pd.api.types.is_object_dtype(values.dtype):
-        try:
-            arr = pa.array(values.to_numpy(), from_pandas=True)
-        except (pa.ArrowException, UnicodeError, ValueError, TypeError):
-            return None
-        if pa.types.is_null(arr.type):
-            return pl.Series(values=[None] * len(arr), dtype=pl.String)
-        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-            return None
-    else:
+    not text (see :func:`arrow_text`)."""
+    arr = arrow_text(values)
+    if arr is None:
         return None
     out = pl.from_arrow(arr)
     assert isinstance(out, pl.Series)
@@ -88,17 +101,42 @@ def equals(values: pd.Series, word: str) -> np.ndarray | None:
     return None if text is None else _mask(text == word)
 
 
+#: From this many allowed values on, membership is a DuckDB semi-join instead of polars'
+#: ``is_in`` (measured: 1M order-line ids against 675k order ids, docs/performance.md).
+JOIN_FROM = 10_000
+
+
 def isin(values: pd.Series, allowed: Iterable[Any]) -> np.ndarray | None:
     """Cells whose text is one of ``allowed`` (missing cells: False); None when the column
-    or the allowed values are not text."""
-    text = text_frame(values)
-    if text is None:
-        return None
+    or the allowed values are not text. A large ``allowed`` (ids of a parent table) is
+    matched by a join (:func:`semi_join`)."""
+    text = arrow_text(values)
     pool = allowed if isinstance(allowed, pd.Series) else pd.Series(list(allowed), dtype="object")
-    wanted = text_frame(pool)
-    if wanted is None:
+    wanted = arrow_text(pool)
+    if text is None or wanted is None:
         return None
-    return _mask(text.is_in(wanted.drop_nulls().unique().implode()))
+    if len(wanted) >= JOIN_FROM:
+        return semi_join(text, wanted)
+    left, right = pl.Series(pl.from_arrow(text)), pl.Series(pl.from_arrow(wanted))
+    return _mask(left.is_in(right.drop_nulls().unique().implode()))
+
+
+def semi_join(text: pa.ChunkedArray | pa.Array, wanted: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Cells of ``text`` found in ``wanted`` (exact, byte-wise text equality; missing cells
+    never match), as a DuckDB semi-join over the two Arrow arrays; which rows matched is read
+    from their row numbers, so the engine's output order does not matter."""
+    left = pa.table({"v": text, "i": pa.array(np.arange(len(text), dtype=np.int64))})
+    right = pa.table({"w": wanted})
+    con = duckdb.connect()
+    try:
+        con.register("lhs", left)
+        con.register("rhs", right)
+        rows = con.execute("SELECT i FROM lhs WHERE v IN (SELECT w FROM rhs)").fetchnumpy()["i"]
+    finally:
+        con.close()
+    found = np.zeros(len(text), dtype=bool)
+    found[np.asarray(rows, dtype=np.int64)] = True
+    return found
 
 
 def char_class(pattern: str) -> str:
@@ -109,15 +147,3 @@ def char_class(pattern: str) -> str:
     return re.sub(
         r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))", lambda m: f"\\x{{{m[1] or m[2]}}}", pattern
     )
-
-
-def repeated(frame: pd.DataFrame, columns: list[str]) -> np.ndarray | None:
-    """Rows whose values in ``columns`` appeared in an earlier row (pandas'
-    ``duplicated(keep="first")``; missing values equal each other), as one polars pass; None
-    when a column cannot be handed to the engine."""
-    try:
-        keys = pl.from_pandas(frame[columns].reset_index(drop=True))
-    except (pl.exceptions.PolarsError, pa.ArrowException, TypeError, ValueError):
-        return None
-    first = keys.select(pl.struct(pl.all()).is_first_distinct()).to_series()
-    return ~_mask(first)

@@ -358,15 +358,6 @@ def _quarantine_rows(
     )
 
 
-def _repeated_keys(frame: pd.DataFrame, key: list[str]) -> pd.Series:
-    """Rows whose key was seen in an earlier row (the first occurrence wins): one pass of
-    the columnar engine, pandas when the key columns cannot be handed to it."""
-    found = columnar.repeated(frame, key)
-    if found is None:
-        return frame.duplicated(subset=key, keep="first")
-    return pd.Series(found, index=frame.index)
-
-
 def _combine(parts: list[_Part]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
     """Concatenate parts per table (file order), then quarantine duplicate keys (the first
     occurrence wins) and rows referring to parents that were not accepted."""
@@ -385,7 +376,7 @@ def _combine(parts: list[_Part]) -> tuple[dict[str, pd.DataFrame], list[pd.DataF
         frame = pd.concat(frames, ignore_index=True)
         if table.key and len(frame):
             key = list(table.key)
-            dup = _repeated_keys(frame, key)
+            dup = frame.duplicated(subset=key, keep="first")
             if dup.any():
                 first = frame.loc[~dup, [*key, _ROW, "__file__"]]
                 later = frame.loc[dup, key].merge(first, on=key, how="left")
