@@ -58,11 +58,19 @@ RESULTS: dict[str, tuple[dict[str, str], list[str]]] = {
 }
 
 
+def ordered(expr: Any, name: str) -> Any:
+    """``expr`` sorted by the keys of result ``name`` (the engine sorts, binary order of the
+    text, which is the code-point order pandas sorts by)."""
+    keys = RESULTS[name][1] if name in RESULTS else []
+    return expr.order_by(keys) if keys else expr
+
+
 def typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """Result ``name`` of an engine with the pandas scan's dtypes and row order.
 
     ``ns``: datetime64[ns]; ``round``: rounded to whole numbers, int64 (sums of quantities);
-    ``str``: pandas' text dtype; the rows sorted by the result's keys (stable)."""
+    ``str``: pandas' text dtype; the rows sorted by the result's keys (stable; already in
+    that order when the engine sorted them)."""
     dtypes, keys = RESULTS[name]
     out = pd.DataFrame(index=range(len(frame)))
     for col, kind in dtypes.items():
@@ -75,9 +83,17 @@ def typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
             out[col] = s.astype("str") if len(s) else s.astype("object").astype("str")
         else:
             out[col] = pd.Series(s.to_numpy(dtype=kind), dtype=kind)
-    if keys:
+    if keys and not _in_order(out, keys):
         out = out.sort_values(keys, kind="stable", ignore_index=True)
     return out
+
+
+def _in_order(frame: pd.DataFrame, keys: list[str]) -> bool:
+    """Whether the rows are sorted by ``keys`` (each row <= the next, lexicographically)."""
+    if len(frame) < 2:
+        return True
+    index = pd.MultiIndex.from_frame(frame[keys]) if len(keys) > 1 else pd.Index(frame[keys[0]])
+    return bool(index.is_monotonic_increasing)
 
 
 class FactEngine:
@@ -87,6 +103,8 @@ class FactEngine:
     ----------
     name : ``duckdb`` or ``spark`` (for messages).
     connect : returns a fresh ibis backend connection (called once per scan).
+    keeper : given the connection, returns ``keep(name, table)`` that materializes a shared
+        intermediate table once (see :func:`helpers.facts.portable.fact_expressions`).
     locations : contract table name -> a Parquet path, or a table name of the backend's
         catalog; tables without one are taken from the frames given to :meth:`scan`.
     """
@@ -96,10 +114,12 @@ class FactEngine:
         name: str,
         connect: Callable[[], Any],
         locations: Mapping[str, str] | None = None,
+        keeper: Callable[[Any], Callable[[str, Any], Any]] | None = None,
     ) -> None:
         self.name = name
         self.connect = connect
         self.locations = dict(locations or {})
+        self.keeper = keeper
 
     def source(self, con: Any, name: str, frame: pd.DataFrame | None) -> Any:
         """The ibis table of contract table ``name``: from its location, else from ``frame``."""
@@ -109,7 +129,11 @@ class FactEngine:
             return con.read_parquet(where) if is_path else con.table(where)
         if frame is None:
             raise KeyError(f"the {self.name} engine has no {name!r} table")
-        return ibis.memtable(pa.Table.from_pandas(frame, preserve_index=False))
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        if self.name == "duckdb":  # a view of the Arrow data, no copy
+            con.con.register(f"playbook_src_{name}", arrow)
+            return con.table(f"playbook_src_{name}")
+        return ibis.memtable(arrow)
 
     def scan(self, tables: Mapping[str, pd.DataFrame], day: pd.Timestamp, sla: float) -> OrderScan:
         """:class:`OrderScan` for the run date ``day`` (shipping SLA ``sla`` hours)."""
@@ -117,10 +141,11 @@ class FactEngine:
             warnings.filterwarnings("ignore", module=r"ibis\.")
             con = self.connect()
             src = {name: self.source(con, name, tables.get(name)) for name in SCANNED}
-            exprs = portable.fact_expressions(src["orders"], src["order_items"], day, sla)
+            keep = self.keeper(con) if self.keeper else None
+            exprs = portable.fact_expressions(src["orders"], src["order_items"], day, sla, keep)
             cases = tables.get("after_sales")
-            exprs["paid_days"] = portable.paid_days(exprs.pop("paid"), self.case_orders(cases))
-            got = {name: con.to_pandas(expr) for name, expr in exprs.items()}
+            exprs["paid_days"] = portable.paid_days(exprs.pop("paid"), self.case_orders(con, cases))
+            got = {name: con.to_pandas(ordered(expr, name)) for name, expr in exprs.items()}
         span = got.pop("span")
         firsts = [v for v in span.iloc[0].tolist() if not pd.isna(v)]
         return OrderScan(
@@ -134,17 +159,27 @@ class FactEngine:
             paid_days=typed(got["paid_days"], "paid_days"),
         )
 
-    @staticmethod
-    def case_orders(cases: pd.DataFrame | None) -> Any:
+    def case_orders(self, con: Any, cases: pd.DataFrame | None) -> Any:
         """The distinct order ids named by the after-sales cases, as a backend table."""
         ids = list(cases["order_id"].dropna().unique()) if cases is not None else []
-        frame = pa.table({"order_id": pa.array([str(i) for i in ids], type=pa.string())})
-        return ibis.memtable(frame)
+        frame = pd.DataFrame({"order_id": pd.Series([str(i) for i in ids], dtype="str")})
+        return self.source(con, "case_orders", frame)
+
+
+def duckdb_temp_tables(con: Any) -> Callable[[str, Any], Any]:
+    """``keep(name, table)`` for DuckDB: ``CREATE TEMP TABLE playbook_<name> AS <query>``."""
+
+    def keep(name: str, table: Any) -> Any:
+        con.raw_sql(f"CREATE OR REPLACE TEMP TABLE playbook_{name} AS {con.compile(table)}")
+        return con.table(f"playbook_{name}")
+
+    return keep
 
 
 def duckdb_engine(locations: Mapping[str, str] | None = None) -> FactEngine:
-    """The DuckDB engine: an in-memory database inside this process (no server)."""
-    return FactEngine("duckdb", ibis.duckdb.connect, locations)
+    """The DuckDB engine: an in-memory database inside this process (no server); the cut
+    orders, paid orders and allocated lines are computed once into temporary tables."""
+    return FactEngine("duckdb", ibis.duckdb.connect, locations, duckdb_temp_tables)
 
 
 def spark_engine(locations: Mapping[str, str] | None = None, session: Any = None) -> FactEngine:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 
 import ibis
 import ibis.expr.types as ir
@@ -100,17 +101,18 @@ def order_lines(items: ir.Table, paid: ir.Table) -> ir.Table:
         unit_price=price,
     )
     li = li.inner_join(paid.select("order_id", "date", "channel", "paid_amount"), "order_id")
-    value = (li["quantity"] * li["unit_price"]).fill_null(0.0)
-    per_order = ibis.window(group_by=li["order_id"])
-    value_total = value.sum().over(per_order)
-    qty_total = li["quantity"].sum().over(per_order)
-    n_lines = li["quantity"].count().over(per_order).cast("float64")
-    share = ibis.cases(
-        (value_total > 0, value / value_total),
-        (qty_total > 0, li["quantity"] / qty_total),
-        else_=1.0 / n_lines,
+    li = li.mutate(value=(li["quantity"] * li["unit_price"]).fill_null(0.0))
+    totals = li.group_by("order_id").aggregate(
+        value_total=li["value"].sum(), qty_total=li["quantity"].sum(), n_lines=li.count()
     )
-    return li.mutate(gmv=li["paid_amount"] * share)
+    li = li.inner_join(totals, "order_id")
+    share = ibis.cases(
+        (li["value_total"] > 0, li["value"] / li["value_total"]),
+        (li["qty_total"] > 0, li["quantity"] / li["qty_total"]),
+        else_=1.0 / li["n_lines"].cast("float64"),
+    )
+    gmv = li["paid_amount"] * share
+    return li.mutate(gmv=gmv).drop("value", "value_total", "qty_total", "n_lines")
 
 
 def sales_by_day(paid: ir.Table, lines: ir.Table) -> ir.Table:
@@ -229,17 +231,24 @@ def paid_days(paid: ir.Table, order_ids: ir.Table) -> ir.Table:
 
 
 def fact_expressions(
-    orders: ir.Table, items: ir.Table, run_date: pd.Timestamp, sla_hours: float
+    orders: ir.Table,
+    items: ir.Table,
+    run_date: pd.Timestamp,
+    sla_hours: float,
+    keep: Callable[[str, ir.Table], ir.Table] | None = None,
 ) -> dict[str, ir.Table]:
     """Every order and order-line expression for ``run_date`` (cutoff = run date + 1 day).
 
     Returns ``sales, channel, item, buyer_item, shipping`` (the per-day parts),
     ``customers``, ``ship``, ``open_orders``, ``span`` and ``channels``; also ``paid``, the
-    cut paid orders, for :func:`paid_days`.
+    cut paid orders, for :func:`paid_days`. ``keep(name, table)``, when given, materializes
+    the intermediate tables ``paid`` and ``lines`` once (an engine's
+    temporary table), so that the queries that share them do not compute them again.
     """
+    keep = keep or (lambda name, table: table)
     cut = cut_orders(orders, run_date + pd.Timedelta(days=1))
-    paid = paid_orders(cut)
-    lines = order_lines(items, paid)
+    paid = keep("paid", paid_orders(cut))
+    lines = keep("lines", order_lines(items, paid))
     return {
         "sales": sales_by_day(paid, lines),
         "channel": channel_sales(paid, lines),

@@ -24,7 +24,7 @@ from tiny_shop import RUN, canonical_tables
 from helpers.facts import Facts, build_facts, checked_run_date
 from helpers.facts.engines import duckdb_engine
 from helpers.intake import load_dataset
-from helpers.settings import load_settings
+from helpers.settings import Settings, SettingsError, load_settings, with_engine
 
 FRAMES = [f.name for f in fields(Facts) if f.name not in ("run_date", "available")]
 
@@ -119,7 +119,7 @@ def order_sets(draw):
         rows.append(
             {
                 "order_id": f"o{i}",
-                "customer_id": draw(st.sampled_from(["c1", "c2", "c3", None])),
+                "customer_id": draw(st.sampled_from(["c1", "c2", "c3", "", None])),
                 "created_at": created,
                 "paid_at": paid_at,
                 "status": draw(st.sampled_from(STATUSES)),
@@ -160,3 +160,19 @@ def test_random_order_sets_same_facts(case):
     tables = frames_of(rows, lines)
     day = T0 + pd.Timedelta(days=day_offset)
     assert_same_facts(*both_engines(tables, day))
+
+
+def test_engine_setting_and_override(tmp_path):
+    """``facts.engine`` defaults to duckdb, is read from playbook.yaml, checked, and
+    ``--engine`` (with_engine) overrides it."""
+    assert Settings().facts.engine == "duckdb"
+    (tmp_path / "playbook.yaml").write_text("facts:\n  engine: pandas\n", "utf-8")
+    settings = load_settings(tmp_path)
+    assert settings.facts.engine == "pandas"
+    assert with_engine(settings, "spark").facts.engine == "spark"
+    assert with_engine(settings, None) is settings
+    with pytest.raises(SettingsError, match="facts.engine"):
+        with_engine(settings, "sqlite")
+    (tmp_path / "playbook.yaml").write_text("facts:\n  spark_tables: [orders]\n", "utf-8")
+    with pytest.raises(SettingsError, match="spark_tables"):
+        load_settings(tmp_path)
