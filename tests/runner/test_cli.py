@@ -73,15 +73,21 @@ def test_run_only_one_notebook(tmp_path, capsys, monkeypatch):
 
     def fake_prepare(data_dir, settings, *, cache_dir, run_date, mapping=None):
         seen.update(data_dir=data_dir, lang=settings.language, run_date=run_date)
+        seen["engine"] = settings.facts.engine  # --engine reaches the facts' settings
         return Prepared(run_date, quarantined_rows=0)
 
     monkeypatch.setattr(runner, "default_prepare", fake_prepare)
     out = tmp_path / "reports"
     argv = ["run", "--data", str(tmp_path), "--out", str(out), "--date", "2026-11-15"]
     argv += ["--notebooks", str(FIXTURES), "--only", "ok", "--lang", "en", "--quiet"]
-    argv += ["--cache", str(tmp_path / "cache")]
+    argv += ["--cache", str(tmp_path / "cache"), "--engine", "pandas"]
     assert cli.main(argv) == 0
-    assert seen == {"data_dir": tmp_path.resolve(), "lang": "en", "run_date": "2026-11-15"}
+    assert seen == {
+        "data_dir": tmp_path.resolve(),
+        "lang": "en",
+        "run_date": "2026-11-15",
+        "engine": "pandas",
+    }
     summary = json.loads((out / "2026-11-15" / "summary.json").read_text(encoding="utf-8"))
     assert [nb["name"] for nb in summary["notebooks"]] == ["01_ok"]
     assert summary["lang"] == "en"
