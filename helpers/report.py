@@ -341,7 +341,8 @@ th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .card{border:1px solid #d0d7de;border-radius:.5rem;padding:.6rem .9rem;min-width:10rem}
 .card .label{color:#57606a;font-size:.85rem}.card .value{font-size:1.4rem;font-weight:600}
 .card .delta{font-size:.8rem;color:#57606a}.up{color:#1a7f37}.down{color:#cf222e}
-.muted{color:#57606a;font-size:.9rem}.caveat{color:#9a6700}.err{color:#cf222e;font-size:.85rem}
+.muted{color:#57606a;font-size:.9rem}.caveat{color:#9a6700}
+html[lang="en"] td,html[lang="en"] th,html[lang="en"] .card{word-break:keep-all}.err{color:#cf222e;font-size:.85rem}
 """
 
 

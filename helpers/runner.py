@@ -102,6 +102,18 @@ _REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {% block jupyter_widgets %}{% endblock jupyter_widgets %}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block extra_css %}
+<style>
+/* English pages: a Chinese item title or channel name in a table cell stays whole instead
+   of wrapping one or two characters per line (lines break at spaces only); a table wider
+   than the page scrolls sideways rather than squeezing its columns */
+html[lang="en"] .jp-RenderedHTMLCommon td, html[lang="en"] .jp-RenderedHTMLCommon th {
+  word-break: keep-all;
+}
+.jp-RenderedHTMLCommon td { min-width: 3em; }
+.jp-OutputArea-output.jp-RenderedHTML { overflow-x: auto; }
+</style>
+{% endblock extra_css %}
 """
 
 

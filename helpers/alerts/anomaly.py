@@ -329,8 +329,8 @@ def _anomaly_alert(ctx: RuleContext, m: str, last: pd.Series) -> Alert | None:
     value, expected = metric_value_in_text(m, v), metric_value_in_text(m, e)
     zh = (
         f"{metric_in_text(m, 'zh')} {value}，{'高于' if up else '低于'}周内基线预期 {expected}"
-        + (f" {abs(rel):.0%}" if np.isfinite(rel) else "")
-        + f"（稳健 z={z:.1f}）"
+        + (f"（{'高' if up else '低'} {abs(rel):.0%}，" if np.isfinite(rel) else "（")
+        + f"稳健 z={z:.1f}）"
     )
     en = (
         f"{metric_in_text(m, 'en')} {value} is {'above' if up else 'below'} its weekly "

@@ -27,10 +27,14 @@ MIN_USUAL_ORDERS = 3.0
 MIN_CHANNELS = 2
 
 
-def _usual(frame: pd.DataFrame, day: pd.Timestamp, metric: str) -> pd.Series:
-    """Per channel: min(median of the same weekday over the last weeks, median of the days
-    just before) of ``metric``; the smaller one so that a festival week does not set it."""
-    before = frame.loc[frame["date"] < day]
+def _usual(
+    frame: pd.DataFrame, day: pd.Timestamp, metric: str, skip: frozenset = frozenset()
+) -> pd.Series:
+    """Per channel: max(median of the same weekday over the last weeks, median of the days
+    just before) of ``metric``, festival days (``skip``) left out of both so a festival week
+    does not set it; the larger one so that a data set thinning out over its last days (each
+    day a little emptier) does not lower its own yardstick."""
+    before = frame.loc[(frame["date"] < day) & ~frame["date"].isin(skip)]
     weekday = before.loc[
         (before["date"] >= day - pd.Timedelta(weeks=SAME_WEEKDAYS))
         & (before["date"].dt.day_of_week == day.day_of_week)
@@ -38,16 +42,20 @@ def _usual(frame: pd.DataFrame, day: pd.Timestamp, metric: str) -> pd.Series:
     recent = before.loc[before["date"] >= day - pd.Timedelta(days=RECENT_DAYS)]
     a = weekday.groupby("channel")[metric].median()
     b = recent.groupby("channel")[metric].median()
-    return pd.concat([a, b], axis=1).min(axis=1, skipna=False)
+    return pd.concat([a, b], axis=1).max(axis=1)
 
 
-def usual_levels(frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+def usual_levels(
+    frame: pd.DataFrame, day: pd.Timestamp, skip: frozenset = frozenset()
+) -> pd.DataFrame:
     """Each channel's orders and GMV on ``day`` against its usual level.
 
     ``frame`` has ``date, channel, gmv, orders`` (one row per day x channel, missing = 0).
-    Usual level of a metric = min(median of the same weekday over the last
+    Usual level of a metric = max(median of the same weekday over the last
     :data:`SAME_WEEKDAYS` weeks, median of the last :data:`RECENT_DAYS` days), both strictly
-    before ``day``. ``share = value / usual`` (NaN when the usual level is 0).
+    before ``day`` and without the festival days ``skip``. ``share = value / usual`` (NaN
+    when the usual level is 0). The larger of the two: on Olist's thinning tail the last 7
+    days (median 10 orders) already fade while the 4 Mondays before held 19..22.
 
     Returns
     -------
@@ -58,7 +66,10 @@ def usual_levels(frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     f = frame.assign(gmv=frame["gmv"].fillna(0.0), orders=frame["orders"].fillna(0.0))
     today = f.loc[f["date"] == day].groupby("channel")[["orders", "gmv"]].sum()
     out = pd.DataFrame(
-        {"usual_orders": _usual(f, day, "orders"), "usual_gmv": _usual(f, day, "gmv")}
+        {
+            "usual_orders": _usual(f, day, "orders", skip),
+            "usual_gmv": _usual(f, day, "gmv", skip),
+        }
     )
     out = out.join(today, how="left").fillna({"orders": 0.0, "gmv": 0.0})
     out = out.loc[out["usual_orders"] >= MIN_USUAL_ORDERS]
@@ -83,13 +94,15 @@ def judged_levels(ctx: RuleContext) -> pd.DataFrame:
     """The channels' levels on the run date, or the shop total's (one row, channel ``""``)
     when fewer than :data:`MIN_CHANNELS` channels can be judged."""
     daily = ctx.require_daily()
+    festive = daily.loc[daily["phase"].notna(), "date"] if "phase" in daily else daily["date"][:0]
+    skip = frozenset(festive)
     chan = ctx.daily_channel
     if chan is not None and not chan.empty:
-        levels = usual_levels(chan[["date", "channel", "gmv", "orders"]], ctx.run_date)
+        levels = usual_levels(chan[["date", "channel", "gmv", "orders"]], ctx.run_date, skip)
         if len(levels) >= MIN_CHANNELS:
             return levels
     shop = daily[["date", "gmv", "orders"]].assign(channel="")
-    return usual_levels(shop, ctx.run_date)
+    return usual_levels(shop, ctx.run_date, skip)
 
 
 def _message(levels: pd.DataFrame, ctx: RuleContext) -> tuple[str, str]:
@@ -116,8 +129,9 @@ def _message(levels: pd.DataFrame, ctx: RuleContext) -> tuple[str, str]:
     name=("数据可能不完整", "Data possibly incomplete"),
     catches="a run date far below its usual level on every channel at once: each channel "
     "(with at least 3 orders a day usually; the shop total when fewer than 2 such channels) "
-    "has both orders and GMV below `incomplete_share` x its usual level, the smaller of the "
-    "median of the same weekday over the last 4 weeks and the median of the last 7 days "
+    "has both orders and GMV below `incomplete_share` x its usual level, the larger of the "
+    "median of the same weekday over the last 4 weeks and the median of the last 7 days, "
+    "festival days left out of both "
     "(a late export or the thinning tail of a data set, checked before the day is judged)",
     rank=5,
     min_history=lambda th: RECENT_DAYS,

@@ -120,14 +120,45 @@ def trend_grid(
     ncols: int = 2,
     **kwargs,
 ) -> Figure:
-    """A grid of :func:`trend_lines`, one per metric (``data`` maps metric -> trend frame)."""
+    """A grid of :func:`trend_lines`, one per metric (``data`` maps metric -> trend frame),
+    with one legend for the whole grid above it: each festival phase kind once, the daily
+    line and the 7-day line (the panels' titles name the metrics), none inside the panels."""
     fig, axes = _grid(len(data), ncols, 2.8, 11)
     for ax, (metric, frame) in zip(axes.flat, data.items(), strict=False):
         trend_lines(
             frame, metric=metric, lang=lang, currency=currency, highlight=highlight, ax=ax, **kwargs
         )
-    fig.tight_layout()
+    _shared_legend(fig, [(ax, m) for ax, m in zip(axes.flat, data, strict=False)], lang)
+    fig.tight_layout(rect=(0, 0, 1, 0.97))
     return fig
+
+
+#: The daily line's name in the grid's shared legend ``(zh, en)``.
+DAILY_LINE = ("每日值", "Daily value")
+
+
+def _shared_legend(fig: Figure, panels: list[tuple[Axes, str]], lang: str) -> None:
+    """Move the panels' legends into one above the figure: every entry once, each panel's
+    daily line (labelled with its metric) as one "daily value" entry."""
+    shared: dict[str, Any] = {}
+    for ax, metric in panels:
+        handles, labels = ax.get_legend_handles_labels()
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.remove()
+        for handle, label in zip(handles, labels, strict=True):
+            daily = label == i18n.metric_label(metric, lang)
+            shared.setdefault(DAILY_LINE[lang == "en"] if daily else label, handle)
+    if shared:
+        fig.legend(
+            list(shared.values()),
+            list(shared),
+            loc="upper center",
+            ncol=len(shared),
+            frameon=False,
+            fontsize=9,
+            bbox_to_anchor=(0.5, 1.0),
+        )
 
 
 def baseline_grid(

@@ -120,6 +120,20 @@ def test_the_grids_draw_one_chart_per_metric_and_hide_spare_cells():
     assert _render(fig) == []
 
 
+def test_the_trend_grid_has_one_legend_with_each_phase_kind_once():
+    charts.setup("zh")
+    frame = _trend_frame()
+    phases = [None] * 6 + ["warmup"] * 4 + ["burst"] + ["afterglow"] * 2 + [None]
+    frame = frame.assign(phase=phases)
+    fig = charts.trend_grid({"gmv": frame, "cvr": frame, "uv": frame, "orders": frame})
+    assert all(ax.get_legend() is None for ax in fig.axes)  # nothing drawn over the data
+    (legend,) = fig.legends
+    labels = [t.get_text() for t in legend.get_texts()]
+    # 4 panels x (3 phase kinds + daily line + 7-day line) = 20 entries before, 5 now
+    assert labels == ["大促预热", "大促爆发", "大促余热", "每日值", "7日均线"]
+    assert _render(fig) == []
+
+
 def test_kwargs_reach_the_main_artist():
     ax = charts.trend_lines(_trend_frame(), metric="gmv", color="#123456", lw=3)
     assert ax.lines[0].get_color() == "#123456" and ax.lines[0].get_linewidth() == 3
