@@ -202,6 +202,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "date": ("日期", "Date"),
     "channel": ("渠道", "Channel"),
     "item": ("商品", "Item"),
+    "sku_id": ("商品编码", "SKU"),
     "metric": ("指标", "Metric"),
     "value": ("数值", "Value"),
     "reason": ("原因", "Reason"),

@@ -24,7 +24,11 @@ def _money(x: float, currency: str) -> str:
 
 
 def top_items_table(items: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY"):
-    """The product ranking: SKU, title, GMV, units, visitors, item CVR and 收藏率."""
+    """The product ranking: SKU, title, GMV, units, visitors, item CVR and 收藏率 (the traffic
+    columns left out when the data hold no item traffic: a column of dashes says nothing)."""
+    traffic = [c for c in ("visitors", "cvr", "fav_rate") if c in items]
+    if traffic and items[traffic].isna().all().all():
+        items = items.drop(columns=traffic)
     return format_frame(
         items,
         units={
@@ -37,7 +41,7 @@ def top_items_table(items: pd.DataFrame, *, lang: str = "zh", currency: str = "C
             "fav_rate": "ratio",
         },
         labels={
-            "sku_id": "SKU",
+            "sku_id": i18n.t("sku_id", lang),
             "title": i18n.t("item", lang),
             "cvr": i18n.metric_label("item_cvr", lang),
             "visitors": i18n.t("item_visitors", lang),

@@ -139,7 +139,7 @@ def items_table(items: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY")
             "units_after": "count",
         },
         labels={
-            "sku_id": "SKU",
+            "sku_id": i18n.t("sku_id", lang),
             "title": i18n.t("item", lang),
             "gmv_before": i18n.label(i18n.BASELINES, "baseline", lang),
             "gmv_after": i18n.t("after", lang),
@@ -187,7 +187,7 @@ def refund_items_table(
             "share": "ratio",
         },
         labels={
-            "sku_id": "SKU",
+            "sku_id": i18n.t("sku_id", lang),
             "title": i18n.t("item", lang),
             "cases": i18n.t("cases", lang),
             "share": i18n.t("share", lang),

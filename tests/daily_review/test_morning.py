@@ -196,3 +196,24 @@ def test_the_morning_views_read_nothing_after_the_run_date():
     b = morning.build_morning(facts, later)
     pd.testing.assert_frame_equal(a.hourly, b.hourly)
     pd.testing.assert_frame_equal(a.buyer_mix, b.buyer_mix)
+
+
+def test_top_items_without_item_traffic_drop_the_empty_columns_and_speak_chinese():
+    from helpers.daily_review.morning_text import top_items_table
+
+    items = pd.DataFrame(
+        {
+            "sku_id": ["A1"],
+            "title": ["山野户外版运动相机"],
+            "gmv": [100.0],
+            "units": [1],
+            "visitors": [float("nan")],
+            "cvr": [float("nan")],
+            "fav_rate": [float("nan")],
+        }
+    )
+    html = top_items_table(items, lang="zh").to_html()
+    # no item traffic (Online Retail, Olist): three columns of dashes say nothing
+    assert "商品访客数" not in html and "收藏率" not in html
+    assert "商品编码" in html and "SKU" not in html
+    assert "SKU" in top_items_table(items, lang="en").to_html()
