@@ -110,16 +110,18 @@ def _message(levels: pd.DataFrame, ctx: RuleContext) -> tuple[str, str]:
     o, uo = float(levels["orders"].sum()), float(levels["usual_orders"].sum())
     g, ug = float(levels["gmv"].sum()), float(levels["usual_gmv"].sum())
     share = f"{ctx.th.incomplete_share:.0%}"
-    scope_zh = f"全部 {n} 个渠道" if levels["channel"].iloc[0] != "" else "全店"
-    scope_en = f"all {n} channels" if levels["channel"].iloc[0] != "" else "the shop total"
+    channels = levels["channel"].iloc[0] != ""
+    scope_zh = f"全部 {n} 个渠道" if channels else "全店"
+    scope_en = f"all {n} channels sit" if channels else "the shop total sits"
     zh = (
         f"数据可能不完整：{ctx.day} {scope_zh}同时低于常态的 {share}（订单 {o:,.0f} 笔，常态约 "
         f"{uo:,.0f} 笔；GMV {g:,.0f}，常态约 {ug:,.0f}），可能是导出延迟或数据集末尾，不宜当作生意断崖"
     )
     en = (
-        f"Data possibly incomplete: on {ctx.day} {scope_en} sit below {share} of their usual "
-        f"level at once ({o:,.0f} orders against about {uo:,.0f}; GMV {g:,.0f} against about "
-        f"{ug:,.0f}): a late export or the tail of the data set, not yet a business collapse"
+        f"Data possibly incomplete: on {ctx.day} {scope_en} below {share} of "
+        f"{'their' if channels else 'its'} usual level at once ({o:,.0f} orders against "
+        f"about {uo:,.0f}; GMV {g:,.0f} against about {ug:,.0f}): a late export or the tail "
+        "of the data set, not yet a business collapse"
     )
     return zh, en
 
@@ -137,9 +139,9 @@ def _message(levels: pd.DataFrame, ctx: RuleContext) -> tuple[str, str]:
     min_history=lambda th: RECENT_DAYS,
     thresholds=("incomplete_share",),
     action=ActionText(
-        zh="{metric} {value} 远低于常态 {reference}，且所有渠道同时偏低：先确认数据是否完整"
+        zh="{metric} {value} 远低于常态 {reference}：先确认数据是否完整"
         "（导出是否截止过早、当天订单是否全部导入、数据集是否到此为止），补齐后再复盘这一天",
-        en="{metric} {value} is far below its usual {reference} on every channel at once: "
+        en="{metric} {value} is far below its usual {reference}: "
         "first confirm the data are complete (export cut off early, the day's orders not all "
         "imported, the data set ending here), then review the day again",
     ),

@@ -49,3 +49,13 @@ def test_olist_has_no_closed_weekday(olist):
     # a marketplace sells every day: one empty Sunday (08-19) is not a closed weekday
     _, review = olist
     assert review.week.closed == ()
+
+
+def test_the_flag_and_its_step_speak_of_the_shop_total_without_channels(olist):
+    # Olist's orders carry no channel: the shop total is judged, so no "every channel"
+    _, review = olist
+    flag = review.alerts.alerts.loc[review.alerts.alerts["rule"] == RULE_ID].iloc[0]
+    assert "the shop total sits below 35% of its usual level" in flag["message_en"]
+    assert "全店同时低于常态的 35%" in flag["message_zh"]
+    (step,) = [a for a in review.actions["action"] if "远低于常态" in a]
+    assert "所有渠道" not in step and "先确认数据是否完整" in step
