@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 
 from helpers import i18n
 from helpers.charts.base import (
@@ -27,10 +27,19 @@ from helpers.charts.base import (
 )
 
 
+def swatch(handle: Any) -> Any:
+    """A legend handle that shows: the festival shading's stand-in patches are invisible (so
+    they draw nothing on the axes), their legend entry gets a visible patch of their colour."""
+    if isinstance(handle, Rectangle) and not handle.get_visible():
+        return Patch(facecolor=handle.get_facecolor(), edgecolor="none")
+    return handle
+
+
 def _finish(ax: Axes, metric: str, lang: str, currency: str) -> Axes:
     format_axis(ax.yaxis, i18n.metric_unit(metric), currency)
     ax.set_title(i18n.metric_label(metric, lang))
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend([swatch(h) for h in handles], labels, loc="upper left", frameon=False, fontsize=8)
     date_axis(ax, lang)
     return ax
 
@@ -148,7 +157,7 @@ def _shared_legend(fig: Figure, panels: list[tuple[Axes, str]], lang: str) -> No
             legend.remove()
         for handle, label in zip(handles, labels, strict=True):
             daily = label == i18n.metric_label(metric, lang)
-            shared.setdefault(DAILY_LINE[lang == "en"] if daily else label, handle)
+            shared.setdefault(DAILY_LINE[lang == "en"] if daily else label, swatch(handle))
     if shared:
         fig.legend(
             list(shared.values()),
