@@ -131,6 +131,8 @@ def test_the_trend_grid_has_one_legend_with_each_phase_kind_once():
     labels = [t.get_text() for t in legend.get_texts()]
     # 4 panels x (3 phase kinds + daily line + 7-day line) = 20 entries before, 5 now
     assert labels == ["大促预热", "大促爆发", "大促余热", "每日值", "7日均线"]
+    # the phase entries show their colour (the stand-in patches on the axes are invisible)
+    assert all(h.get_visible() for h in legend.legend_handles)
     assert _render(fig) == []
 
 
