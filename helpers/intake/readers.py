@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import polars as pl
 
 from helpers.contract import TABLES
 from helpers.intake.dataset import IntakeError
@@ -334,6 +335,9 @@ def _parse_text(path: Path, encoding: str, opts: dict[str, Any], skip: int) -> p
             df = pd.read_csv(io.StringIO(text), **opts)
         df.attrs["damage"] = damage
         return df
+    fast = _read_plain(raw, opts) if repairable else None
+    if fast is not None:
+        return fast
     try:
         return pd.read_csv(path, **opts, **plain)
     except pd.errors.ParserError:
@@ -343,6 +347,49 @@ def _parse_text(path: Path, encoding: str, opts: dict[str, Any], skip: int) -> p
     df = pd.read_csv(io.StringIO(text), **opts)
     df.attrs["damage"] = damage
     return df
+
+
+#: A blanks-only line: files holding one are left to pandas' reader (blank-row counts).
+_BLANKS_LINE = re.compile(rb"(?:\A|\n)[ \t]+(?:\r?\n|\Z)")
+
+
+def _is_plain(raw: bytes) -> bool:
+    """No quote, NUL byte, empty or blanks-only line, or carriage return that does not end a
+    line (byte searches; the regular expression only when a line starts with a blank)."""
+    if any(b in raw for b in (b'"', b"\x00", b"\n\n", b"\n\r\n")) or raw.startswith((b"\n", b"\r")):
+        return False
+    if raw.count(b"\r") != raw.count(b"\r\n"):
+        return False
+    starts_blank = raw.startswith((b" ", b"\t")) or b"\n " in raw or b"\n\t" in raw
+    return not (starts_blank and _BLANKS_LINE.search(raw))
+
+
+def _read_plain(raw: bytes, opts: dict[str, Any]) -> pd.DataFrame | None:
+    """A plain UTF-8 file (comma or tab, header on the first line, no quotes, no blank lines,
+    unique non-empty header names) read by polars' CSV reader as text, the same frame as
+    pandas' reader gives; None for any other file (or when polars refuses it: a row with
+    more cells than the header), which pandas then reads."""
+    plain_layout = opts["header"] == 0 and not opts["skiprows"] and opts["names"] is None
+    if not (plain_layout and opts["nrows"] is None and opts["sep"] in (",", "\t")) or not raw:
+        return None
+    if not _is_plain(raw):
+        return None
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    end = raw.find(b"\n")
+    header = raw[: end if end >= 0 else len(raw)].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
+    names = [n.decode("utf-8") for n in header.split(opts["sep"].encode())]
+    if any(not n for n in names) or len(set(names)) != len(names):
+        return None
+    try:
+        got = pl.read_csv(io.BytesIO(raw), separator=opts["sep"], infer_schema=False)
+    except pl.exceptions.PolarsError:
+        return None
+    if got.columns != names:
+        return None
+    return got.with_columns(pl.all().fill_null("")).to_pandas()
 
 
 def _open_text(path: Path, encoding: str):
