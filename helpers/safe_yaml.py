@@ -83,6 +83,12 @@ def load_yaml_with_aliases(text: str, where: str) -> Any:
         raise YamlError(f"{where}: not valid YAML: {_problem(exc)}") from None
     except RecursionError:
         raise YamlError(f"{where}: not valid YAML: nested too deeply") from None
+    except (ValueError, OverflowError) as exc:
+        # a plain value that YAML reads as a timestamp but is no real date (0000-00-00)
+        raise YamlError(
+            f"{where}: not valid YAML: a value that looks like a date is not one "
+            f"({exc}); quote it if it is text"
+        ) from None
 
 
 def _problem(exc: yaml.YAMLError) -> str:
@@ -109,6 +115,12 @@ def load_yaml_text(text: str, where: str) -> Any:
         raise YamlError(f"{where}: not valid YAML: {_problem(exc)}") from None
     except RecursionError:
         raise YamlError(f"{where}: not valid YAML: nested too deeply") from None
+    except (ValueError, OverflowError) as exc:
+        # a plain value that YAML reads as a timestamp but is no real date (0000-00-00)
+        raise YamlError(
+            f"{where}: not valid YAML: a value that looks like a date is not one "
+            f"({exc}); quote it if it is text"
+        ) from None
 
 
 def load_yaml_file(path: str | Path) -> Any:

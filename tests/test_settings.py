@@ -149,6 +149,14 @@ def test_command_line_language_is_checked(tmp_path):
         load_settings(None, language="de")
 
 
+@pytest.mark.parametrize("text", ["0000-00-00", "2026-02-30", "run_date: 2026-13-01"])
+def test_a_value_that_looks_like_a_date_but_is_none_gives_a_settings_error(tmp_path, text):
+    """YAML reads 0000-00-00 as a timestamp; year 0 does not exist (found by the property test
+    below): the user gets a SettingsError naming the file, not a ValueError traceback."""
+    with pytest.raises(SettingsError, match="looks like a date"):
+        load_settings(_write(tmp_path, text))
+
+
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
