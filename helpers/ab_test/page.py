@@ -8,9 +8,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
+from helpers import explorer
 from helpers.ab_test import charts
 from helpers.ab_test.design import Design
 from helpers.ab_test.report import AbReport, reason_text
+from helpers.explorer import Choice, Explorer, Filters
 from helpers.report import escape_text
 from helpers.view import bullet_list, format_frame, md, note
 
@@ -131,33 +133,41 @@ def guard_text(r: Any, lang: str) -> str:
     )
 
 
-def explore(report: AbReport, *, lang: str = "zh") -> Any:
-    """JupyterLab control: pick an experiment, see its verdict, reason and interval chart.
+#: What the explorer says when no experiment is kept ``(zh, en)``.
+EXPLORE_EMPTY = (
+    "没有符合筛选条件的实验，请放宽筛选。",
+    "No experiment matches the filters: widen them.",
+)
+#: Words of the explorer's status filter ``(zh, en)``.
+STATUS_WORDS = {"running": ("进行中", "running"), "finished": ("已结束", "finished")}
 
-    Returns the ``VBox`` (children: the dropdown, the reason as an ``HTML`` widget and the
-    chart's output area), or None when there is no experiment.
-    """
-    import ipywidgets as widgets
 
+def explore(
+    report: AbReport, *, lang: str = "zh", currency: str = "CNY", interactive: bool = True
+) -> Explorer | None:
+    """The readings table, the CVR difference chart and the verdict lines of the chosen
+    experiment, status and experiment / variant search. The batch draws every experiment."""
     if not report.readings:
         return None
     names = list(dict.fromkeys(r.experiment for r in report.readings))
-    pick = widgets.Dropdown(options=names, value=names[0])
-    reason = widgets.HTML()
-    out = widgets.Output()
+    choice = Choice("experiment", "实验" if lang == "zh" else "Experiment",
+                    (("全部" if lang == "zh" else "All", None), *[(n, n) for n in names]), None)  # fmt: skip
 
-    def redraw(change: Any = None) -> None:
-        chosen = [r for r in report.readings if r.experiment == pick.value]
-        reason.value = "<br>".join(
-            f"<b>{escape_text(r.experiment)}</b>: {escape_text(reason_text(r, lang))}"
-            for r in chosen
-        )
-        out.clear_output()
-        with out:
-            rows = report.table[report.table["experiment"] == pick.value]
-            charts.lift_intervals(rows, lang=lang)
-            plt.show()
+    def draw(rows: pd.DataFrame, filters: Filters, experiment: str | None) -> None:
+        if experiment is not None:
+            rows = rows.loc[rows["experiment"] == experiment]
+        if rows.empty:
+            return print(EXPLORE_EMPTY[0 if lang == "zh" else 1])
+        show_results(rows, lang=lang, currency=currency)
+        kept = set(zip(rows["experiment"], rows["variant"], strict=True))
+        chosen = [r for r in report.readings if (r.experiment, r.variant) in kept]
+        show_verdicts(AbReport(report.design, chosen, rows), lang=lang)
 
-    pick.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([pick, reason, out])
+    status = {k: v[0 if lang == "zh" else 1] for k, v in STATUS_WORDS.items()}
+    return explorer.explore(
+        report.table, draw, interactive=interactive, lang=lang, extra=[choice],
+        columns=explorer.Columns(segment="status", search=("experiment", "variant")),
+        value_labels={"segment": lambda s: status.get(s, s)},
+        labels={"segment": "状态" if lang == "zh" else "Status",
+                "search": "实验/版本" if lang == "zh" else "Experiment / variant"},
+    )  # fmt: skip

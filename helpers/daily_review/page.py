@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import matplotlib.pyplot as plt
+import pandas as pd
 from IPython.display import display
 
-from helpers import charts, i18n
+from helpers import charts, explorer, i18n
 from helpers.daily_review.morning_text import (
     buyer_mix_table,
     coverage_note,
@@ -30,7 +31,7 @@ from helpers.daily_review.morning_text import (
     profit_verdict,
     top_items_table,
 )
-from helpers.daily_review.review import DailyReview, channel_trend
+from helpers.daily_review.review import DailyReview, metric_by_day
 from helpers.daily_review.story import story, story_block
 from helpers.daily_review.summary import export_lists, summary
 from helpers.daily_review.tables import (
@@ -47,6 +48,7 @@ from helpers.daily_review.tables import (
     split_table,
 )
 from helpers.daily_review.theme import MORNING_SECTIONS, THEME
+from helpers.explorer import Choice, Explorer, Filters
 from helpers.numbers import format_value, num, pct
 from helpers.pages import ThemePage
 from helpers.sections import Shown, Text, pick
@@ -147,6 +149,10 @@ NOTES: dict[str, Text] = {
         "New and returning buyers are not compared with last year: the data start on {first}, "
         "less than a year before that day, so most returning buyers of then would count as new.",
     ),
+    "explore_empty": (
+        "所选日期和渠道没有数据，请放宽筛选。",
+        "No data for the chosen days and channel: widen the filters.",
+    ),
 }
 
 #: The drill-down's scope when it is not one channel (a key of :data:`helpers.i18n.CHANNELS`).
@@ -154,6 +160,10 @@ WHOLE_SHOP = "全店"
 
 #: Metrics offered by the interactive explorer.
 EXPLORE_METRICS = ("gmv", "orders", "uv", "cvr", "arpu", "cart_rate", "ad_spend", "roas")
+#: Days the explorer starts from (and the batch view shows), ending at the run date.
+EXPLORE_DAYS = 56
+#: Days of the explorer's table (newest first); the chart shows every day kept.
+EXPLORE_TABLE_DAYS = 14
 
 #: Review attribute each section shows, and what it says when that is empty.
 SECTION_DATA: dict[str, tuple[str, Text | None]] = {
@@ -503,27 +513,41 @@ def data_notes(dataset: Any, lang: str) -> tuple[str, ...]:
     return tuple(f"{n.get('file', '')}: {n.get(lang) or n.get('en', '')}" for n in notes)
 
 
-def explore(ctx: Any, page: Page) -> None:
-    """Interactive widgets (JupyterLab only): a metric, a channel and a number of days, drawn
-    as the daily series with its 7-day line."""
-    import ipywidgets as widgets
+def explorer_frame(facts: Any) -> pd.DataFrame:
+    """``daily_channel`` up to the run date with each day's promotion phase: the rows the
+    explorer filters."""
+    frame = facts.daily_channel.loc[facts.daily_channel["date"] <= facts.run_date]
+    if "phase" in facts.daily:
+        frame = frame.assign(phase=frame["date"].map(facts.daily.set_index("date")["phase"]))
+    return frame.reset_index(drop=True)
 
-    lang = page.lang
-    channels = [None, *sorted(page.review.drill.channels["channel"].dropna().unique().tolist())]
-    metric_w = widgets.Dropdown(
-        options=[(i18n.metric_label(m, lang), m) for m in EXPLORE_METRICS], description="metric"
-    )
-    channel_w = widgets.Dropdown(
-        options=[(i18n.channel_label(c or WHOLE_SHOP, lang), c) for c in channels],
-        description="channel",
-    )
-    days_w = widgets.IntSlider(value=56, min=14, max=365, step=7, description="days")
 
-    def draw(metric: str, channel: str | None, days: int) -> None:
-        frame = channel_trend(ctx.facts, metric=metric, channel=channel, days=days)
+def explore(ctx: Any, page: Page, *, interactive: bool = True) -> Explorer | None:
+    """The daily series of a metric for the chosen days and channel: the trend chart and
+    the table of the last :data:`EXPLORE_TABLE_DAYS` days kept (newest first). The batch
+    draws GMV of the whole shop over the last :data:`EXPLORE_DAYS` days."""
+    lang, run_date = page.lang, ctx.facts.run_date
+
+    def draw(frame: pd.DataFrame, filters: Filters, metric: str) -> None:
+        if frame.empty:
+            return print(pick(NOTES["explore_empty"], lang))
+        series = metric_by_day(frame, metric=metric)
         charts.trend_lines(
-            frame, metric=metric, lang=page.labels, currency=page.currency, highlight=ctx.run_date
+            series, metric=metric, lang=page.labels, currency=page.currency, highlight=run_date
         )
         plt.show()
+        unit = i18n.metric_unit(metric)
+        rows = series.sort_values("date", ascending=False).head(EXPLORE_TABLE_DAYS)
+        rows = rows.assign(date=rows["date"].dt.strftime("%Y-%m-%d"))
+        page.table(rows, {"date": "text", "value": unit, "avg_7d": unit},
+                   {"date": ("日期", "Date"), "value": (i18n.metric_label(metric, "zh"), i18n.metric_label(metric, "en")),
+                    "avg_7d": ("7 日均值", "7-day average")})  # fmt: skip
 
-    widgets.interact(draw, metric=metric_w, channel=channel_w, days=days_w)
+    metric = Choice("metric", pick(("指标", "Metric"), lang),
+                    tuple((i18n.metric_label(m, lang), m) for m in EXPLORE_METRICS), "gmv")  # fmt: skip
+    first = (run_date - pd.Timedelta(days=EXPLORE_DAYS - 1)).date()
+    return explorer.explore(
+        explorer_frame(ctx.facts), draw, interactive=interactive, lang=lang, extra=[metric],
+        initial=Filters(start=first, end=run_date.date()),
+        value_labels={"channel": lambda c: i18n.channel_label(c, lang)},
+    )  # fmt: skip

@@ -551,3 +551,22 @@ def channel_trend(
     phases = facts.daily.set_index("date")["phase"] if "phase" in facts.daily else None
     out["phase"] = out["date"].map(phases) if phases is not None else None
     return out.loc[out["date"] > day - pd.Timedelta(days=days)].reset_index(drop=True)
+
+
+def metric_by_day(frame: pd.DataFrame, *, metric: str) -> pd.DataFrame:
+    """Daily ``metric`` of the rows of ``frame`` (``daily_channel`` rows kept by a filter).
+
+    The rows of each day are summed first, so a ratio is the ratio of the day's sums
+    (CVR = buyers / UV over the channels kept). Returns ``date, value, avg_7d, phase``
+    like :func:`channel_trend`: ``avg_7d`` over the 7 rows ending at the day (ratio of
+    rolling sums for ratios, mean otherwise), NaN for the first 6 days of the frame.
+    """
+    extra = [c for c in ("channel", "phase") if c in frame.columns]
+    sums = frame.drop(columns=extra).groupby("date").sum(numeric_only=True).sort_index()
+    daily = add_ratios(sums.reset_index())
+    out = pd.DataFrame({"date": daily["date"], "value": daily[metric].to_numpy(dtype=float)})
+    weekly = add_ratios(sums.rolling(7, min_periods=7).sum().reset_index())[metric].to_numpy()
+    out["avg_7d"] = weekly if metric in RATIO_METRICS else weekly / 7.0
+    phases = frame.groupby("date")["phase"].first() if "phase" in frame.columns else None
+    out["phase"] = out["date"].map(phases) if phases is not None else None
+    return out

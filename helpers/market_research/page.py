@@ -16,7 +16,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from helpers import i18n
+from helpers import explorer, i18n
+from helpers.explorer import Choice, Columns, Explorer, Filters
 from helpers.exports import export_table
 from helpers.market_research import charts as mrc
 from helpers.market_research.competitors import SHOP
@@ -97,6 +98,10 @@ NOTES: dict[str, Text] = {
     "filled": (
         "补齐了缺失月份（对数线性插值）：{items}",
         "Missing months filled (log-linear): {items}",
+    ),
+    "explore_empty": (
+        "所选类目没有价格带数据。",
+        "No price bands for the chosen category.",
     ),
 }
 
@@ -396,6 +401,10 @@ class Page(ThemePage):
             self.note("no_undercuts", pct=f"{self.settings.undercut_min:.0%}")
             return
         self.note("undercuts")
+        self.show_undercuts(cuts)
+
+    def show_undercuts(self, cuts: pd.DataFrame) -> None:
+        """The table of competitor items priced below a comparable shop item."""
         self.table(
             cuts,
             {
@@ -556,38 +565,34 @@ def page_for(ctx: Any, research: MarketResearch, *, labels: str, output_dir: str
     )
 
 
-def explore(page: Page) -> None:
-    """Interactive widgets (JupyterLab only): a category's price bands and outlook, the shop's
-    items in one price band, and one competitor's cheaper items."""
-    import ipywidgets as widgets
+def explore(page: Page, *, interactive: bool = True) -> Explorer | None:
+    """Price bands by category (chart and table), the chosen category's outlook, and the
+    competitor items priced below a shop item, by competitor. The
+    batch draws every category and every competitor."""
+    r, lang = page.research, page.lang
+    comps = [] if r.undercuts is None else sorted(r.undercuts["competitor"].astype(str).unique())
+    everyone = (pick(("全部", "All"), lang), None)
+    competitor = Choice("competitor", pick(("竞品", "Competitor"), lang),
+                        (everyone, *[(c, c) for c in comps]), None)  # fmt: skip
+    bands = r.bands if r.bands is not None else pd.DataFrame(columns=["category", "band"])
 
-    r = page.research
-    cats = sorted(r.outlooks) or ["-"]
-    comps = [] if r.competitors is None else [str(c) for c in r.competitors["competitor"]]
-    bands = [] if r.bands is None or r.bands.empty else sorted(set(r.bands["band"]))
-
-    def draw(category: str, band: str, competitor: str) -> None:
-        rows = (
-            None
-            if r.bands is None or r.bands.empty
-            else r.bands.loc[r.bands["category"] == category]
-        )
-        if rows is not None and not rows.empty:
-            mrc.band_bars(rows, lang=page.labels)
+    def draw(rows: pd.DataFrame, filters: Filters, competitor: str | None) -> None:
+        if rows.empty:
+            print(pick(NOTES["explore_empty"], lang))
+        else:
+            page.show_price_bands(rows)
+        outlook = r.outlooks.get(filters.category or "")
+        if outlook is not None:
+            mrc.outlook_lines(outlook.history, forecast=outlook.forecast, lang=page.labels,
+                              currency=page.currency)  # fmt: skip
             plt.show()
-            display(rows.loc[rows["band"] == band])
-        res = r.outlooks.get(category)
-        if res is not None:
-            mrc.outlook_lines(
-                res.history, forecast=res.forecast, lang=page.labels, currency=page.currency
-            )
-            plt.show()
-        if r.undercuts is not None:
-            display(r.undercuts.loc[r.undercuts["competitor"] == competitor])
+        if r.undercuts is not None and not r.undercuts.empty:
+            cuts = r.undercuts
+            if competitor is not None:
+                cuts = cuts.loc[cuts["competitor"].astype(str) == competitor]
+            page.show_undercuts(cuts)
 
-    widgets.interact(
-        draw,
-        category=widgets.Dropdown(options=cats, description="category"),
-        band=widgets.Dropdown(options=bands or ["-"], description="band"),
-        competitor=widgets.Dropdown(options=comps or ["-"], description="competitor"),
-    )
+    return explorer.explore(
+        bands, draw, interactive=interactive, lang=lang, extra=[competitor] if comps else [],
+        columns=Columns(search=()),
+    )  # fmt: skip

@@ -15,6 +15,8 @@ import pandas as pd
 from IPython.display import display
 
 from helpers import charts as base_charts
+from helpers import explorer
+from helpers.explorer import Choice, Explorer, Filters
 from helpers.exports import export_table
 from helpers.pages import ThemePage, alert_lines
 from helpers.product_matrix import charts
@@ -31,6 +33,9 @@ from helpers.product_matrix.roles import ROLES, TIERS
 from helpers.product_matrix.theme import THEME, ProductMatrixSettings
 from helpers.sections import Shown, Text, pick
 from helpers.view import bullet_list, escape
+
+#: Rows of the item table the explorer shows.
+EXPLORE_ROWS = 50
 
 NOTES: dict[str, Text] = {
     "concentration": (
@@ -102,6 +107,10 @@ NOTES: dict[str, Text] = {
         "No competitor data (`competitors` table): the competitor price band is not checked.",
     ),
     "no_alerts": ("没有商品告警。", "No item alerts."),
+    "explore_empty": (
+        "没有符合筛选条件的商品，请放宽筛选。",
+        "No item matches the filters: widen them.",
+    ),
 }
 
 
@@ -399,33 +408,33 @@ def page_for(ctx: Any, pm: ProductMatrix) -> Page:
     )
 
 
-def explore(page: Page) -> None:
-    """JupyterLab filters: category, role and a SKU / title search over the item table."""
-    import ipywidgets as widgets
+def explore(page: Page, *, interactive: bool = True) -> Explorer | None:
+    """The item table and the role matrix for the chosen category, role and SKU / title
+    search. The batch draws every item (the table's first :data:`EXPLORE_ROWS` rows)."""
+    roles = tuple((page._pick(ROLES, r), r) for r in ROLES)
+    role = Choice("role", pick(("角色", "Role"), page.lang), ((pick(("全部", "All"), page.lang), None), *roles), None)  # fmt: skip
 
-    items = page.pm.items
-    cats = ["", *sorted(items["category"].dropna().astype(str).unique())]
-    cat_w = widgets.Dropdown(options=cats, description="category")
-    role_w = widgets.Dropdown(options=[("", ""), *[(page._pick(ROLES, r), r) for r in ROLES]],
-                              description="role")  # fmt: skip
-    text_w = widgets.Text(description="SKU / title")
-
-    def draw(category: str, role: str, text: str) -> None:
-        d = items
-        if category:
-            d = d.loc[d["category"].astype(str) == category]
-        if role:
-            d = d.loc[d["role"] == role]
-        if text:
-            hit = d["sku_id"].astype(str).str.contains(text, case=False, regex=False)
-            hit |= d["title"].astype(str).str.contains(text, case=False, regex=False)
-            d = d.loc[hit]
+    def draw(items: pd.DataFrame, filters: Filters, role: str | None) -> None:
+        d = items if role is None else items.loc[items["role"] == role]
+        if d.empty:
+            return print(pick(NOTES["explore_empty"], page.lang))
+        if d["margin"].notna().any():
+            charts.role_quadrant(d, share_cut=page.cfg.driver_traffic_share,
+                                 thin_margin=page.cfg.thin_margin,
+                                 profit_margin=page.cfg.profit_margin,
+                                 basis=page.pm.share_basis, lang=page.labels)  # fmt: skip
+            plt.show()
         page.table(
-            d.head(50).assign(role_name=d["role"].map(lambda r: page._pick(ROLES, r))),
+            d.head(EXPLORE_ROWS).assign(
+                role_name=lambda t: t["role"].map(lambda r: page._pick(ROLES, r)),
+                stage=lambda t: t["stage"].map(lambda r: page._pick(STAGES, r) if r in STAGES else r),
+            ),
             {"sku_id": "text", "title": "text", "category": "text", "revenue": "currency",
              "margin": "ratio", "abc_revenue": "text", "role_name": "text", "stage": "text"},
             {"sku_id": ("商品", "Item"), "title": ("标题", "Title"), "category": ("类目", "Category"),
              "abc_revenue": ("ABC", "ABC"), "role_name": ("角色", "Role"), "stage": ("生命周期", "Stage")},
         )  # fmt: skip
 
-    widgets.interact(draw, category=cat_w, role=role_w, text=text_w)
+    return explorer.explore(
+        page.pm.items, draw, interactive=interactive, lang=page.lang, extra=[role]
+    )

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from IPython.display import display
 
 from helpers import charts as base_charts
-from helpers import festivals
+from helpers import explorer, festivals
+from helpers.explorer import Choice, Explorer, Filters
 from helpers.pages import ThemePage
 from helpers.promotion_calendar import charts, tables
 from helpers.promotion_calendar.mechanics import what_if
@@ -95,6 +97,10 @@ NOTES: dict[str, Text] = {
         "不知道本店所在国家，没有显示法定假日（可在 playbook.yaml 设置 promotion_calendar.country）。",
         "The shop's country is unknown, so no public holidays are shown (set "
         "promotion_calendar.country in playbook.yaml).",
+    ),
+    "explore_empty": (
+        "没有符合筛选条件的活动，请放宽筛选。",
+        "No event matches the filters: widen them.",
     ),
 }
 
@@ -290,41 +296,44 @@ def page_for(ctx: Any, cal: PromotionCalendar) -> Page:
     )
 
 
-def explore(ctx: Any, page: Page) -> None:
-    """JupyterLab controls: pick a mechanic (its events), an evaluated event (its baseline
-    chart and phases) and a discount depth (the what-if at that depth)."""
-    import ipywidgets as widgets
+#: The explorer's date range reads an event's first day; the search, its id and name.
+EXPLORE_COLUMNS = explorer.Columns(date="first", search=("promo_id", "name"))
 
-    phases = page.cal.gmv.phases
-    totals = phases[phases["phase"] == "total"]
-    if totals.empty:
-        return
-    mechanics = ["*", *sorted(totals["mechanic"].fillna("未注明").unique())]
-    mech_w = widgets.Dropdown(
-        options=[(m if m != "*" else "—", m) for m in mechanics], description="mechanic"
-    )
-    event_w = widgets.Dropdown(options=totals["promo_id"].tolist(), description="event")
-    top = page.cal.elasticity.max_depth + 0.05 if page.cal.elasticity else 0.3
-    depth_w = widgets.FloatSlider(
-        value=0.1, min=0.0, max=round(top, 2), step=0.025, description="depth"
-    )
 
-    def events_of(change: dict) -> None:
-        pick_ = totals if change["new"] == "*" else totals[totals["mechanic"] == change["new"]]
-        event_w.options = pick_["promo_id"].tolist()
+def explore(ctx: Any, page: Page, *, interactive: bool = True) -> Explorer | None:
+    """Evaluated events by first day, mechanic and id / name search: their totals table,
+    the latest kept event's baseline chart and phases, and the what-if at a chosen discount
+    depth. The batch draws every event and the what-if at 10 %."""
+    lang, cal = page.lang, page.cal
+    totals = cal.gmv.phases.loc[cal.gmv.phases["phase"] == "total"]
+    mechanics = sorted(totals["mechanic"].dropna().astype(str).unique())
+    top = cal.elasticity.max_depth + 0.05 if cal.elasticity else 0.3
+    depths = tuple((f"{d:.1%}", float(d)) for d in np.arange(0.0, top + 1e-9, 0.025).round(3))
+    extra = [
+        Choice("mechanic", pick(("玩法", "Mechanic"), lang),
+               ((pick(("全部", "All"), lang), None), *[(m, m) for m in mechanics]), None),
+        Choice("depth", pick(("折扣力度", "Discount depth"), lang), depths, 0.1),
+    ]  # fmt: skip
 
-    mech_w.observe(events_of, names="value")
-
-    def draw(promo_id: str | None, depth: float) -> None:
-        if promo_id:
-            days = page.cal.gmv.days[page.cal.gmv.days["promo_id"] == promo_id]
-            charts.event_vs_baseline(days, lang=page.labels, currency=page.currency, title=promo_id)
+    def draw(events: pd.DataFrame, filters: Filters, mechanic: str | None, depth: float) -> None:
+        if mechanic is not None:
+            events = events.loc[events["mechanic"].astype(str) == mechanic]
+        if events.empty:
+            print(pick(NOTES["explore_empty"], lang))
+        else:
+            kept = cal.gmv.phases.loc[cal.gmv.phases["promo_id"].isin(events["promo_id"])]
+            display(tables.evaluated_table(kept, lang=lang, currency=page.currency))
+            latest = str(events.sort_values("first")["promo_id"].iloc[-1])
+            days = cal.gmv.days[cal.gmv.days["promo_id"] == latest]
+            charts.event_vs_baseline(days, lang=page.labels, currency=page.currency, title=latest)
             plt.show()
-            rows = page.cal.gmv.event(promo_id)
-            display(tables.phases_table(rows, lang=page.lang, currency=page.currency))
-        if page.cal.elasticity is not None:
-            grid = what_if(page.cal.elasticity, [0.0, depth])
-            display(tables.what_if_table(grid, lang=page.lang))
+            display(tables.phases_table(cal.gmv.event(latest), lang=lang, currency=page.currency))
+        if cal.elasticity is not None:
+            display(tables.what_if_table(what_if(cal.elasticity, [0.0, depth]), lang=lang))
 
-    display(mech_w)
-    widgets.interact(draw, promo_id=event_w, depth=depth_w)
+    return explorer.explore(
+        totals, draw, interactive=interactive, lang=lang, columns=EXPLORE_COLUMNS, extra=extra,
+        labels={"search": pick(("活动编号/名称", "Event id / name"), lang),
+                "start": pick(("首日从", "First day from"), lang),
+                "end": pick(("首日到", "First day to"), lang)},
+    )  # fmt: skip

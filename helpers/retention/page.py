@@ -15,13 +15,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from helpers import charts, i18n, numbers
+from helpers import charts, explorer, i18n, numbers
+from helpers.explorer import Choice, Explorer, Filters
 from helpers.exports import Export, export_table
 from helpers.pages import ThemePage, alert_lines
 from helpers.retention import charts as rcharts
 from helpers.retention.cohorts import cohort_matrix
 from helpers.retention.payload import alerts, headline, kpi_payload, not_checked
-from helpers.retention.rfm import segment_label
+from helpers.retention.rfm import segment_label, segment_summary
 from helpers.retention.snapshot import Retention
 from helpers.retention.theme import THEME
 from helpers.retention.winback import PLAYBOOK, SIMPLE_MEANING
@@ -94,6 +95,10 @@ NOTES: dict[str, Text] = {
     ),
     "top_value": ("**预测价值最高的客户**", "**Customers with the highest predicted value**"),
     "segment_actions": ("**各分层的含义与运营动作**", "**What each segment means and what to do**"),
+    "explore_empty": (
+        "没有符合筛选条件的客户，请放宽筛选。",
+        "No customer matches the filters: widen them.",
+    ),
 }
 
 #: Rows of the win-back list shown in the report (the export has them all).
@@ -452,35 +457,41 @@ def page_for(ctx: Any, r: Retention, *, output_dir: str = "") -> Page:
     )
 
 
-def explore(page: Page) -> None:
-    """Interactive widgets (JupyterLab only): pick a segment, a cohort month or a customer id
-    and see the detail."""
-    import ipywidgets as widgets
+#: Customers the explorer lists (highest spend first).
+EXPLORE_ROWS = 50
+#: The explorer's date range reads the last purchase; the search, the customer id.
+EXPLORE_COLUMNS = explorer.Columns(date="last_date", search=("customer_id",))
 
+
+def explore(page: Page, *, interactive: bool = True) -> Explorer | None:
+    """Customers by last purchase date, segment and id: the segment chart and table of the
+    customers kept, their list (highest spend first), and one cohort month's row. The batch
+    draws every customer."""
     r, lang = page.r, page.lang
-    segments = sorted(r.rfm["segment"].unique())
-    seg_w = widgets.Dropdown(
-        options=[(segment_label(s, lang), s) for s in segments], description="segment"
-    )
     months = sorted(r.cohorts["cohort"].unique()) if not r.cohorts.empty else []
-    month_w = widgets.Dropdown(options=[(f"{m:%Y-%m}", m) for m in months], description="cohort")
-    cust_w = widgets.Text(value="", description="customer")
+    cohort = Choice("cohort", pick(("首购月份", "Cohort"), lang),
+                    tuple((f"{m:%Y-%m}", m) for m in months), months[-1] if months else None)  # fmt: skip
 
-    def by_segment(segment: str) -> None:
-        rows = r.rfm.loc[r.rfm["segment"] == segment].sort_values("monetary", ascending=False)
-        display(rows.head(50))
+    def draw(rfm: pd.DataFrame, filters: Filters, cohort: Any) -> None:
+        if rfm.empty:
+            return print(pick(NOTES["explore_empty"], lang))
+        summary = segment_summary(rfm, by="segment")
+        summary = summary.loc[summary["customers"] > 0]
+        rcharts.segment_shares(summary, lang=page.labels)
+        plt.show()
+        display(page._segment_table(summary))
+        top = rfm.sort_values("monetary", ascending=False).head(EXPLORE_ROWS)
+        page.table(top.assign(segment=[segment_label(s, lang) for s in top["segment"]]),
+                   {"customer_id": "text", "segment": "text", "last_date": "text",
+                    "recency_days": "count", "frequency": "count", "monetary": "currency"},
+                   {"customer_id": ("客户", "Customer"), "segment": ("分层", "Segment"),
+                    "last_date": ("最近购买", "Last purchase"), "recency_days": ("距今天数", "Days since"),
+                    "frequency": ("购买次数", "Purchases"), "monetary": ("累计实付", "Net spend")})  # fmt: skip
+        if cohort is not None:
+            page.show_cohorts(r.cohorts.loc[r.cohorts["cohort"] == cohort])
 
-    def by_cohort(month: Any) -> None:
-        display(r.cohorts.loc[r.cohorts["cohort"] == month])
-
-    def by_customer(customer: str) -> None:
-        if customer:
-            display(r.rfm.loc[r.rfm["customer_id"] == customer])
-            display(r.purchases.loc[r.purchases["customer_id"] == customer])
-            if r.value.fitted:
-                display(r.value.customers.loc[r.value.customers["customer_id"] == customer])
-
-    widgets.interact(by_segment, segment=seg_w)
-    if months:
-        widgets.interact(by_cohort, month=month_w)
-    widgets.interact(by_customer, customer=cust_w)
+    return explorer.explore(
+        r.rfm.assign(last_date=r.rfm["last_date"].dt.strftime("%Y-%m-%d")), draw,
+        interactive=interactive, lang=lang, columns=EXPLORE_COLUMNS, extra=[cohort] if months else [],
+        value_labels={"segment": lambda s: segment_label(s, lang)},
+    )  # fmt: skip

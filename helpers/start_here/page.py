@@ -8,11 +8,13 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML, display
 
+from helpers.festivals import PHASE_ZH, festival_name
 from helpers.report import escape_text
 from helpers.sections import pick
 from helpers.start_here.abnormal import KIND_TEXT
 from helpers.start_here.checklist import Checklist
 from helpers.start_here.guide import notebook_map
+from helpers.start_here.marketing import PHASE_EN
 from helpers.start_here.status import STATUS_COLOUR, STATUS_TEXT, Item
 from helpers.view import format_frame, md
 
@@ -45,45 +47,40 @@ UNITS = {
     "days_to_start": "count",
     "status": "text",
 }
-LABELS = {
-    "zh": {
-        "order_id": "订单号",
-        "case_id": "售后单号",
-        "subject": "商品/渠道",
-        "kind": "异常",
-        "sku_id": "商品编码",
-        "type": "类型",
-        "hours_unpaid": "未付款(小时)",
-        "hours_still": "无物流更新(小时)",
-        "spend": "花费",
-        "plan": "计划",
-        "ratio": "花费/计划",
-        "value": "当前",
-        "reference": "预期或阈值",
-        "status": "状态",
-        "name": "活动",
-        "phase": "阶段",
-        "days_to_start": "距开始(天)",
+#: Every column a list shows, ``(zh, en)``; the exported CSVs keep the machine names.
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "order_id": ("订单号", "Order"),
+    "case_id": ("售后单号", "Case"),
+    "subject": ("商品/渠道", "Item / channel"),
+    "kind": ("异常", "Finding"),
+    "channel": ("渠道", "Channel"),
+    "sku_id": ("商品编码", "Item"),
+    "type": ("类型", "Type"),
+    "reason": ("原因", "Reason"),
+    "name": ("活动", "Event"),
+    "phase": ("阶段", "Phase"),
+    "hours_unpaid": ("未付款(小时)", "Unpaid (h)"),
+    "hours_waiting": ("已等待(小时)", "Waiting (h)"),
+    "hours_still": ("无物流更新(小时)", "No tracking (h)"),
+    "refund_amount": ("退款金额", "Refund"),
+    "spend": ("花费", "Spend"),
+    "plan": ("计划", "Plan"),
+    "ratio": ("花费/计划", "Spend / plan"),
+    "value": ("当前", "Now"),
+    "reference": ("预期或阈值", "Expected or limit"),
+    "days_to_start": ("距开始(天)", "Days to start"),
+    "status": ("状态", "Status"),
+}
+#: Categorical values a list shows, per column, ``(zh, en)`` (kind and status: their own
+#: tables in :mod:`.abnormal` and :mod:`.status`).
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "type": {
+        "refund_only": ("仅退款", "refund only"),
+        "return": ("退货退款", "return"),
+        "cancellation": ("取消订单", "cancellation"),
+        "complaint": ("投诉", "complaint"),
     },
-    "en": {
-        "order_id": "order",
-        "case_id": "case",
-        "subject": "item / channel",
-        "kind": "finding",
-        "sku_id": "item",
-        "type": "type",
-        "hours_unpaid": "unpaid (h)",
-        "hours_still": "no tracking (h)",
-        "spend": "spend",
-        "plan": "plan",
-        "ratio": "spend / plan",
-        "value": "now",
-        "reference": "expected or limit",
-        "status": "status",
-        "name": "event",
-        "phase": "phase",
-        "days_to_start": "days to start",
-    },
+    "phase": {p: (PHASE_ZH[p], PHASE_EN[p]) for p in PHASE_ZH},
 }
 #: abnormal kinds whose value and reference are rates (the others: visitors a day, days)
 RATE_KINDS = ("refund_spike", "cart_high_pay_low", "channel_cvr_drop", "cvr_drop")
@@ -104,7 +101,8 @@ def checklist_table(checklist: Checklist, lang: str = "zh") -> str:
     head = "".join(f"<th style='text-align:left'>{h}</th>" for h in HEAD[lang])
     body = "".join(
         "<tr>"
-        f"<td>{escape_text(pick(it.title, lang))}</td><td>{badge(it.status, lang)}</td>"
+        f"<td style='white-space:nowrap'>{escape_text(pick(it.title, lang))}</td>"
+        f"<td>{badge(it.status, lang)}</td>"
         f"<td style='text-align:right'>{it.count}</td><td style='text-align:left'>"
         f"{pick(it.detail, lang)}</td></tr>"
         for it in checklist.items
@@ -126,7 +124,23 @@ def _rows_for_display(item: Item, lang: str) -> pd.DataFrame:
         rows = rows.assign(kind=rows["kind"].map(lambda k: pick(KIND_TEXT.get(k, (k, k)), lang)))
     if "status" in rows.columns:
         rows = rows.assign(status=rows["status"].map(lambda s: pick(STATUS_TEXT[s], lang)))
+    for col, words in VALUE_LABELS.items():
+        if col in rows.columns:
+            rows = rows.assign(
+                **{col: rows[col].map(lambda v, w=words: pick(w.get(v, (v, v)), lang))}
+            )
+    if "name" in rows.columns and lang == "en":
+        rows = rows.assign(name=rows["name"].map(lambda n: festival_name(str(n), "en")))
     return rows
+
+
+def list_frame(item: Item, *, lang: str = "zh", currency: str = "CNY") -> pd.DataFrame:
+    """The first :data:`SHOWN_ROWS` rows of an item's list as displayed: every column and
+    categorical value in ``lang``."""
+    units = {c: UNITS[c] for c in item.rows.columns if c in UNITS}
+    labels = {c: pick(COLUMN_LABELS[c], lang) for c in units}
+    rows = _rows_for_display(item, lang)
+    return format_frame(rows, units=units, labels=labels, lang=lang, currency=currency)
 
 
 def show_lists(checklist: Checklist, *, lang: str = "zh", currency: str = "CNY") -> None:
@@ -140,10 +154,7 @@ def show_lists(checklist: Checklist, *, lang: str = "zh", currency: str = "CNY")
             else f" ({len(it.rows)} rows; the export holds all)"
         )
         display(md(f"**{escape_text(pick(it.title, lang))}**" + more))
-        units = {c: UNITS.get(c, "text") for c in it.rows.columns if c in UNITS}
-        display(
-            format_frame(_rows_for_display(it, lang), units=units, lang=lang, currency=currency)
-        )
+        display(list_frame(it, lang=lang, currency=currency))
 
 
 def map_table(lang: str = "zh", *, link_ext: str = ".ipynb") -> str:
@@ -154,7 +165,8 @@ def map_table(lang: str = "zh", *, link_ext: str = ".ipynb") -> str:
         "Report", "Question it answers", "When to open it", "Sections")  # fmt: skip
     head = "".join(f"<th style='text-align:left'>{h}</th>" for h in heads)
     body = "".join(
-        f"<tr><td><a href='{escape_text(r.notebook)}{link_ext}'>{escape_text(r.title)}</a></td>"
+        f"<tr><td style='white-space:nowrap'>"
+        f"<a href='{escape_text(r.notebook)}{link_ext}'>{escape_text(r.title)}</a></td>"
         f"<td style='text-align:left'>{escape_text(r.question)}</td>"
         f"<td style='text-align:left'>{escape_text(r.when)}</td>"
         f"<td style='text-align:left'>{escape_text(r.sections)}</td></tr>"

@@ -42,18 +42,46 @@ def test_settings_refuse_a_split_outside_zero_one():
         AbTestSettings(treatment_share=1.5)
 
 
-def test_explorer_redraws_for_the_chosen_experiment(winner, srm_winner):
+@pytest.fixture
+def shell():
+    """An IPython shell as in a kernel: displayed objects become display_data outputs."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    yield InteractiveShell.instance()
+    InteractiveShell.clear_instance()
+
+
+def test_explorer_redraws_for_the_chosen_experiment(winner, srm_winner, shell, capsys):
     from helpers.ab_test.page import explore
 
     both = pd.concat([winner, srm_winner.assign(experiment="checkout")])
     rep = ab_report(both, None, AbTestSettings(), pd.Timestamp("2026-03-31"))
-    box = explore(rep, lang="en")
-    pick, reason, _ = box.children
-    assert list(pick.options) == ["banner", "checkout"]
-    assert "ship" in reason.value and "split" not in reason.value
+    ex = explore(rep, lang="en")
+    pick = ex.extra["experiment"]
+    assert list(pick.options) == [("All", None), ("banner", "banner"), ("checkout", "checkout")]
+    assert set(ex.controls) == {"segment", "search"}
+    assert ex.controls["segment"].description == "Status"
+
+    def text():
+        return "".join(
+            o.get("text", "")
+            + "".join(o.get("data", {}).get(m, "") for m in ("text/markdown", "text/html"))
+            for o in ex.output.outputs
+        )
+
+    assert "banner" in text() and "checkout" in text()
     pick.value = "checkout"
-    assert "checkout" in reason.value and "split" in reason.value  # its SRM reason
+    assert "checkout" in text() and "banner" not in text() and "split" in text()  # SRM reason
+    pick.value = None
+    ex.controls["search"].value = "BANNER"
+    assert list(ex.drawn["experiment"].unique()) == ["banner"] and "checkout" not in text()
+    ex.controls["search"].value = "nothing"
+    assert "widen them" in text()
     assert explore(ab_report(None, None, AbTestSettings(), pd.Timestamp("2026-03-31"))) is None
+    capsys.readouterr()
+    assert explore(rep, lang="en", interactive=False) is None  # the batch: a static view
+    out = capsys.readouterr().out
+    assert "banner" in out and "checkout" in out and "Dropdown" not in out
 
 
 def test_design_on_one_channel_and_cut_at_the_run_date():

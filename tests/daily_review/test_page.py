@@ -149,24 +149,49 @@ def test_the_notebook_is_thin_and_its_code_holds_no_chinese_text():
     assert all(len(s.splitlines()) <= 3 for s in sections)
 
 
-def test_the_explorer_offers_metrics_channels_and_draws_the_chosen_series(
-    review, facts, monkeypatch
-):
+def test_the_explorer_filters_channel_and_days_and_redraws_table_and_chart(review, facts):
+    import datetime as dt
     import types
-
-    import ipywidgets
 
     from helpers.daily_review import explore
 
-    calls = {}
-    monkeypatch.setattr(ipywidgets, "interact", lambda fn, **w: calls.update(fn=fn, **w))
     ctx = types.SimpleNamespace(facts=facts, run_date=review.run_date)
-    explore(ctx, Page(review, lang="en", labels="en"))
-    assert [v for _, v in calls["metric"].options] == list(page.EXPLORE_METRICS)
-    channels = dict(calls["channel"].options)
-    assert channels["Whole shop"] is None and channels["Live stream"] == "直播"
-    monkeypatch.setattr(plt, "show", lambda: None)
-    calls["fn"]("gmv", "直播", 3)  # draws 直播's GMV: 50, 80, 60 on 03-01..03-03
-    line = plt.gcf().axes[0].lines[0]
-    assert list(line.get_ydata()) == [50.0, 80.0, 60.0]
+    ex = explore(ctx, Page(review, lang="en", labels="en"))
+    metric = ex.extra["metric"]
+    assert [v for _, v in metric.options] == list(page.EXPLORE_METRICS)
+    channels = dict(ex.controls["channel"].options)
+    assert channels["All"] is None and channels["Live stream"] == "直播"
+    # the last 56 days up to the run date 03-03: 03-03 - 55 days = 01-07 (28 + 27 days back)
+    assert ex.controls["end"].value == dt.date(2026, 3, 3)
+    assert ex.controls["start"].value == dt.date(2026, 1, 7)
+    ex.controls["channel"].value = "直播"  # 直播's GMV: 50, 80, 60 on 03-01..03-03
+    assert set(ex.drawn["channel"]) == {"直播"}
+    table = _output_text(ex)
+    assert "Live" not in table and all(v in table for v in ("50", "80", "60"))
+    ex.controls["start"].value = dt.date(2026, 3, 2)  # 80 and 60 left
+    assert (ex.drawn["date"] >= "2026-03-02").all() and len(ex.drawn) == 2
+    assert "50" not in _output_text(ex) and "80" in _output_text(ex)
+    assert "Figure(" in _output_text(ex)  # the chart is drawn into the output
+    metric.value = "orders"
+    assert "Paid orders" in _output_text(ex)
+    ex.controls["start"].value = dt.date(2026, 3, 4)  # after the run date: nothing
+    assert "widen the filters" in _output_text(ex)
     plt.close("all")
+
+
+def _output_text(explorer) -> str:
+    return "".join(
+        o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in explorer.output.outputs
+    )
+
+
+def test_the_batch_explorer_draws_the_last_weeks_of_the_whole_shop(review, facts, capsys):
+    import types
+
+    from helpers.daily_review import explore
+
+    ctx = types.SimpleNamespace(facts=facts, run_date=review.run_date)
+    assert explore(ctx, Page(review, lang="zh", labels="zh"), interactive=False) is None
+    out = capsys.readouterr().out
+    assert "2026-03-03" in out and "GMV" in out
+    assert plt.get_fignums() == []  # the chart was shown and closed
