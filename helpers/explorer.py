@@ -43,6 +43,17 @@ DROPDOWNS = ("channel", "category", "segment")
 
 Draw = Callable[..., None]
 Labeler = Callable[[str], str]
+#: A dropdown's "all" option: ipywidgets shows a None value as an empty box, so "all" is
+#: offered as "" and read back as None.
+ALL = ""
+
+
+def _offered(options: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [(name, ALL if value is None else value) for name, value in options]
+
+
+def _read(value: Any) -> Any:
+    return None if value is None or (isinstance(value, str) and value == ALL) else value
 
 
 @dataclass(frozen=True)
@@ -247,7 +258,11 @@ class Explorer:
         self.labels = {key: label(key, lang) for key in CONTROL_LABELS} | dict(labels or {})
         self.choices = choices_of(frame, columns)
         self.extra = {
-            c.name: widgets.Dropdown(options=list(c.options), value=c.value, description=c.label)
+            c.name: widgets.Dropdown(
+                options=_offered(c.options),
+                value=ALL if c.value is None else c.value,
+                description=c.label,
+            )
             for c in extra
         }
         self.controls: dict[str, Any] = self._filter_controls(initial, value_labels or {})
@@ -274,9 +289,10 @@ class Explorer:
             values: Sequence[str] = getattr(c, key)
             if values:
                 name = value_labels.get(key, str)
-                options = [(names["all"], None), *[(name(v), v) for v in values]]
+                options = [(names["all"], ALL), *[(name(v), v) for v in values]]
+                value = getattr(initial, key)
                 out[key] = widgets.Dropdown(
-                    options=options, value=getattr(initial, key), description=names[key]
+                    options=options, value=ALL if value is None else value, description=names[key]
                 )
         if c.searchable:
             out["search"] = widgets.Text(value=initial.search, description=names["search"])
@@ -292,13 +308,16 @@ class Explorer:
     def filters(self) -> Filters:
         """The filters the controls show now."""
         values = {key: control.value for key, control in self.controls.items()}
+        for key in DROPDOWNS:
+            if key in values:
+                values[key] = _read(values[key])
         return replace(Filters(), **values)
 
     def redraw(self, change: Any = None) -> None:
         """Apply the filters and draw the theme's view into the output."""
         filters = self.filters
         self.drawn = apply_filters(self.frame, filters, self.columns)
-        extra = {key: control.value for key, control in self.extra.items()}
+        extra = {key: _read(control.value) for key, control in self.extra.items()}
         self.output.outputs = captured_outputs(lambda: self.draw(self.drawn, filters, **extra))
 
 

@@ -58,7 +58,7 @@ def test_explorer_redraws_for_the_chosen_experiment(winner, srm_winner, shell, c
     rep = ab_report(both, None, AbTestSettings(), pd.Timestamp("2026-03-31"))
     ex = explore(rep, lang="en")
     pick = ex.extra["experiment"]
-    assert list(pick.options) == [("All", None), ("banner", "banner"), ("checkout", "checkout")]
+    assert list(pick.options) == [("All", ""), ("banner", "banner"), ("checkout", "checkout")]
     assert set(ex.controls) == {"segment", "search"}
     assert ex.controls["segment"].description == "Status"
 
@@ -72,7 +72,7 @@ def test_explorer_redraws_for_the_chosen_experiment(winner, srm_winner, shell, c
     assert "banner" in text() and "checkout" in text()
     pick.value = "checkout"
     assert "checkout" in text() and "banner" not in text() and "split" in text()  # SRM reason
-    pick.value = None
+    pick.value = ""
     ex.controls["search"].value = "BANNER"
     assert list(ex.drawn["experiment"].unique()) == ["banner"] and "checkout" not in text()
     ex.controls["search"].value = "nothing"

@@ -160,7 +160,7 @@ def test_the_explorer_filters_channel_and_days_and_redraws_table_and_chart(revie
     metric = ex.extra["metric"]
     assert [v for _, v in metric.options] == list(page.EXPLORE_METRICS)
     channels = dict(ex.controls["channel"].options)
-    assert channels["All"] is None and channels["Live stream"] == "直播"
+    assert channels["All"] == "" and channels["Live stream"] == "直播"
     # the last 56 days up to the run date 03-03: 03-03 - 55 days = 01-07 (28 + 27 days back)
     assert ex.controls["end"].value == dt.date(2026, 3, 3)
     assert ex.controls["start"].value == dt.date(2026, 1, 7)

@@ -119,7 +119,8 @@ def test_the_controls_come_from_the_data_and_redraw_on_change(shell):
     ex = Explorer(FACTS, draw, lang="zh", extra=[metric])
     assert set(ex.controls) == {"start", "end", "channel", "category", "segment", "search"}
     assert ex.controls["start"].value == dt.date(2026, 3, 1)
-    assert ex.controls["channel"].options[0] == ("全部", None)
+    assert ex.controls["channel"].options[0] == ("全部", "")  # shown as 全部, read as None
+    assert ex.filters.channel is None
     assert ex.controls["channel"].description == "渠道"
     # first draw: every row, 280.0 in all (100 + 50 + 30 + 80 + 20), and one figure
     assert _texts(ex) == ["gmv rows=5 total=280.0\n"]
@@ -131,7 +132,7 @@ def test_the_controls_come_from_the_data_and_redraw_on_change(shell):
     ex.controls["start"].value = dt.date(2026, 3, 2)  # 直播 from 03-02: 80 only
     assert (ex.drawn["date"] >= "2026-03-02").all() and len(ex.drawn) == 1
     assert ex.filters == Filters(start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 4), channel="直播")
-    ex.controls["channel"].value = None
+    ex.controls["channel"].value = ""
     ex.controls["search"].value = "bt000"  # BT0005 (30) and BT0006 (80)
     assert list(ex.drawn["sku_id"]) == ["BT0005", "BT0006"]
     assert _texts(ex) == ["gmv rows=2 total=110.0\n"]

@@ -51,7 +51,7 @@ def test_dates_segment_and_id_redraw_the_customer_list(page):
     segment = ex.drawn.loc[ex.drawn["customer_id"] == "b", "segment"].iloc[0]
     ex.controls["segment"].value = segment  # 重要挽留: b alone
     assert list(ex.drawn["customer_id"]) == ["b"] and "¥200.00" in _text(ex)
-    ex.controls["segment"].value = None
+    ex.controls["segment"].value = ""
     ex.controls["search"].value = "A"  # the id, case-insensitive
     assert list(ex.drawn["customer_id"]) == ["a"]
     ex.controls["search"].value = "nobody"
