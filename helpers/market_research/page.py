@@ -576,7 +576,7 @@ def explore(page: Page, *, interactive: bool = True) -> Explorer | None:
                         (everyone, *[(c, c) for c in comps]), None)  # fmt: skip
     bands = r.bands if r.bands is not None else pd.DataFrame(columns=["category", "band"])
 
-    def draw(rows: pd.DataFrame, filters: Filters, competitor: str | None) -> None:
+    def draw(rows: pd.DataFrame, filters: Filters, competitor: str | None = None) -> None:
         if rows.empty:
             print(pick(NOTES["explore_empty"], lang))
         else:

@@ -472,7 +472,7 @@ def explore(page: Page, *, interactive: bool = True) -> Explorer | None:
     cohort = Choice("cohort", pick(("首购月份", "Cohort"), lang),
                     tuple((f"{m:%Y-%m}", m) for m in months), months[-1] if months else None)  # fmt: skip
 
-    def draw(rfm: pd.DataFrame, filters: Filters, cohort: Any) -> None:
+    def draw(rfm: pd.DataFrame, filters: Filters, cohort: Any = None) -> None:
         if rfm.empty:
             return print(pick(NOTES["explore_empty"], lang))
         summary = segment_summary(rfm, by="segment")

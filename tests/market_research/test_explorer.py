@@ -68,3 +68,13 @@ def test_batch_view_shows_every_band_and_no_widget(page, capsys):
     out = capsys.readouterr().out
     assert "¥0-80" in out and "¥50-100" in out and "BT0005" in out and "AP0001" in out
     assert "Dropdown" not in out and plt.get_fignums() == []
+
+
+def test_without_competitor_data_the_explorer_still_draws(capsys):
+    research = MarketResearch(month=pd.Timestamp("2026-10-01"), bands=BANDS)
+    page = Page(research, MarketResearchSettings(), (), lang="en")
+    ex = explore(page)
+    assert ex.extra == {} and "¥0-80" in _text(ex)
+    assert explore(page, interactive=False) is None
+    assert "¥0-80" in capsys.readouterr().out
+    plt.close("all")

@@ -63,3 +63,11 @@ def test_batch_view_lists_every_customer(page, capsys):
     out = capsys.readouterr().out
     assert "¥280.00" in out and "¥20.00" in out and "Dropdown" not in out
     assert plt.get_fignums() == []
+
+
+def test_without_cohorts_the_explorer_still_draws(page):
+    from dataclasses import replace
+
+    young = replace(page, r=replace(page.r, cohorts=page.r.cohorts.iloc[0:0]))
+    ex = explore(young)
+    assert ex.extra == {} and "¥280.00" in _text(ex)
