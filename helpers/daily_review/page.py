@@ -52,7 +52,7 @@ from helpers.explorer import Choice, Explorer, Filters
 from helpers.numbers import format_value, num, pct
 from helpers.pages import ThemePage
 from helpers.sections import Shown, Text, pick
-from helpers.view import bullet_list, escape, md, numbered, present, skip_note
+from helpers.view import bullet_list, escape, md, numbered, present
 
 #: Fixed notes of the review ``(zh, en)``; ``{fields}`` are filled with escaped values,
 #: ``{days}`` / ``{hours}`` of the refund and shipping notes from the settings.
@@ -61,6 +61,11 @@ NOTES: dict[str, Text] = {
         "没有流量表，无法拆出 UV 和转化率；下面按 GMV = 支付买家数 × 客单价 拆分。",
         "No traffic table, so UV and CVR cannot be separated; the split below is "
         "GMV = paying buyers x revenue per buyer.",
+    ),
+    "trends_no_traffic": (
+        "没有流量表，访客数和转化率画不出来；下面只画订单数据算得出的指标。",
+        "No traffic table, so visitors and CVR cannot be drawn; the charts below show the "
+        "metrics the orders give.",
     ),
     "no_channels": (
         "订单中没有渠道信息（全部为“未知”），这里只看整店的商品变化。",
@@ -303,7 +308,7 @@ class Page(ThemePage):
 
     def show_trends(self, trends) -> None:
         if "trends" in self.review.skipped:
-            display(skip_note(self.review.skipped["trends"], self.lang))
+            self.note("trends_no_traffic")
         charts.trend_grid(
             trends, lang=self.labels, currency=self.currency, highlight=self.review.run_date
         )

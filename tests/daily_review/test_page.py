@@ -98,6 +98,16 @@ def test_the_split_without_traffic_notes_the_two_factor_split_before_the_chart(r
     assert shown[1].startswith("<figure")
 
 
+def test_the_trends_without_traffic_say_what_is_drawn_not_that_the_section_is_skipped(
+    review, shown
+):
+    # the order metrics are still drawn: the note must not call the section skipped
+    Page(replace(review, skipped={"trends": ("traffic",)}), lang="en").section("trends")
+    assert shown[0] == "> " + NOTES["trends_no_traffic"][1]
+    assert "skipped" not in shown[0]
+    assert shown[1].startswith("<figure")
+
+
 def test_no_alerts_is_said_and_the_rules_not_checked_are_listed(review, shown):
     alerts = replace(
         review.alerts,
