@@ -49,6 +49,7 @@ from helpers.daily_review.tables import (
 )
 from helpers.daily_review.theme import MORNING_SECTIONS, THEME
 from helpers.explorer import Choice, Explorer, Filters
+from helpers.metrics.trading_days import WeekPattern, open_days_only
 from helpers.numbers import format_value, num, pct
 from helpers.pages import ThemePage
 from helpers.sections import Shown, Text, pick
@@ -518,9 +519,12 @@ def data_notes(dataset: Any, lang: str) -> tuple[str, ...]:
     return tuple(f"{n.get('file', '')}: {n.get(lang) or n.get('en', '')}" for n in notes)
 
 
-def explorer_frame(facts: Any) -> pd.DataFrame:
+def explorer_frame(facts: Any, week: WeekPattern | None = None) -> pd.DataFrame:
     """``daily_channel`` up to the run date with each day's promotion phase: the rows the
-    explorer filters."""
+    explorer filters; with ``week`` the shop's closed days are left out (not drawn as zero
+    sales, as in the trend charts)."""
+    if week is not None:
+        facts = open_days_only(facts, week)
     frame = facts.daily_channel.loc[facts.daily_channel["date"] <= facts.run_date]
     if "phase" in facts.daily:
         frame = frame.assign(phase=frame["date"].map(facts.daily.set_index("date")["phase"]))
@@ -552,7 +556,7 @@ def explore(ctx: Any, page: Page, *, interactive: bool = True) -> Explorer | Non
                     tuple((i18n.metric_label(m, lang), m) for m in EXPLORE_METRICS), "gmv")  # fmt: skip
     first = (run_date - pd.Timedelta(days=EXPLORE_DAYS - 1)).date()
     return explorer.explore(
-        explorer_frame(ctx.facts), draw, interactive=interactive, lang=lang, extra=[metric],
+        explorer_frame(ctx.facts, page.review.week), draw, interactive=interactive, lang=lang, extra=[metric],
         initial=Filters(start=first, end=run_date.date()),
         value_labels={"channel": lambda c: i18n.channel_label(c, lang)},
     )  # fmt: skip

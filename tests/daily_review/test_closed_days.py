@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from helpers.daily_review import build_review
+from helpers.daily_review.page import explorer_frame
 from helpers.daily_review.story import where_lines
 from helpers.facts import build_facts
 from helpers.metrics.trading_days import open_days_only, week_pattern
@@ -155,3 +156,13 @@ def test_open_days_only_keeps_the_run_date_and_trading_saturdays(sunday):
     assert pd.Timestamp("2026-03-07") in set(kept.daily["date"])
     assert pd.Timestamp("2026-02-28") not in set(kept.daily["date"])
     assert facts.run_date in set(kept.daily["date"])
+
+
+def test_the_explorer_leaves_closed_days_out(sunday):
+    facts, review = sunday
+    frame = explorer_frame(facts, review.week)
+    # 01-04 .. 03-15 = 71 days, 10 of them Saturdays (01-10 .. 03-14): 61 open days
+    assert frame["date"].nunique() == 61
+    assert not (frame["date"].dt.day_of_week == 5).any()
+    # without the pattern every calendar day is a row (the Saturdays at zero)
+    assert explorer_frame(facts)["date"].nunique() == 71
