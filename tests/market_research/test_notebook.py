@@ -57,8 +57,10 @@ def test_the_zh_report_is_lean_and_hides_the_code(sample_run):
     html = sample_run.html(NB)
     for text in ("三高一低", "指数（非真实值）", "本店缺位", "蓝海候选", "偏好指数"):
         assert text in html, text
-    # teaching text (怎么看) only with --explain; lang-en and remove-cell never
-    assert "怎么看" not in html and "How to read" not in html and "交互探索" not in html
+    # teaching text (怎么看) only with --explain; lang-en cells never; the explorer cell
+    # shows its default static view under its zh heading (no widget in the batch)
+    assert "怎么看" not in html and "How to read" not in html
+    assert "交互探索" in html and ">Explore<" not in html
     assert "Traceback" not in html
 
 
