@@ -37,7 +37,7 @@ from helpers.metrics.funnel import channel_funnel
 from helpers.metrics.kpis import RATIOS as RATIO_METRICS
 from helpers.metrics.kpis import add_ratios, daily_trend, headline_kpis, window_sums
 from helpers.metrics.refunds import RefundRate, refund_baseline, refund_basis, refund_rate
-from helpers.metrics.trading_days import WeekPattern, open_days_only, week_pattern
+from helpers.metrics.trading_days import WeekPattern, closed_dates, open_days_only, week_pattern
 from helpers.settings import Settings
 
 #: metric shown on the 28-day trend grid -> table it needs besides orders
@@ -314,14 +314,23 @@ def _alerts(
     return AlertReport(alerts=kept, skipped=report.skipped)
 
 
-def _baselines(facts: Facts, settings: Settings, report: AlertReport) -> dict[str, pd.DataFrame]:
-    """The statistical check's view: GMV and CVR always, plus every metric it flagged."""
+def _baselines(
+    facts: Facts, settings: Settings, report: AlertReport, week: WeekPattern | None = None
+) -> dict[str, pd.DataFrame]:
+    """The statistical check's view: GMV and CVR always, plus every metric it flagged.
+
+    The check scores every calendar day (its weekly pattern expects a closed weekday to be
+    empty); the days the shop was closed (``week``, :func:`closed_dates`) are then left out
+    of the view, as in the trend charts, instead of being drawn as zero sales."""
     flagged = report.alerts.loc[report.alerts["rule"] == "anomaly", "metric"].tolist()
+    gone = closed_dates(facts.daily, week, facts.run_date) if week is not None else None
     baselines = {}
     for m in dict.fromkeys(["gmv", "cvr", *flagged]):
         frame = baseline_for_chart(facts, settings, m, days=28)
         if frame is None or frame["value"].isna().all():
             continue
+        if gone is not None and len(gone):
+            frame = frame.loc[~frame["date"].isin(gone)].reset_index(drop=True)
         baselines[m] = frame
     return baselines
 
@@ -443,7 +452,7 @@ def build_review(
     week = week_pattern(facts.daily, facts.run_date, weeks=closed_weeks, share=closed_share)
     report = _alerts(facts, settings, market, has_shipping_times, week)
     full, facts = facts, open_days_only(facts, week)
-    baselines = _baselines(full, settings, report)
+    baselines = _baselines(full, settings, report, week)
     if not baselines:
         skipped["baselines"] = (f"{MIN_HISTORY_DAYS} days of history",)
     comparison = choose_comparison(full, clean_days=clean_days)

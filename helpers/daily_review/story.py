@@ -264,7 +264,8 @@ def where_lines(review: DailyReview, *, lang: str = "zh", currency: str = "CNY")
 
 
 def why_lines(review: DailyReview, *, lang: str = "zh") -> list[str]:
-    """为什么变: the GMV split's contributions and its main factor, then the top alerts."""
+    """为什么变: the GMV split's contributions and its main factor, then the top alerts (but
+    the data-completeness flag, said once under 哪里变了 before the changes it qualifies)."""
     lines: list[str] = []
     if "split" in review.skipped:
         lines.append(_say("no_traffic", lang))
@@ -281,6 +282,7 @@ def why_lines(review: DailyReview, *, lang: str = "zh") -> list[str]:
         )
     alerts = review.alerts.alerts
     if not alerts.empty:
+        alerts = alerts.loc[alerts["rule"] != INCOMPLETE_RULE]
         messages = alerts["message_zh" if lang == "zh" else "message_en"].head(STORY_ALERTS)
         lines += [escape_text(m) for m in messages]
     return lines

@@ -166,3 +166,14 @@ def test_the_explorer_leaves_closed_days_out(sunday):
     assert not (frame["date"].dt.day_of_week == 5).any()
     # without the pattern every calendar day is a row (the Saturdays at zero)
     assert explorer_frame(facts)["date"].nunique() == 71
+
+
+def test_the_statistical_check_chart_leaves_closed_days_out(sunday):
+    facts, review = sunday
+    gmv = review.baselines["gmv"]
+    # the chart's 28 days 02-16 .. 03-15 hold 4 Saturdays (02-21, 02-28, 03-07, 03-14) without
+    # orders: 28 - 4 = 24 days drawn, none of them a Saturday, none at zero sales
+    assert len(gmv) == 24
+    assert not (gmv["date"].dt.day_of_week == 5).any()
+    assert (gmv["value"] > 0).all()
+    assert gmv["date"].iloc[-1] == facts.run_date
