@@ -74,15 +74,16 @@ def _facts_dir(
     return cache_dir / fingerprint / f"facts-{run_date:%Y-%m-%d}-{tag}"
 
 
-def _day_store(cache_dir: Path, data_dir: str | Path) -> DayStore:
+def _day_store(cache_dir: Path, data_dir: str | Path, engine: str = "pandas") -> DayStore:
     """The per-day parts of this data folder's facts (kept across data changes, so that a
-    new day of data recomputes that day only); tied to the code that builds them."""
+    new day of data recomputes that day only); tied to the code that builds them, one store
+    per engine (each engine's digests are its own, :mod:`helpers.facts.engine_days`)."""
     import helpers.facts
 
     folder = str(Path(data_dir).resolve())
     code = source_digest(helpers.facts)
     tag = hashlib.sha256((folder + code).encode("utf-8")).hexdigest()[:16]
-    return DayStore(cache_dir / "days" / tag)
+    return DayStore(cache_dir / "days" / (tag if engine == "pandas" else f"{tag}-{engine}"))
 
 
 def _cached_facts(target: Path, load_facts: Callable[[Path], Facts]) -> Facts | None:
@@ -104,17 +105,18 @@ def _built_facts(
     dataset: Dataset, day: pd.Timestamp, settings: Settings, cache: Path, data_dir: str | Path
 ) -> Facts:
     """The facts built by the settings' engine: DuckDB or Spark over the cached Parquet
-    tables (:mod:`helpers.facts.engines`), or pandas with the folder's day store."""
+    tables (:mod:`helpers.facts.engines`), or pandas; pandas and DuckDB with the folder's
+    day store (Spark builds in full: its tables live in the cluster, the store is local)."""
     from helpers.facts import build_facts
     from helpers.facts.engines import fact_engine
 
     tables = cache / dataset.fingerprint / "tables"
     parquet = {n: str(tables / f"{n}.parquet") for n in ("orders", "order_items")}
     engine = fact_engine(settings, {n: p for n, p in parquet.items() if Path(p).is_file()})
-    if engine is not None:
+    if engine is not None and engine.digest_kind is None:
         return build_facts(dataset.tables, day, settings, engine=engine)
-    store = _day_store(cache, data_dir)
-    facts = build_facts(dataset.tables, day, settings, days=store)
+    store = _day_store(cache, data_dir, engine.name if engine else "pandas")
+    facts = build_facts(dataset.tables, day, settings, days=store, engine=engine)
     if store.path.is_dir():
         make_private(store.path.parent)
     return facts

@@ -69,7 +69,7 @@ def build_facts(
     days : a :class:`helpers.facts.days.DayStore`: the order-line facts of the payment days
         whose input rows are unchanged since it was saved are read from it, only new or
         changed days are computed (and the store updated); the facts equal a full build.
-        Used by the pandas scan only.
+        Used by the pandas scan and the DuckDB engine (a Spark scan is a full build).
     engine : a :class:`helpers.facts.engines.FactEngine` (DuckDB or Spark) that scans the
         orders and order lines with the portable expressions of
         :mod:`helpers.facts.portable`; None scans them with pandas (the reference).
@@ -85,7 +85,10 @@ def build_facts(
             raise KeyError(f"build_facts needs the {name!r} table")
     day = as_day(run_date)
     sla = float(settings.thresholds.ship_sla_hours)
-    scan = pandas_scan(tables, day, sla, days) if engine is None else engine.scan(tables, day, sla)
+    if engine is None:
+        scan = pandas_scan(tables, day, sla, days)
+    else:
+        scan = engine.scan(tables, day, sla, days)
     t = as_of({k: v for k, v in tables.items() if k not in SCANNED}, day)
     return assemble(
         scan, t, day, settings, frozenset(k for k, v in tables.items() if v is not None)

@@ -28,6 +28,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +51,9 @@ PART_KEYS = {
 }
 ORDER_FIELDS = ["customer_id", "paid_at", "paid_amount", "channel", "shipping_fee"]
 LINE_FIELDS = ["sku_id", "quantity", "unit_price"]
-STORE_FORMAT = 4
+STORE_FORMAT = 5
+#: The kind of digest :func:`day_digests` computes (pandas' own 64-bit hashes).
+PANDAS_DIGEST = "pandas"
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
@@ -106,6 +109,13 @@ def indexed(parts: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 class DayStore:
     """Per-day parts of one shop's data on disk (a folder), with each day's digest.
 
+    The parts are the same frames whichever engine computed them (the engines' equivalence
+    tests), but a digest is only comparable with digests of the same kind: the pandas scan
+    hashes with pandas (:func:`day_digests`), DuckDB with its own ``hash``
+    (:mod:`helpers.facts.engine_days`). The store records the kind of its digests; read
+    with another kind it counts as empty (every day is computed once, then stored with the
+    new kind).
+
     Attributes
     ----------
     path : Path
@@ -118,11 +128,14 @@ class DayStore:
         self.path = Path(path)
         self.recomputed: tuple[pd.Timestamp, ...] = ()
 
-    def load(self) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]] | None:
-        """(digests, parts) as saved, or None when absent or unreadable."""
+    def load(
+        self, kind: str = PANDAS_DIGEST
+    ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]] | None:
+        """(digests, parts) as saved, or None when absent, unreadable or of another digest
+        ``kind``."""
         try:
             meta = json.loads((self.path / "store.json").read_text("utf-8"))
-            if meta.get("format") != STORE_FORMAT:
+            if meta.get("format") != STORE_FORMAT or meta.get("digest") != kind:
                 return None
             digests = pd.read_parquet(self.path / "digests.parquet")
             digests["digest"] = digests["digest"].astype("uint64")
@@ -132,7 +145,9 @@ class DayStore:
             return None
         return digests, parts
 
-    def save(self, digests: pd.DataFrame, parts: Mapping[str, pd.DataFrame]) -> None:
+    def save(
+        self, digests: pd.DataFrame, parts: Mapping[str, pd.DataFrame], kind: str = PANDAS_DIGEST
+    ) -> None:
         """Replace the stored parts (written aside, then swapped in; a failure keeps the old)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".days-", dir=self.path.parent))
@@ -140,7 +155,8 @@ class DayStore:
             digests.reset_index().to_parquet(tmp / "digests.parquet", index=False)
             for name, frame in parts.items():
                 frame.to_parquet(tmp / f"{name}.parquet", index=False)
-            (tmp / "store.json").write_text(json.dumps({"format": STORE_FORMAT}), "utf-8")
+            meta = {"format": STORE_FORMAT, "digest": kind}
+            (tmp / "store.json").write_text(json.dumps(meta), "utf-8")
             old = self.path.with_name(self.path.name + ".old")
             shutil.rmtree(old, ignore_errors=True)
             if self.path.exists():
@@ -172,35 +188,75 @@ def _merge(
     return out
 
 
-def incremental_parts(
-    paid: pd.DataFrame, items: pd.DataFrame, store: DayStore
-) -> dict[str, pd.DataFrame]:
-    """The per-day parts of ``paid`` and ``items``, taken from ``store`` for every day whose
-    digest is unchanged and recomputed for the others; the store is updated (days it held
-    that are not in this input, e.g. after a later run date, are kept for later runs).
+@dataclass(frozen=True)
+class DayPlan:
+    """What a store holds for an input and what must be computed.
 
-    Returns the parts of exactly the payment days present in ``paid``.
+    Attributes
+    ----------
+    digests : ``digest, orders`` per payment day of the input (index ``date``).
+    todo : the days whose digest is new or changed (to be computed), in order.
+    saved : the stored (digests, parts), or None for an empty store.
+    kind : the kind of the digests.
     """
-    digests = day_digests(paid, items)
-    saved = store.load()
-    old_digests, cached = saved if saved is not None else (digests.iloc[:0], None)
-    same = digests.join(old_digests.add_suffix("_old"), how="left")
+
+    digests: pd.DataFrame
+    todo: pd.Index
+    saved: tuple[pd.DataFrame, dict[str, pd.DataFrame]] | None
+    kind: str
+
+    @property
+    def everything(self) -> bool:
+        """Whether every day of the input is to be computed (nothing reusable)."""
+        return len(self.todo) == len(self.digests)
+
+
+def plan_days(digests: pd.DataFrame, store: DayStore, kind: str = PANDAS_DIGEST) -> DayPlan:
+    """Compare the input's ``digests`` with the store's: the days to compute are those
+    whose digest or order count is new or different (recorded in ``store.recomputed``)."""
+    saved = store.load(kind)
+    old = saved[0] if saved is not None else digests.iloc[:0]
+    same = digests.join(old.add_suffix("_old"), how="left")
     unchanged = same.index[
         (same["digest"] == same["digest_old"]) & (same["orders"] == same["orders_old"])
     ]
     todo = digests.index.difference(unchanged)
     store.recomputed = tuple(todo)
-    if cached is None:
-        cached = {name: day_parts(paid.iloc[:0], items.iloc[:0])[name] for name in PART_KEYS}
-    fresh_paid = paid.loc[paid["date"].isin(todo)]
-    fresh_items = items.loc[items["order_id"].isin(fresh_paid["order_id"])]
-    fresh = day_parts(fresh_paid, fresh_items)
-    kept = old_digests.index.difference(todo)  # unchanged days and days outside this input
+    return DayPlan(digests, todo, saved, kind)
+
+
+def finish_days(
+    plan: DayPlan, fresh: Mapping[str, pd.DataFrame], store: DayStore
+) -> dict[str, pd.DataFrame]:
+    """The parts of the input's days: the ``fresh`` parts of ``plan.todo`` plus the stored
+    parts of the other days; the store is updated when a day was computed (days it held
+    that are not in this input, e.g. after a later run date, are kept for later runs)."""
+    if plan.saved is None:
+        old_digests = plan.digests.iloc[:0]
+        cached = {name: frame.iloc[:0] for name, frame in fresh.items()}
+    else:
+        old_digests, cached = plan.saved
+    kept = old_digests.index.difference(plan.todo)  # unchanged days and days outside this input
     merged = _merge(cached, fresh, kept)
-    if len(todo):
-        new_digests = pd.concat([old_digests.loc[kept], digests.loc[todo]]).sort_index()
-        store.save(new_digests, merged)
+    if len(plan.todo):
+        new_digests = pd.concat([old_digests.loc[kept], plan.digests.loc[plan.todo]])
+        store.save(new_digests.sort_index(), merged, plan.kind)
     return {
-        name: _keep_rows(frame, digests.index).reset_index(drop=True)
+        name: _keep_rows(frame, plan.digests.index).reset_index(drop=True)
         for name, frame in merged.items()
     }
+
+
+def incremental_parts(
+    paid: pd.DataFrame, items: pd.DataFrame, store: DayStore
+) -> dict[str, pd.DataFrame]:
+    """The per-day parts of ``paid`` and ``items``, taken from ``store`` for every day whose
+    digest is unchanged and recomputed for the others (:func:`plan_days`,
+    :func:`finish_days`).
+
+    Returns the parts of exactly the payment days present in ``paid``.
+    """
+    plan = plan_days(day_digests(paid, items), store)
+    fresh_paid = paid.loc[paid["date"].isin(plan.todo)]
+    fresh_items = items.loc[items["order_id"].isin(fresh_paid["order_id"])]
+    return finish_days(plan, day_parts(fresh_paid, fresh_items), store)

@@ -19,6 +19,8 @@ import pandas as pd
 import pyarrow as pa
 
 from helpers.facts import portable
+from helpers.facts.days import PART_KEYS, DayStore
+from helpers.facts.engine_days import EngineDays, duckdb_kind
 from helpers.facts.scan import SCANNED, OrderScan
 from helpers.settings import Settings
 
@@ -107,6 +109,9 @@ class FactEngine:
         intermediate table once (see :func:`helpers.facts.portable.fact_expressions`).
     locations : contract table name -> a Parquet path, or a table name of the backend's
         catalog; tables without one are taken from the frames given to :meth:`scan`.
+    digest_kind : the kind of the engine's per-day digests
+        (:mod:`helpers.facts.engine_days`); None for an engine that does not use a day
+        store (its scans are full builds).
     """
 
     def __init__(
@@ -115,11 +120,13 @@ class FactEngine:
         connect: Callable[[], Any],
         locations: Mapping[str, str] | None = None,
         keeper: Callable[[Any], Callable[[str, Any], Any]] | None = None,
+        digest_kind: str | None = None,
     ) -> None:
         self.name = name
         self.connect = connect
         self.locations = dict(locations or {})
         self.keeper = keeper
+        self.digest_kind = digest_kind
 
     def source(self, con: Any, name: str, frame: pd.DataFrame | None) -> Any:
         """The ibis table of contract table ``name``: from its location, else from ``frame``."""
@@ -135,22 +142,35 @@ class FactEngine:
             return con.table(f"playbook_src_{name}")
         return ibis.memtable(arrow)
 
-    def scan(self, tables: Mapping[str, pd.DataFrame], day: pd.Timestamp, sla: float) -> OrderScan:
-        """:class:`OrderScan` for the run date ``day`` (shipping SLA ``sla`` hours)."""
+    def scan(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        day: pd.Timestamp,
+        sla: float,
+        days: DayStore | None = None,
+    ) -> OrderScan:
+        """:class:`OrderScan` for the run date ``day`` (shipping SLA ``sla`` hours); with a
+        day store ``days`` (and an engine with a ``digest_kind``) the per-day parts of the
+        payment days unchanged since the store was saved come from it."""
         with warnings.catch_warnings():  # ibis 12 on pandas 3: deprecation notices only
             warnings.filterwarnings("ignore", module=r"ibis\.")
             con = self.connect()
             src = {name: self.source(con, name, tables.get(name)) for name in SCANNED}
             keep = self.keeper(con) if self.keeper else None
-            exprs = portable.fact_expressions(src["orders"], src["order_items"], day, sla, keep)
+            store = None
+            if days is not None and self.digest_kind:
+                store = EngineDays(days, con, src["order_items"], self.digest_kind)
+            exprs = portable.fact_expressions(
+                src["orders"], src["order_items"], day, sla, keep, store.choose if store else None
+            )
             cases = tables.get("after_sales")
             exprs["paid_days"] = portable.paid_days(exprs.pop("paid"), self.case_orders(con, cases))
             got = {name: con.to_pandas(ordered(expr, name)) for name, expr in exprs.items()}
         span = got.pop("span")
         firsts = [v for v in span.iloc[0].tolist() if not pd.isna(v)]
+        parts = {k: typed(got[k], k) for k in PART_KEYS}
         return OrderScan(
-            parts={k: typed(got[k], k) for k in ("sales", "channel", "item", "buyer_item")}
-            | {"shipping": typed(got["shipping"], "shipping")},
+            parts=store.finish(parts) if store else parts,
             customers=typed(got["customers"], "customers"),
             ship=typed(got["ship"], "ship"),
             waiting=typed(got["open_orders"], "open_orders"),
@@ -178,8 +198,9 @@ def duckdb_temp_tables(con: Any) -> Callable[[str, Any], Any]:
 
 def duckdb_engine(locations: Mapping[str, str] | None = None) -> FactEngine:
     """The DuckDB engine: an in-memory database inside this process (no server); the cut
-    orders, paid orders and allocated lines are computed once into temporary tables."""
-    return FactEngine("duckdb", ibis.duckdb.connect, locations, duckdb_temp_tables)
+    orders, paid orders and allocated lines are computed once into temporary tables; with a
+    day store, only the lines of new or changed payment days are allocated."""
+    return FactEngine("duckdb", ibis.duckdb.connect, locations, duckdb_temp_tables, duckdb_kind())
 
 
 def spark_engine(locations: Mapping[str, str] | None = None, session: Any = None) -> FactEngine:

@@ -236,6 +236,7 @@ def fact_expressions(
     run_date: pd.Timestamp,
     sla_hours: float,
     keep: Callable[[str, ir.Table], ir.Table] | None = None,
+    choose: Callable[[ir.Table], ir.Table] | None = None,
 ) -> dict[str, ir.Table]:
     """Every order and order-line expression for ``run_date`` (cutoff = run date + 1 day).
 
@@ -244,17 +245,21 @@ def fact_expressions(
     cut paid orders, for :func:`paid_days`. ``keep(name, table)``, when given, materializes
     the intermediate tables ``paid`` and ``lines`` once (an engine's
     temporary table), so that the queries that share them do not compute them again.
+    ``choose(paid)``, when given, returns the paid orders whose per-day parts are wanted
+    (the new or changed days of a day store, :mod:`helpers.facts.engine_days`); the
+    other results always cover every order.
     """
     keep = keep or (lambda name, table: table)
     cut = cut_orders(orders, run_date + pd.Timedelta(days=1))
     paid = keep("paid", paid_orders(cut))
-    lines = keep("lines", order_lines(items, paid))
+    part_paid = choose(paid) if choose else paid
+    lines = keep("lines", order_lines(items, part_paid))
     return {
-        "sales": sales_by_day(paid, lines),
-        "channel": channel_sales(paid, lines),
+        "sales": sales_by_day(part_paid, lines),
+        "channel": channel_sales(part_paid, lines),
         "item": daily_item(lines),
-        "buyer_item": buyer_items(lines, paid),
-        "shipping": shipping_fees(lines, paid),
+        "buyer_item": buyer_items(lines, part_paid),
+        "shipping": shipping_fees(lines, part_paid),
         "customers": customers(paid),
         "ship": ship_counts(paid, sla_hours),
         "open_orders": open_orders(cut),
