@@ -37,6 +37,38 @@ def test_the_example_mapping_in_bring_your_own_data_reads_an_export(tmp_path):
         assert secret not in blob
 
 
+def test_the_reject_example_in_bring_your_own_data_quarantines_in_both_languages(tmp_path):
+    from helpers.daily_review.review import quarantine_summary
+    from helpers.daily_review.tables import quarantine_table
+
+    text = (DOCS / "bring_your_own_data.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(name: my_erp_orders.*?)```", text, re.S).group(1)
+    orders = re.search(r"```yaml\n(  orders:\n    reject:.*?)```", text, re.S).group(1)
+    # the example mapping with its orders entry replaced by the long form with a reject rule
+    head, rest = example.split("  orders:\n", 1)
+    yaml_text = head + orders + "  order_items:\n" + rest.split("  order_items:\n", 1)[1]
+    mapping = tmp_path / "my_erp_orders.yaml"
+    mapping.write_text(yaml_text, encoding="utf-8")
+    data = tmp_path / "shop"
+    data.mkdir()
+    rows = [
+        "单号,客户,客户姓名,手机,地址,下单时间,付款时间,实付,状态,商品编码,数量",
+        "A1,小王,王小明,13800000000,北京市朝阳区,2026-11-01 10:00,2026-11-01 10:05,198,已付款,S1,2",
+        "TEST1,小李,李四,13900000000,上海市,2026-11-01 11:00,2026-11-01 11:01,1,已付款,S2,1",
+    ]
+    (data / "erp.csv").write_text("\n".join(rows) + "\n", encoding="gb18030")
+    ds = load_dataset(data, Settings(), mapping=mapping, cache_dir=False)
+    assert list(ds["orders"]["order_id"]) == list(ds["order_items"]["order_id"]) == ["A1"]
+    q = ds.quarantine.set_index("table")
+    assert (q.loc["orders", "reason"], q.loc["orders", "reason_zh"]) == (
+        "test order, not a sale",
+        "测试订单，不是销售",
+    )
+    assert "not found in accepted orders" in q.loc["order_items", "reason"]  # its line follows
+    shown = quarantine_table(quarantine_summary(ds.quarantine), lang="zh")
+    assert set(shown["原因"]) == {"测试订单，不是销售", "订单编号在已接收的订单表中找不到"}
+
+
 def test_data_contract_doc_lists_every_table_and_column():
     text = (DOCS / "data_contract.md").read_text(encoding="utf-8")
     for table in TABLES.values():

@@ -249,13 +249,21 @@ def overdue_orders(
 
 
 def quarantine_summary(quarantine: pd.DataFrame | None) -> pd.DataFrame:
-    """Quarantined rows by table and reason (the reason's first clause), largest first."""
+    """Quarantined rows by table and reason, largest first: ``table, reason, reason_zh,
+    rows``. Intake's own reasons count by their first clause (without the values);
+    ``reason_zh`` is the Chinese a mapping declared for its reason, empty for intake's."""
     if quarantine is None or quarantine.empty:
-        return pd.DataFrame(columns=["table", "reason", "rows"])
-    reason = quarantine["reason"].astype(str).str.split(";").str[0].str.split(":").str[0]
+        return pd.DataFrame(columns=["table", "reason", "reason_zh", "rows"])
+    zh = (
+        quarantine["reason_zh"].fillna("").astype(str)
+        if "reason_zh" in quarantine
+        else pd.Series("", index=quarantine.index)
+    )
+    full = quarantine["reason"].astype(str)
+    clause = full.str.split(";").str[0].str.split(":").str[0]
     return (
-        quarantine.assign(reason=reason)
-        .groupby(["table", "reason"], as_index=False)
+        quarantine.assign(reason=full.where(zh != "", clause), reason_zh=zh)
+        .groupby(["table", "reason", "reason_zh"], as_index=False)
         .size()
         .rename(columns={"size": "rows"})
         .sort_values(["rows", "table", "reason"], ascending=[False, True, True])

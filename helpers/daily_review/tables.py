@@ -210,19 +210,6 @@ def overdue_table(overdue: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
     )
 
 
-#: Reasons the built-in mappings give for rows they set aside (English -> Chinese).
-MAPPING_REASONS_ZH: dict[str, str] = {
-    "bad-debt adjustment (A invoice), not a sale": "坏账调整（A 开头的发票），不是销售",
-    "stock adjustment or write-off (no customer, nothing charged), not a sale": (
-        "库存调整或报损（没有买家、没有收款），不是销售"
-    ),
-    "stock write-off (negative quantity outside a credit note), not a sale": (
-        "库存报损（退货单以外的负数量），不是销售"
-    ),
-    "stock adjustment (no price, no customer), not a sale": "库存调整（没有价格和买家），不是销售",
-}
-
-
 def _column_zh(name: str) -> str:
     """A contract column's Chinese name (any table), the name itself when unknown."""
     for table in contract.TABLES.values():
@@ -247,13 +234,15 @@ REASON_PATTERNS_ZH: tuple[tuple[str, str], ...] = (
 )
 
 
-def reason_text(reason: str, lang: str = "zh") -> str:
-    """A quarantine reason in the report language (English reasons as they are)."""
+def reason_text(reason: str, lang: str = "zh", *, zh: str = "") -> str:
+    """A quarantine reason in the report language: in Chinese the one its mapping declared
+    (``zh``, the quarantine's ``reason_zh``), else intake's reason translated from its
+    pattern (:data:`REASON_PATTERNS_ZH`); English reasons as they are."""
     if lang != "zh":
         return reason
+    if zh.strip():
+        return zh.strip()
     reason = reason.strip()
-    if reason in MAPPING_REASONS_ZH:
-        return MAPPING_REASONS_ZH[reason]
     for pattern, zh in REASON_PATTERNS_ZH:
         m = re.match(pattern, reason)
         if m:
@@ -267,12 +256,16 @@ def reason_text(reason: str, lang: str = "zh") -> str:
 def quarantine_table(summary: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
     """Quarantined input rows by table and reason (table and reason in the report
     language)."""
+    zh = summary["reason_zh"] if "reason_zh" in summary else pd.Series("", index=summary.index)
     summary = summary.assign(
         table=summary["table"].map(lambda t: i18n.table_label(str(t), lang)),
-        reason=summary["reason"].map(lambda r: reason_text(str(r), lang)),
+        reason=[
+            reason_text(str(r), lang, zh="" if pd.isna(z) else str(z))
+            for r, z in zip(summary["reason"], zh, strict=True)
+        ],
     )
     return format_frame(
-        summary,
+        summary[["table", "reason", "rows"]],
         units={"table": "text", "reason": "text", "rows": "count"},
         labels={
             "table": i18n.t("table", lang),

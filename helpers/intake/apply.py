@@ -398,6 +398,7 @@ def _reject(
                     "column": ", ".join(names),
                     "value": shown,
                     "reason": rule.reason,
+                    "reason_zh": rule.reason_zh or rule.reason,
                 }
             )
         )

@@ -11,7 +11,15 @@ import pandas as pd
 from helpers.contract import TABLES
 
 #: Columns of the quarantine and sources frames.
-QUARANTINE_COLUMNS: tuple[str, ...] = ("table", "file", "row", "column", "value", "reason")
+QUARANTINE_COLUMNS: tuple[str, ...] = (
+    "table",
+    "file",
+    "row",
+    "column",
+    "value",
+    "reason",
+    "reason_zh",
+)
 SOURCES_COLUMNS: tuple[str, ...] = (
     "table",
     "file",
@@ -39,10 +47,12 @@ class Dataset:
         pandas ``str`` with NaN for missing, datetimes ``datetime64[ns]`` naive local time,
         dates the same at midnight, floats ``float64``, ints nullable ``Int64``, bools
         ``boolean``). Only tables that were present are included.
-    quarantine : DataFrame with ``table, file, row, column, value, reason``: one record per
-        rejected input row and table (several problems of a row are joined with ``"; "``).
-        ``row`` is the spreadsheet row number (header = 1). Values from personal columns are
-        masked.
+    quarantine : DataFrame with ``table, file, row, column, value, reason, reason_zh``: one
+        record per rejected input row and table (several problems of a row are joined with
+        ``"; "``). ``row`` is the spreadsheet row number (header = 1). Values from personal
+        columns are masked. ``reason_zh`` is the reason in Chinese as a mapping's ``reject``
+        rule declares it (``reason: {en: ..., zh: ...}``; a single text fills both), empty
+        for intake's own reasons (a report translates those from their pattern).
     sources : DataFrame with ``table, file, mapping, rows_read, rows_accepted,
         rows_quarantined, dropped_columns, note``; ``mapping`` is ``contract`` for files named
         after a table, the mapping name for platform exports, ``ignored`` for files intake
@@ -108,8 +118,11 @@ def _empty_quarantine() -> pd.DataFrame:
 
 
 def _canon_quarantine(q: pd.DataFrame) -> pd.DataFrame:
-    q = q.loc[:, list(QUARANTINE_COLUMNS)].copy()
-    for c in ("table", "file", "column", "value", "reason"):
+    """``q`` with the quarantine columns in order and canonical dtypes; a frame without
+    ``reason_zh`` (intake's own reasons) gets it empty."""
+    q = q.loc[:, [c for c in QUARANTINE_COLUMNS if c != "reason_zh" or c in q]].copy()
+    q["reason_zh"] = q["reason_zh"].fillna("") if "reason_zh" in q else ""
+    for c in ("table", "file", "column", "value", "reason", "reason_zh"):
         q[c] = q[c].astype("str")
     q["row"] = pd.to_numeric(q["row"]).astype("Int64")
     return q.reset_index(drop=True)

@@ -237,10 +237,13 @@ class Join:
 
 @dataclass(frozen=True)
 class Reject:
-    """``reject:`` entry: rows (or groups) matching ``where`` go to the quarantine."""
+    """``reject:`` entry: rows (or groups) matching ``where`` go to the quarantine with
+    ``reason`` (``reason: text`` or ``{en: ..., zh: ...}``)."""
 
     where: Condition
     reason: str
+    #: the reason in Chinese, shown on Chinese reports; the same text when one is given
+    reason_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -311,7 +314,9 @@ class SourceMapping:
                                         #   contract columns (defined in columns:)
           reject:                       # rows (groups, with group_by) to quarantine
             - where: {column: UnitPrice, equals: 0}
-              reason: stock adjustment, not a sale
+              reason:                   # a text, or the text in both report languages
+                en: stock adjustment, not a sale
+                zh: 库存调整，不是销售
           columns:
             order_id: InvoiceNo
             refund_amount: {expr: -(Quantity * UnitPrice), agg: sum}
@@ -333,7 +338,10 @@ class SourceMapping:
 
     ``reject`` quarantines the rows matching a condition with the given reason (the first
     matching rule wins). Its conditions may name headers or contract columns defined in
-    ``columns``; in a ``group_by`` table they name the aggregated contract columns.
+    ``columns``; in a ``group_by`` table they name the aggregated contract columns. The
+    reason is one text, or ``{en: ..., zh: ...}``: the quarantine records both (``reason``,
+    ``reason_zh``) and a Chinese report shows the Chinese one; a single text is shown as
+    written in both languages.
 
     ``group_by`` (aggregation): column specs are first evaluated on every input row (so
     ``expr`` works per row, e.g. ``Quantity * UnitPrice``), then rows are grouped by the
@@ -745,11 +753,7 @@ def _parse_block(bname: str, body: Any, roles: dict[str, FileRole], where: str) 
     joins: list[Join] = []
     for j in (body.get("join") or []) if long_form else []:
         joins.append(_parse_join(j, roles, where))
-    rejects: list[Reject] = []
-    for r in (body.get("reject") or []) if long_form else []:
-        if not isinstance(r, dict) or set(r) != {"where", "reason"}:
-            raise IntakeError(f"{where}: each 'reject' entry needs exactly 'where' and 'reason'")
-        rejects.append(Reject(_parse_condition(r["where"], f"{where} reject"), str(r["reason"])))
+    rejects = [_parse_reject(r, where) for r in ((body.get("reject") or []) if long_form else [])]
     cond = body.get("where") if long_form else None
     opts = body if long_form else {}
     return Block(
@@ -768,15 +772,28 @@ def _parse_block(bname: str, body: Any, roles: dict[str, FileRole], where: str) 
     )
 
 
-def _note_text(raw: Any, lang: str, where: str) -> str:
-    """``note:`` as one text, or ``{en: ..., zh: ...}`` (one language fills the other)."""
+def _parse_reject(raw: Any, where: str) -> Reject:
+    """One ``reject:`` entry: ``where`` (a condition) and ``reason`` (a text or
+    ``{en: ..., zh: ...}``)."""
+    if not isinstance(raw, dict) or set(raw) != {"where", "reason"}:
+        raise IntakeError(f"{where}: each 'reject' entry needs exactly 'where' and 'reason'")
+    en = _note_text(raw["reason"], "en", f"{where} reject", key="reason")
+    zh = _note_text(raw["reason"], "zh", f"{where} reject", key="reason")
+    if not en:
+        raise IntakeError(f"{where}: a 'reject' entry's 'reason' must not be empty")
+    return Reject(_parse_condition(raw["where"], f"{where} reject"), en, zh)
+
+
+def _note_text(raw: Any, lang: str, where: str, *, key: str = "note") -> str:
+    """``note:`` (or ``reason:``) as one text, or ``{en: ..., zh: ...}`` (one language
+    fills the other)."""
     if raw is None:
         return ""
     if isinstance(raw, dict):
         unknown = sorted(set(map(str, raw)) - {"en", "zh"})
         if unknown or not raw:
-            raise IntakeError(f"{where}: 'note' is a text or {{en: ..., zh: ...}}")
-        return " ".join(str(raw.get(lang) or raw.get("en") or raw.get("zh")).split())
+            raise IntakeError(f"{where}: '{key}' is a text or {{en: ..., zh: ...}}")
+        raw = raw.get(lang) or raw.get("en") or raw.get("zh") or ""
     return " ".join(str(raw).split())
 
 

@@ -55,8 +55,32 @@ def test_quarantine_summary_counts_by_table_and_first_clause():
     )
     out = quarantine_summary(q)
     assert out.to_dict("records") == [
-        {"table": "orders", "reason": "unparseable datetime in paid_at", "rows": 2},
-        {"table": "order_items", "reason": "order_id 'o9' not found in accepted orders", "rows": 1},
+        {
+            "table": "orders",
+            "reason": "unparseable datetime in paid_at",
+            "reason_zh": "",
+            "rows": 2,
+        },
+        {
+            "table": "order_items",
+            "reason": "order_id 'o9' not found in accepted orders",
+            "reason_zh": "",
+            "rows": 1,
+        },
+    ]
+    # a reason a mapping declares (with its Chinese) is counted whole, colon and all
+    declared = (
+        q.assign(reason_zh="")
+        .iloc[:2]
+        .assign(reason="test order: not a sale", reason_zh="测试订单：不是销售")
+    )
+    assert quarantine_summary(declared).to_dict("records") == [
+        {
+            "table": "orders",
+            "reason": "test order: not a sale",
+            "reason_zh": "测试订单：不是销售",
+            "rows": 2,
+        }
     ]
 
 

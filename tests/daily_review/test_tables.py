@@ -80,8 +80,11 @@ def test_quarantine_reasons_and_tables_read_in_chinese():
             "reason": [
                 "quantity below minimum 1",
                 "order_id 'o9' not found in accepted orders",
-                "stock adjustment (no price, no customer), not a sale",
+                "price override by hand, not a sale",
             ],
+            # the Chinese a (user's) mapping declares beside its reject reason; intake's own
+            # reasons have none and are translated from their pattern
+            "reason_zh": ["", "", "手工改价，不是销售"],
             "rows": [3, 2, 1],
         }
     )
@@ -90,6 +93,9 @@ def test_quarantine_reasons_and_tables_read_in_chinese():
     assert list(table["原因"]) == [
         "购买数量低于最小值 1",
         "订单编号在已接收的订单表中找不到",
-        "库存调整（没有价格和买家），不是销售",
+        "手工改价，不是销售",
     ]
+    assert list(table.columns) == ["原因", "行数"]  # reason_zh is not a column of its own
+    en = tables.quarantine_table(summary, lang="en")
+    assert en["Reason"].iloc[2] == "price override by hand, not a sale"
     assert table.index.name is None and table.columns.name == "表"  # no stray header row
