@@ -13,8 +13,10 @@ peak resident memory (``ru_maxrss`` from ``os.wait4``):
 * ``intake cold`` (read, map, validate, write the cache) and ``intake warm`` (cache hit);
 * ``facts`` (the full build for the last complete day with the engine of ``--engine``,
   default duckdb, reading the cache's Parquet files as a run does), ``facts_pandas`` (the same
-  build with the pandas reference), ``facts, next day`` (pandas: the day after a build for
-  the day before, with the day store: only the new day is scanned);
+  build with the pandas reference), ``facts_next_day`` (the same engine with its day store,
+  the day after a build for the day before: only the new day's lines are aggregated; the
+  build for the day before runs in a child of its own, so this stage's seconds and memory are
+  what the next day costs);
 * ``run`` (``playbook run`` on the cached data: every notebook and its HTML export, whose
   seconds come from the run's progress lines);
 * the reference aggregations written directly in DuckDB SQL and in polars lazy over the same
@@ -71,9 +73,16 @@ def stage_intake(data: Path, cache: Path) -> dict:
     return {"seconds": time.perf_counter() - t0, "rows": len(ds["order_items"])}
 
 
-def stage_facts(data: Path, cache: Path, next_day: bool, engine: str = "pandas") -> dict:
-    """The facts build for the last complete day: with ``engine`` (duckdb over the cache's
-    Parquet files, as a run does), or pandas; ``next_day``: pandas through the day store."""
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def stage_facts(data: Path, cache: Path, days: str = "", engine: str = "pandas") -> dict:
+    """The facts build for the last complete day with ``engine`` (duckdb over the cache's
+    Parquet files, as a run does, or pandas); ``days``: ``prime`` builds the day before
+    into a fresh day store, ``next`` the last day through that store."""
     from helpers.facts import build_facts, last_complete_day
     from helpers.facts.days import DayStore
     from helpers.facts.engines import fact_engine
@@ -83,15 +92,16 @@ def stage_facts(data: Path, cache: Path, next_day: bool, engine: str = "pandas")
     tables = cache / ds.fingerprint / "tables"
     files = {n: str(tables / f"{n}.parquet") for n in ("orders", "order_items")}
     settings = settings.replace(facts=dataclasses.replace(settings.facts, engine=engine))
-    store = None
-    if next_day:
-        store = DayStore(cache / "bench-days")
+    store = DayStore(cache / f"bench-days-{engine}") if days else None
+    if days == "prime":
+        assert store is not None
         shutil.rmtree(store.path, ignore_errors=True)
-        build_facts(ds.tables, day - pd.Timedelta(days=1), settings, days=store)
+        day -= pd.Timedelta(days=1)
+    loaded_mb = _peak_mb()
     t0 = time.perf_counter()
     facts = build_facts(ds.tables, day, settings, days=store, engine=fact_engine(settings, files))
     seconds = time.perf_counter() - t0
-    out = {"seconds": seconds, "rows": len(facts.daily_item)}
+    out = {"seconds": seconds, "rows": len(facts.daily_item), "loaded_mb": loaded_mb}
     if store is not None:
         out["recomputed_days"] = len(store.recomputed)
     return out
@@ -102,9 +112,10 @@ def run_child(args: argparse.Namespace) -> None:
     data, cache = Path(args.data), Path(args.cache)
     if args.stage in ("intake_cold", "intake_warm"):
         result = stage_intake(data, cache)
-    elif args.stage in ("facts", "facts_pandas", "facts_next_day"):
-        engine = args.engine if args.stage == "facts" else "pandas"
-        result = stage_facts(data, cache, args.stage == "facts_next_day", engine)
+    elif args.stage in ("facts", "facts_pandas", "facts_prime", "facts_next_day"):
+        engine = "pandas" if args.stage == "facts_pandas" else args.engine
+        days = {"facts_prime": "prime", "facts_next_day": "next"}.get(args.stage, "")
+        result = stage_facts(data, cache, days, engine)
     else:
         sys.path.insert(0, str(HERE.parent))
         import references
@@ -192,6 +203,10 @@ def measure_size(lines: float, args: argparse.Namespace, work: Path) -> dict:
     results = {"generate": generate(data, lines, args.days)}
     say(f"{lines:>12,.0f} generated {results['generate'].get('rows', 0):,} lines")
     for stage in PROJECT_STAGES:
+        if stage == "facts_next_day":  # the day before, into the store, in a child of its own
+            results["facts_prime"] = child(
+                stage_command("facts_prime", data, cache, engine=args.engine)
+            )
         results[stage] = child(stage_command(stage, data, cache, engine=args.engine))
         say(f"{'':>12} {stage}: {results[stage].get('seconds', float('nan')):.1f} s")
     run_date = _run_date(data)
@@ -321,7 +336,10 @@ def _note(stage: str, got: dict) -> str:
     if got.get("code"):
         return f"failed (exit {got['code']}): {got['output'].strip().splitlines()[-1:]}"
     if stage == "facts_next_day":
-        return f"{got.get('recomputed_days', '?')} day(s) scanned"
+        loaded = got.get("loaded_mb", math.nan)
+        return (
+            f"{got.get('recomputed_days', '?')} day(s) computed; {loaded:,.0f} MB before the build"
+        )
     if stage == "run":
         nbs = got.get("notebooks", {})
         parts = [f"{k} {v['run']:.0f}+{v['html']:.0f}s" for k, v in sorted(nbs.items())]

@@ -33,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pyarrow import feather
 
 from helpers.facts.buyer_categories import buyer_items
 from helpers.facts.channels import channel_sales
@@ -51,7 +53,7 @@ PART_KEYS = {
 }
 ORDER_FIELDS = ["customer_id", "paid_at", "paid_amount", "channel", "shipping_fee"]
 LINE_FIELDS = ["sku_id", "quantity", "unit_price"]
-STORE_FORMAT = 5
+STORE_FORMAT = 6
 #: The kind of digest :func:`day_digests` computes (pandas' own 64-bit hashes).
 PANDAS_DIGEST = "pandas"
 
@@ -106,6 +108,20 @@ def indexed(parts: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     }
 
 
+def write_frame(frame: pd.DataFrame, path: Path) -> None:
+    """``frame`` as an uncompressed Arrow IPC file: read back without decoding (a plain
+    copy of its buffers), which keeps a next-day build from spending its time re-reading the
+    stored days (Parquet's decoding was most of it)."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    feather.write_feather(table, str(path), compression="uncompressed")
+
+
+def read_frame(path: Path) -> pd.DataFrame:
+    """The frame of :func:`write_frame` (the dtypes as written; read into memory, not
+    mapped, so that the store can be replaced while the frame lives)."""
+    return feather.read_table(str(path), memory_map=False).to_pandas()
+
+
 class DayStore:
     """Per-day parts of one shop's data on disk (a folder), with each day's digest.
 
@@ -137,11 +153,11 @@ class DayStore:
             meta = json.loads((self.path / "store.json").read_text("utf-8"))
             if meta.get("format") != STORE_FORMAT or meta.get("digest") != kind:
                 return None
-            digests = pd.read_parquet(self.path / "digests.parquet")
+            digests = read_frame(self.path / "digests.arrow")
             digests["digest"] = digests["digest"].astype("uint64")
             digests = digests.set_index("date")
-            parts = {name: pd.read_parquet(self.path / f"{name}.parquet") for name in PART_KEYS}
-        except (OSError, ValueError, KeyError):
+            parts = {name: read_frame(self.path / f"{name}.arrow") for name in PART_KEYS}
+        except (OSError, ValueError, KeyError, pa.ArrowException):
             return None
         return digests, parts
 
@@ -152,9 +168,9 @@ class DayStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".days-", dir=self.path.parent))
         try:
-            digests.reset_index().to_parquet(tmp / "digests.parquet", index=False)
+            write_frame(digests.reset_index(), tmp / "digests.arrow")
             for name, frame in parts.items():
-                frame.to_parquet(tmp / f"{name}.parquet", index=False)
+                write_frame(frame, tmp / f"{name}.arrow")
             meta = {"format": STORE_FORMAT, "digest": kind}
             (tmp / "store.json").write_text(json.dumps(meta), "utf-8")
             old = self.path.with_name(self.path.name + ".old")

@@ -134,7 +134,7 @@ def test_tiny_shop_by_hand_and_a_damaged_store(tmp_path):
     facts = build_facts(tables, RUN, Settings(), days=store)
     assert len(store.recomputed) == len(paid_days(tables, RUN))
     assert_same_facts(facts, build_facts(tables, RUN, Settings()))
-    (store.path / "item.parquet").write_bytes(b"not parquet")
+    (store.path / "item.arrow").write_bytes(b"not arrow")
     again = build_facts(tables, RUN, Settings(), days=store)  # unreadable: all days again
     assert len(store.recomputed) == len(paid_days(tables, RUN))
     assert_same_facts(again, facts)
