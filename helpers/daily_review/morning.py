@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -204,6 +204,32 @@ def gross_profit(
 
 
 @dataclass(frozen=True)
+class Projection:
+    """The full month's GMV expected (:func:`month_projection`) and its basis.
+
+    Attributes
+    ----------
+    projected : the month's GMV expected: at the month's pace so far (``basis = "pace"``),
+        or, when a festival phase falls in the month, the GMV so far plus the remaining days
+        at the non-festival daily rate (``"clean"``).
+    basis : ``pace`` or ``clean`` (see ``projected``).
+    clean_rate : the non-festival daily GMV the ``clean`` projection uses (NaN for ``pace``).
+    festival : the festival inside the month (None for ``pace``).
+    uplift : the multiplier applied to the remaining festival days (last year's festival
+        days / last year's non-festival rate); NaN when none remain or last year's data do
+        not cover them (those days are then projected at ``clean_rate``: a floor).
+    ahead : festival days still ahead in the month.
+    """
+
+    projected: float
+    basis: str = "pace"
+    clean_rate: float = float("nan")
+    festival: str | None = None
+    uplift: float = float("nan")
+    ahead: int = 0
+
+
+@dataclass(frozen=True)
 class MonthToDate:
     """The month's GMV so far against its target.
 
@@ -217,16 +243,7 @@ class MonthToDate:
     target : the month's GMV target (``daily_review.monthly_gmv_target``), None when unset.
     time_progress : ``days_elapsed / days_in_month`` (时间进度).
     completion : ``gmv / target`` (目标完成率), NaN without a target.
-    projected : the full month's GMV expected (:func:`month_projection`): at the month's
-        pace so far (``basis = "pace"``), or, when a festival phase falls in the month, the
-        GMV so far plus the remaining days at the non-festival daily rate (``"clean"``).
-    basis : ``pace`` or ``clean`` (see ``projected``).
-    clean_rate : the non-festival daily GMV the ``clean`` projection uses (NaN for ``pace``).
-    festival : the festival inside the month (None for ``pace``).
-    uplift : the multiplier applied to the remaining festival days (last year's festival
-        days / last year's non-festival rate); NaN when none remain or last year's data do
-        not cover them (those days are then projected at ``clean_rate``: a floor).
-    ahead : festival days still ahead in the month.
+    projection : the full month's GMV expected and its basis (:class:`Projection`).
     """
 
     month: pd.Timestamp
@@ -237,12 +254,7 @@ class MonthToDate:
     target: float | None
     time_progress: float
     completion: float
-    projected: float
-    basis: str = "pace"
-    clean_rate: float = float("nan")
-    festival: str | None = None
-    uplift: float = float("nan")
-    ahead: int = 0
+    projection: Projection
 
     @property
     def behind(self) -> bool:
@@ -271,7 +283,7 @@ def month_to_date(facts: Facts, target: float | None = None) -> MonthToDate:
         target=target,
         time_progress=day.day / n_days,
         completion=gmv / target if target else np.nan,
-        **asdict(month_projection(facts, gmv, n_days)),
+        projection=month_projection(facts, gmv, n_days),
     )
 
 
@@ -298,18 +310,6 @@ def _uplift(daily: pd.DataFrame, festive: set[pd.Timestamp], ahead: pd.DatetimeI
         return np.nan
     base = _clean_rate(daily, festive, before.min() - DAY)
     return float(got["gmv"].sum() / (len(before) * base)) if base > 0 else np.nan
-
-
-@dataclass(frozen=True)
-class Projection:
-    """The month-end GMV expected and its basis (fields as in :class:`MonthToDate`)."""
-
-    projected: float
-    basis: str = "pace"
-    clean_rate: float = float("nan")
-    festival: str | None = None
-    uplift: float = float("nan")
-    ahead: int = 0
 
 
 def month_projection(facts: Facts, gmv: float, n_days: int) -> Projection:

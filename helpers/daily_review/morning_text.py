@@ -125,52 +125,100 @@ def profit_table(profits, *, lang: str = "zh", currency: str = "CNY") -> pd.Data
     return out
 
 
+#: The morning sentences ``(zh, en)``: each builder below has one structure and takes its
+#: phrasing from here (``{...}`` are filled in by the builder).
+PHRASES: dict[str, tuple[str, str]] = {
+    "margin": (
+        "毛利率 {margin}，保本 ROAS = 1 / 毛利率 = {break_even}。",
+        "Gross margin {margin}, break-even ROAS = 1 / margin = {break_even}. ",
+    ),
+    "no_ad_spend": ("复盘日没有推广花费。", "No ad spend on the run date."),
+    "roas": (
+        "复盘日 ROAS {roas}：每花 1 元推广带来 {roas} 元成交、约 {per_yuan} 元毛利，",
+        "Run-date ROAS {roas}: each 1 spent on ads brought {roas} of sales and about "
+        "{per_yuan} of gross profit, ",
+    ),
+    "ads_lose": (
+        "**推广在亏钱**（扣掉推广费后 {ad_profit}），先降出价或暂停 ROAS 最低的计划。",
+        "**so the ads lose money** ({ad_profit} after their cost); lower bids or pause the "
+        "plans with the lowest ROAS first.",
+    ),
+    "ads_pay": (
+        "推广赚钱（扣掉推广费后 {ad_profit}）。",
+        "so the ads pay for themselves ({ad_profit} after their cost).",
+    ),
+    "coverage": (
+        "只有 {covered} 的商品 GMV 有成本价，毛利率按这部分商品计算。",
+        "Only {covered} of item GMV has a unit cost; the margin rests on those items.",
+    ),
+    "month_so_far": ("本月至今（{span}）GMV {gmv}", "Month to date ({span}): GMV {gmv}"),
+    "last_month": ("，上月同期 {last}（{change}）", "; last month's same days {last} ({change})"),
+    "time_progress": (
+        "；时间进度 {progress}（{days}/{n_days} 天）",
+        "; time progress {progress} ({days}/{n_days} days)",
+    ),
+    "target": (
+        "，目标 {target}，完成 {completion}，{state}时间进度 {gap}；{projection}。",
+        "; target {target}, {completion} done, {gap} {state} time progress; {projection}.",
+    ),
+    "behind": ("落后", "behind"),
+    "ahead": ("领先", "ahead of"),
+    "no_target": (
+        "；{projection}。\n\n> 还没有设置本月 GMV 目标：在数据文件夹的 `playbook.yaml` 里加两行 "
+        "`daily_review:` 和 `  monthly_gmv_target: 1000000`（金额按店铺币种），这里就会显示目标"
+        "完成率和时间进度的对比。",
+        "; {projection}.\n\n> No monthly GMV target is set: add `daily_review:` and "
+        "`  monthly_gmv_target: 1000000` (in the shop currency) to `playbook.yaml` in the data "
+        "folder to compare completion with time progress.",
+    ),
+    "in_warmup": ("已在预热期", "already in its warm-up"),
+    "to_warmup": ("距预热还有 {days} 天", "warm-up in {days} days"),
+    "countdown": (
+        "**{name}**：{warm}，距爆发日还有 {days} 天。"
+        "预热开始前备好库存、优惠券和推广预算，预热期看加购和收藏，不要只看当天 GMV。",
+        "**{name}**: {warm}, burst in {days} days. Have stock, coupons and ad budget ready "
+        "before the warm-up; during it watch add-to-cart and favourites, not the day's GMV "
+        "alone.",
+    ),
+    "by_noon": ("截至 12 点", "by noon"),
+    "whole_day": ("全天", "whole day"),
+    "hour_vs_last_week": (
+        "{at}累计 {today}，上周同日 {last_week}（{change}）",
+        "{at}: {today} against {last_week} last week ({change})",
+    ),
+    "hour_sep": ("；", "; "),
+    "noon_share": (
+        "。上周同日到 12 点完成了全天的 {share}。",
+        ". Last week {share} of the day's GMV was in by noon.",
+    ),
+}
+
+
+def _say(key: str, lang: str, **fields: object) -> str:
+    """Phrase ``key`` of :data:`PHRASES` in ``lang`` (Chinese for ``zh``, else English)."""
+    return PHRASES[key][0 if lang == "zh" else 1].format(**fields)
+
+
+def _signed(change: float) -> str:
+    """A change as a percentage with its sign (``+12.0%``, ``-3.0%``, ``n/a``)."""
+    return ("+" if change >= 0 else "") + pct(change)
+
+
 def profit_verdict(p: Profit, *, lang: str = "zh", currency: str = "CNY") -> str:
     """Whether the run date's ads earn their cost: ROAS against break-even ROAS, in words."""
+    head = _say("margin", lang, margin=pct(p.margin), break_even=f"{p.break_even_roas:.2f}")
     if not p.ad_spend or math.isnan(p.roas):
-        return (
-            f"毛利率 {pct(p.margin)}，保本 ROAS = 1 / 毛利率 = {p.break_even_roas:.2f}。"
-            "复盘日没有推广花费。"
-            if lang == "zh"
-            else f"Gross margin {pct(p.margin)}, break-even ROAS = 1 / margin = "
-            f"{p.break_even_roas:.2f}. No ad spend on the run date."
-        )
-    per_yuan = p.roas * p.margin
-    loss = p.ad_profit < 0
-    if lang == "zh":
-        head = (
-            f"毛利率 {pct(p.margin)}，保本 ROAS = 1 / 毛利率 = {p.break_even_roas:.2f}。"
-            f"复盘日 ROAS {p.roas:.2f}：每花 1 元推广带来 {p.roas:.2f} 元成交、"
-            f"约 {per_yuan:.2f} 元毛利，"
-        )
-        tail = (
-            f"**推广在亏钱**（扣掉推广费后 {_money(p.ad_profit, currency)}），"
-            "先降出价或暂停 ROAS 最低的计划。"
-            if loss
-            else f"推广赚钱（扣掉推广费后 {_money(p.ad_profit, currency)}）。"
-        )
-        return head + tail
-    head = (
-        f"Gross margin {pct(p.margin)}, break-even ROAS = 1 / margin = "
-        f"{p.break_even_roas:.2f}. Run-date ROAS {p.roas:.2f}: each 1 spent on ads brought "
-        f"{p.roas:.2f} of sales and about {per_yuan:.2f} of gross profit, "
-    )
-    tail = (
-        f"**so the ads lose money** ({_money(p.ad_profit, currency)} after their cost); lower "
-        "bids or pause the plans with the lowest ROAS first."
-        if loss
-        else f"so the ads pay for themselves ({_money(p.ad_profit, currency)} after their cost)."
-    )
-    return head + tail
+        return head + _say("no_ad_spend", lang)
+    roas = _say("roas", lang, roas=f"{p.roas:.2f}", per_yuan=f"{p.roas * p.margin:.2f}")
+    verdict = "ads_lose" if p.ad_profit < 0 else "ads_pay"
+    return head + roas + _say(verdict, lang, ad_profit=_money(p.ad_profit, currency))
 
 
 def coverage_note(p: Profit, *, lang: str = "zh") -> str:
     """Which share of item GMV the margin rests on (empty when every item has a cost)."""
     if p.covered >= 0.999:
         return ""
-    if lang == "zh":
-        return f"只有 {pct(p.covered)} 的商品 GMV 有成本价，毛利率按这部分商品计算。"
-    return f"Only {pct(p.covered)} of item GMV has a unit cost; the margin rests on those items."
+    return _say("coverage", lang, covered=pct(p.covered))
 
 
 #: The month-end projection in words ``(zh, en)`` by basis; the ``ahead`` variants add how
@@ -200,61 +248,48 @@ def projection_text(m: MonthToDate, lang: str, currency: str) -> str:
     """The month-end projection and the basis it uses (:func:`~helpers.daily_review.morning.
     month_projection`), in one clause."""
     k = 0 if lang == "zh" else 1
+    p = m.projection
     fields = {
-        "proj": _money(m.projected, currency),
-        "rate": _money(m.clean_rate, currency),
-        "festival": escape(festival_name(m.festival or "", lang)),
+        "proj": _money(p.projected, currency),
+        "rate": _money(p.clean_rate, currency),
+        "festival": escape(festival_name(p.festival or "", lang)),
         "rest": m.days_in_month - m.days_elapsed,
-        "ahead": m.ahead,
-        "uplift": f"{m.uplift:.1f}" if math.isfinite(m.uplift) else "",
+        "ahead": p.ahead,
+        "uplift": f"{p.uplift:.1f}" if math.isfinite(p.uplift) else "",
     }
-    text = PROJECTION[m.basis][k].format(**fields)
-    if m.basis == "clean" and m.ahead:
-        text += PROJECTION["uplift" if math.isfinite(m.uplift) else "no_uplift"][k].format(**fields)
+    text = PROJECTION[p.basis][k].format(**fields)
+    if p.basis == "clean" and p.ahead:
+        text += PROJECTION["uplift" if math.isfinite(p.uplift) else "no_uplift"][k].format(**fields)
     return text
 
 
 def month_text(m: MonthToDate, *, lang: str = "zh", currency: str = "CNY") -> str:
     """The month so far in one paragraph: GMV, last month's same days, target and pace."""
     span = f"{m.month:%m-%d} – {m.month + pd.Timedelta(days=m.days_elapsed - 1):%m-%d}"
-    gmv = _money(m.gmv, currency)
-    last = "" if math.isnan(m.last_month_gmv) else _money(m.last_month_gmv, currency)
-    vs = m.gmv / m.last_month_gmv - 1 if last and m.last_month_gmv else math.nan
-    if lang == "zh":
-        text = f"本月至今（{span}）GMV {gmv}"
-        text += f"，上月同期 {last}（{pct(vs) if vs < 0 else '+' + pct(vs)}）" if last else ""
-        text += f"；时间进度 {pct(m.time_progress)}（{m.days_elapsed}/{m.days_in_month} 天）"
-        if m.target:
-            gap = format_pp(m.completion - m.time_progress, lang)
-            state = "落后" if m.behind else "领先"
-            text += (
-                f"，目标 {_money(m.target, currency)}，完成 {pct(m.completion)}，"
-                f"{state}时间进度 {gap.lstrip('+-')}；{projection_text(m, 'zh', currency)}。"
-            )
-        else:
-            text += (
-                f"；{projection_text(m, 'zh', currency)}。\n\n> 还没有设置本月 GMV 目标：在数据文件夹的 "
-                "`playbook.yaml` 里加两行 `daily_review:` 和 `  monthly_gmv_target: 1000000`"
-                "（金额按店铺币种），这里就会显示目标完成率和时间进度的对比。"
-            )
-        return text
-    text = f"Month to date ({span}): GMV {gmv}"
-    text += f"; last month's same days {last} ({'+' if vs >= 0 else ''}{pct(vs)})" if last else ""
-    text += f"; time progress {pct(m.time_progress)} ({m.days_elapsed}/{m.days_in_month} days)"
-    if m.target:
-        gap = format_pp(m.completion - m.time_progress, lang)
-        state = "behind" if m.behind else "ahead of"
-        text += (
-            f"; target {_money(m.target, currency)}, {pct(m.completion)} done, "
-            f"{gap.lstrip('+-')} {state} time progress; {projection_text(m, 'en', currency)}."
-        )
-    else:
-        text += (
-            f"; {projection_text(m, 'en', currency)}.\n\n> No monthly GMV target is set: add "
-            "`daily_review:` and `  monthly_gmv_target: 1000000` (in the shop currency) to "
-            "`playbook.yaml` in the data folder to compare completion with time progress."
-        )
-    return text
+    text = _say("month_so_far", lang, span=span, gmv=_money(m.gmv, currency))
+    if not math.isnan(m.last_month_gmv):
+        vs = m.gmv / m.last_month_gmv - 1 if m.last_month_gmv else math.nan
+        last = _money(m.last_month_gmv, currency)
+        text += _say("last_month", lang, last=last, change=_signed(vs))
+    text += _say(
+        "time_progress",
+        lang,
+        progress=pct(m.time_progress),
+        days=m.days_elapsed,
+        n_days=m.days_in_month,
+    )
+    projection = projection_text(m, lang, currency)
+    if not m.target:
+        return text + _say("no_target", lang, projection=projection)
+    return text + _say(
+        "target",
+        lang,
+        target=_money(m.target, currency),
+        completion=pct(m.completion),
+        state=_say("behind" if m.behind else "ahead", lang),
+        gap=format_pp(m.completion - m.time_progress, lang).lstrip("+-"),
+        projection=projection,
+    )
 
 
 def festival_table(events: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY"):
@@ -288,23 +323,13 @@ def festival_table(events: pd.DataFrame, *, lang: str = "zh", currency: str = "C
 def festival_text(events: pd.DataFrame, *, lang: str = "zh") -> str:
     """The countdown to the nearest event in one sentence (escaped)."""
     e = events.iloc[0]
-    name = escape(festival_name(str(e["name"]), lang))
-    if lang == "zh":
-        warm = "已在预热期" if e["days_to_warmup"] == 0 else f"距预热还有 {e['days_to_warmup']} 天"
-        return (
-            f"**{name}**：{warm}，距爆发日还有 {e['days_to_start']} 天。"
-            "预热开始前备好库存、优惠券和推广预算，预热期看加购和收藏，不要只看当天 GMV。"
-        )
     warm = (
-        "already in its warm-up"
+        _say("in_warmup", lang)
         if e["days_to_warmup"] == 0
-        else f"warm-up in {e['days_to_warmup']} days"
+        else _say("to_warmup", lang, days=e["days_to_warmup"])
     )
-    return (
-        f"**{name}**: {warm}, burst in {e['days_to_start']} days. Have stock, coupons and "
-        "ad budget ready before the warm-up; during it watch add-to-cart and favourites, not "
-        "the day's GMV alone."
-    )
+    name = escape(festival_name(str(e["name"]), lang))
+    return _say("countdown", lang, name=name, warm=warm, days=e["days_to_start"])
 
 
 def hourly_text(hours: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY") -> str:
@@ -312,15 +337,17 @@ def hourly_text(hours: pd.DataFrame, *, lang: str = "zh", currency: str = "CNY")
     noon = hours.loc[hours["hour"] == 11].iloc[0]
     end = hours.iloc[-1]
     parts = []
-    for row, at_zh, at_en in ((noon, "截至 12 点", "by noon"), (end, "全天", "whole day")):
+    for row, at in ((noon, "by_noon"), (end, "whole_day")):
         change = row["cum"] / row["cum_lw"] - 1 if row["cum_lw"] else math.nan
-        sign = "+" if change >= 0 else ""
-        pair = (_money(row["cum"], currency), _money(row["cum_lw"], currency))
-        if lang == "zh":
-            parts.append(f"{at_zh}累计 {pair[0]}，上周同日 {pair[1]}（{sign}{pct(change)}）")
-        else:
-            parts.append(f"{at_en}: {pair[0]} against {pair[1]} last week ({sign}{pct(change)})")
+        parts.append(
+            _say(
+                "hour_vs_last_week",
+                lang,
+                at=_say(at, lang),
+                today=_money(row["cum"], currency),
+                last_week=_money(row["cum_lw"], currency),
+                change=_signed(change),
+            )
+        )
     share = pct(noon["cum_share_lw"])
-    if lang == "zh":
-        return "；".join(parts) + f"。上周同日到 12 点完成了全天的 {share}。"
-    return "; ".join(parts) + f". Last week {share} of the day's GMV was in by noon."
+    return _say("hour_sep", lang).join(parts) + _say("noon_share", lang, share=share)

@@ -70,7 +70,7 @@ def test_without_last_year_the_festival_days_ahead_are_a_floor_and_said_so():
     # no 2025 data: the festival days count at the ordinary rate: 500 + 25 x 100 = 3,000
     assert out.projected == pytest.approx(3000.0)
     m = month_to_date(f)
-    assert m.basis == "clean"
+    assert m.projection.basis == "clean"
     zh, en = month_text(m), month_text(m, lang="en")
     assert "非大促日均 ¥100.00" in zh and "未计大促增量" in zh and "全月约 ¥3,000.00" in zh
     assert "non-festival daily average ¥100.00" in en and "no last-year data" in en
@@ -81,5 +81,5 @@ def test_a_month_without_festival_keeps_the_pace():
     f.promo_days = f.promo_days.iloc[0:0]
     m = month_to_date(f)
     # 15 x 100 = 1,500 so far; 1,500 / 15 x 30 = 3,000
-    assert m.basis == "pace" and m.projected == pytest.approx(3000.0)
+    assert m.projection.basis == "pace" and m.projection.projected == pytest.approx(3000.0)
     assert "按目前节奏全月约 ¥3,000.00" in month_text(m)

@@ -106,7 +106,7 @@ def test_month_to_date_against_target_and_time_progress(facts):
     assert m.gmv == 520 and (m.days_elapsed, m.days_in_month) == (3, 31)
     assert m.time_progress == pytest.approx(3 / 31)  # 9.7 %
     assert m.completion == pytest.approx(0.52) and not m.behind  # 52 % done > 9.7 %
-    assert m.projected == pytest.approx(520 / 3 * 31)
+    assert m.projection.projected == pytest.approx(520 / 3 * 31)
     assert math.isnan(m.last_month_gmv)  # February is not in the data
     assert morning.month_to_date(facts, target=10000.0).behind  # 5.2 % < 9.7 %
 
@@ -116,6 +116,36 @@ def test_month_to_date_without_target_says_how_to_set_it(facts):
     assert m.target is None and math.isnan(m.completion)
     assert "monthly_gmv_target" in month_text(m) and "playbook.yaml" in month_text(m)
     assert "monthly_gmv_target" in month_text(m, lang="en")
+
+
+def test_month_text_one_structure_in_two_phrasings():
+    m = morning.MonthToDate(
+        month=pd.Timestamp("2026-11-01"),
+        days_elapsed=15,
+        days_in_month=30,
+        gmv=1200.0,
+        last_month_gmv=1000.0,
+        target=3000.0,
+        time_progress=0.5,
+        completion=0.4,
+        projection=morning.Projection(2400.0),
+    )
+    # 1,200 / 1,000 - 1 = +20 %; 40 % done against 50 % of the month: 10 points behind;
+    # the projection at this pace: 1,200 / 15 x 30 = 2,400
+    assert month_text(m) == (
+        "本月至今（11-01 – 11-15）GMV ¥1,200.00，上月同期 ¥1,000.00（+20.0%）；时间进度 50.0%"
+        "（15/30 天），目标 ¥3,000.00，完成 40.0%，落后时间进度 10.0 个百分点；"
+        "按目前节奏全月约 ¥2,400.00。"
+    )
+    assert month_text(m, lang="en") == (
+        "Month to date (11-01 – 11-15): GMV ¥1,200.00; last month's same days ¥1,000.00 "
+        "(+20.0%); time progress 50.0% (15/30 days); target ¥3,000.00, 40.0% done, 10.0 pp "
+        "behind time progress; the month at this pace: about ¥2,400.00."
+    )
+    # last month's same days sold nothing: no change can be given, and no sign before it
+    zero = replace(m, last_month_gmv=0.0)
+    assert "上月同期 ¥0.00（n/a）" in month_text(zero)
+    assert "last month's same days ¥0.00 (n/a)" in month_text(zero, lang="en")
 
 
 def test_festival_countdown_names_the_next_burst(facts):
