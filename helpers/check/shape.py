@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -54,7 +55,7 @@ def _filled(frame: pd.DataFrame | None, col: str) -> bool:
     return frame is not None and col in frame and bool(frame[col].notna().any())
 
 
-def filled_columns(tables: dict[str, pd.DataFrame]) -> frozenset[str]:
+def filled_columns(tables: Mapping[str, pd.DataFrame]) -> frozenset[str]:
     """``table.column`` for every column of the present tables that carries a value."""
     return frozenset(
         f"{name}.{col}"

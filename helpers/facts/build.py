@@ -13,7 +13,7 @@ from helpers.facts.customers import new_buyers_by_day
 from helpers.facts.cutoff import as_of
 from helpers.facts.daily import daily_facts, daily_sales, promo_calendar
 from helpers.facts.days import DayStore, indexed
-from helpers.facts.frames import ONE_DAY, as_day, table_map
+from helpers.facts.frames import ONE_DAY, as_day, present_tables, table_map
 from helpers.facts.items import traffic_parts
 from helpers.facts.model import Facts
 from helpers.facts.orders import calendar, hours_waiting
@@ -23,6 +23,11 @@ from helpers.settings import Settings
 
 if TYPE_CHECKING:
     from helpers.facts.engines import FactEngine
+
+
+#: The small tables :func:`assemble` joins to the scan of orders and lines (the others are
+#: not read: a data set read lazily from the intake cache never loads them for the facts).
+JOINED = ("traffic", "ad_spend", "after_sales", "products", "promotions")
 
 
 def build_facts(
@@ -80,8 +85,9 @@ def build_facts(
     """
     settings = settings or Settings()
     tables = table_map(tables)
+    present = present_tables(tables)
     for name in SCANNED:
-        if tables.get(name) is None:
+        if name not in present:
             raise KeyError(f"build_facts needs the {name!r} table")
     day = as_day(run_date)
     sla = float(settings.thresholds.ship_sla_hours)
@@ -89,10 +95,8 @@ def build_facts(
         scan = pandas_scan(tables, day, sla, days)
     else:
         scan = engine.scan(tables, day, sla, days)
-    t = as_of({k: v for k, v in tables.items() if k not in SCANNED}, day)
-    return assemble(
-        scan, t, day, settings, frozenset(k for k, v in tables.items() if v is not None)
-    )
+    t = as_of({k: tables[k] for k in JOINED if k in present}, day)
+    return assemble(scan, t, day, settings, present)
 
 
 def assemble(

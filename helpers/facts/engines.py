@@ -128,6 +128,11 @@ class FactEngine:
         self.keeper = keeper
         self.digest_kind = digest_kind
 
+    def frame(self, tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame | None:
+        """The in-memory table ``name``, asked for only when the engine has no location for
+        it (a table read on demand from the intake cache stays unread)."""
+        return None if self.locations.get(name) else tables.get(name)
+
     def source(self, con: Any, name: str, frame: pd.DataFrame | None) -> Any:
         """The ibis table of contract table ``name``: from its location, else from ``frame``."""
         where = self.locations.get(name)
@@ -155,7 +160,7 @@ class FactEngine:
         with warnings.catch_warnings():  # ibis 12 on pandas 3: deprecation notices only
             warnings.filterwarnings("ignore", module=r"ibis\.")
             con = self.connect()
-            src = {name: self.source(con, name, tables.get(name)) for name in SCANNED}
+            src = {name: self.source(con, name, self.frame(tables, name)) for name in SCANNED}
             keep = self.keeper(con) if self.keeper else None
             store = None
             if days is not None and self.digest_kind:

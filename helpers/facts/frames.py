@@ -43,6 +43,15 @@ def table_map(tables: Any) -> Mapping[str, pd.DataFrame]:
     return tables
 
 
+def present_tables(tables: Mapping[str, pd.DataFrame | None]) -> frozenset[str]:
+    """The names of the tables given; a None value counts as absent. A mapping that reads
+    its tables on first access (``lazy = True``, as the intake cache's
+    :class:`helpers.intake.narrow.CachedTables`: never None) is not read."""
+    if getattr(tables, "lazy", False):
+        return frozenset(tables)
+    return frozenset(k for k, v in tables.items() if v is not None)
+
+
 def isin_fast(s: pd.Series, values: pd.Series) -> np.ndarray:
     """``s.isin(values)`` through a hash index (fast for millions of string ids)."""
     index = pd.Index(values.dropna().unique())

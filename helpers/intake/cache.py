@@ -13,10 +13,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from helpers.contract import TABLES
 from helpers.intake.dataset import Dataset, _canon_quarantine, _canon_sources
-from helpers.intake.parsing import _canonical_dtypes
+from helpers.intake.narrow import CachedTables
 from helpers.notices import notice
 from helpers.privacy import key_id, make_private, private_dir, pseudonym_key
 from helpers.settings import Settings
@@ -162,10 +163,11 @@ def _read_cache(root: Path, fingerprint: str) -> Dataset | None:
         return None
     try:
         meta = json.loads(manifest.read_text(encoding="utf-8"))
-        tables = {
-            name: _canonical_dtypes(pd.read_parquet(d / "tables" / f"{name}.parquet"), TABLES[name])
-            for name in meta["tables"]
-        }
+        # each table is read when first asked for; its file's footer is checked now
+        names = [str(name) for name in meta["tables"] if name in TABLES]
+        for name in names:
+            pq.read_metadata(d / "tables" / f"{name}.parquet")
+        tables = CachedTables(d / "tables", names)
         quarantine = _canon_quarantine(pd.read_parquet(d / "quarantine.parquet"))
         sources = _canon_sources(pd.read_parquet(d / "sources.parquet"))
     except Exception as exc:  # noqa: BLE001 - a broken cache entry is re-built

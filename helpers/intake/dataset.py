@@ -4,11 +4,14 @@ frames."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from helpers.contract import TABLES
+from helpers.intake.narrow import narrow_read
 
 #: Columns of the quarantine and sources frames.
 QUARANTINE_COLUMNS: tuple[str, ...] = (
@@ -43,10 +46,14 @@ class Dataset:
 
     Attributes
     ----------
-    tables : dict of contract table name -> DataFrame with canonical dtypes (str columns as
-        pandas ``str`` with NaN for missing, datetimes ``datetime64[ns]`` naive local time,
-        dates the same at midnight, floats ``float64``, ints nullable ``Int64``, bools
-        ``boolean``). Only tables that were present are included.
+    tables : mapping of contract table name -> DataFrame with canonical dtypes (str columns
+        as pandas ``str`` with NaN for missing, datetimes ``datetime64[ns]`` naive local
+        time, dates the same at midnight, floats ``float64``, ints nullable ``Int64``, bools
+        ``boolean``). Only tables that were present are included. Read from the cache, it
+        is a :class:`helpers.intake.narrow.CachedTables`: each table is read from its
+        Parquet file when first asked for and then kept, so ``name in tables``,
+        :meth:`has` and :attr:`available` cost nothing; a fresh intake gives a dict. For
+        a few columns or days of a big table use :meth:`read`.
     quarantine : DataFrame with ``table, file, row, column, value, reason, reason_zh``: one
         record per rejected input row and table (several problems of a row are joined with
         ``"; "``). ``row`` is the spreadsheet row number (header = 1). Values from personal
@@ -73,7 +80,7 @@ class Dataset:
         sub-folder. Empty for contract files.
     """
 
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     quarantine: pd.DataFrame
     sources: pd.DataFrame
     fingerprint: str
@@ -93,6 +100,58 @@ class Dataset:
                 f"table {name!r} is not in this data set; available: "
                 f"{', '.join(self.available) or 'none'}"
             ) from None
+
+    def read(
+        self,
+        name: str,
+        columns: Sequence[str] | None = None,
+        *,
+        days: tuple[Any, Any] | None = None,
+        on: str | None = None,
+        isin: Mapping[str, Collection[Any]] | None = None,
+    ) -> pd.DataFrame:
+        """Some columns and rows of table ``name``, without loading the whole table.
+
+        Read from the cache, only the columns asked for are read from the table's Parquet
+        file and the rows are filtered while it is read (row groups outside the days are
+        skipped); a table already in memory is filtered there. Either way the frame equals
+        ``dataset[name]`` filtered the same way in pandas: columns in the order asked,
+        the canonical dtypes, rows in table order, a fresh ``RangeIndex``. Nothing is kept.
+
+        Parameters
+        ----------
+        name : a contract table present in the data set.
+        columns : the columns wanted (contract names); None for all.
+        days : ``(first, last)``, inclusive calendar days (anything ``pd.Timestamp``
+            takes; times of day are dropped): the rows whose ``on`` timestamp lies in
+            ``[first 00:00, last + 1 day 00:00)``; rows without one are left out.
+        on : the datetime/date column ``days`` applies to; by default
+            :data:`helpers.intake.narrow.DAY_COLUMNS` (``orders``: ``paid_at``,
+            ``after_sales``: ``requested_at``, daily tables: ``date``, monthly: ``month``).
+            ``order_items`` has no date: by default its ``days`` are those of its order's
+            ``paid_at`` (the lines of the orders paid on those days).
+        isin : column -> allowed values (e.g. ``{"order_id": ids}``); missing values never
+            match. With ``days`` both must hold.
+
+        Examples
+        --------
+        The payment times of the last 28 days, and their order lines' SKUs and quantities::
+
+            paid = dataset.read("orders", ["order_id", "paid_at", "paid_amount"],
+                                days=(day - pd.Timedelta(days=27), day))
+            lines = dataset.read("order_items", ["order_id", "sku_id", "quantity"],
+                                 days=(day - pd.Timedelta(days=27), day))
+
+        Raises
+        ------
+        KeyError
+            The table is not in the data set, or a column is not one of its columns.
+        ValueError
+            ``on`` (or the table's default) is not a datetime or date column.
+        """
+        if not self.has(name):
+            self[name]  # raises the KeyError naming the tables available
+        return narrow_read(self.tables, name, columns, days=days, on=on, isin=isin)
 
     @property
     def quarantined_rows(self) -> int:
