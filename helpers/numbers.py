@@ -69,8 +69,9 @@ def format_value(value: float | None, unit: str, *, currency: str = "CNY") -> st
     """Format a metric value for tables: money with thousands separators, ratios as %.
 
     Units: ``ratio`` (``3.45%``), ``ratio_x`` (``3.46``), ``currency`` (``¥1,234.50``,
-    ``1,234.50 XYZ`` for a code without a symbol), ``hours`` (``12.5 h``), else a count
-    (``12,000``). Missing values show as an en dash.
+    ``1,234.50 XYZ`` for a code without a symbol), ``hours`` (``12.5 h``), ``decimal``
+    (``12.5``: one decimal, for a column whose header names the unit, e.g. 已等待(小时)),
+    else a count (``12,000``). Missing values show as an en dash.
     """
     if value is None or _missing(value):
         return MISSING
@@ -84,6 +85,8 @@ def format_value(value: float | None, unit: str, *, currency: str = "CNY") -> st
         return f"{sign}{symbol}{abs(value):,.2f}" if symbol else f"{value:,.2f} {currency}"
     if unit == "hours":
         return f"{value:,.1f} h"
+    if unit == "decimal":
+        return f"{value:,.1f}"
     return f"{value:,.0f}"
 
 

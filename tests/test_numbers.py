@@ -25,6 +25,7 @@ def test_in_tables_and_cards():
     assert numbers.format_value(1234.5, "currency", currency="BRL") == "R$1,234.50"
     assert numbers.format_value(1234.5, "currency", currency="XYZ") == "1,234.50 XYZ"
     assert numbers.format_value(12.25, "hours") == "12.2 h"
+    assert numbers.format_value(1234.56, "decimal") == "1,234.6"
     assert numbers.format_value(1234.5, "currency") == "¥1,234.50"
     assert numbers.format_value(1234.5, "currency", currency="GBP") == "£1,234.50"
     assert numbers.format_value(-2060.3, "currency") == "-¥2,060.30"

@@ -150,7 +150,8 @@ def spend_and_roas(
     ax2.plot(names, data["roas"], "o", color=COLOR_DOWN, ms=9, label="ROAS")
     top = data["roas"].max()
     if "roas_7d" in data:
-        ax2.plot(names, data["roas_7d"], "o", mfc="none", color=COLOR_MAIN, ms=9, label="ROAS 7d")
+        label = "ROAS（近7日）" if lang == "zh" else "ROAS (7 days)"
+        ax2.plot(names, data["roas_7d"], "o", mfc="none", color=COLOR_MAIN, ms=9, label=label)
         top = max(top, data["roas_7d"].max())
         ax2.legend(loc="upper right", frameon=False, fontsize=8)
     ax2.set_ylim(0, 1.25 * top if top and top == top else 1.0)

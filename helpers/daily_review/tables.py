@@ -198,10 +198,11 @@ def refund_items_table(
 
 
 def overdue_table(overdue: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
-    """Overdue unshipped orders by channel with the longest wait."""
+    """Overdue unshipped orders by channel with the longest wait (in hours, the unit named
+    by the column header: no English ``h`` after the numbers on a Chinese page)."""
     return format_frame(
         overdue,
-        units={"channel": "text", "orders": "count", "max_hours": "hours"},
+        units={"channel": "text", "orders": "count", "max_hours": "decimal"},
         labels={
             "orders": i18n.t("orders_overdue", lang),
             "max_hours": i18n.t("hours_waiting", lang),

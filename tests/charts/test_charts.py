@@ -139,3 +139,14 @@ def test_the_trend_grid_has_one_legend_with_each_phase_kind_once():
 def test_kwargs_reach_the_main_artist():
     ax = charts.trend_lines(_trend_frame(), metric="gmv", color="#123456", lw=3)
     assert ax.lines[0].get_color() == "#123456" and ax.lines[0].get_linewidth() == 3
+
+
+def test_spend_and_roas_legend_speaks_the_report_language():
+    ads = pd.DataFrame(
+        {"channel": ["付费推广"], "ad_spend": [900.0], "roas": [1.2], "roas_7d": [4.2]}
+    )
+    for lang, week in (("zh", "ROAS（近7日）"), ("en", "ROAS (7 days)")):
+        ax = charts.spend_and_roas(ads, lang=lang)
+        legend = ax.figure.axes[-1].get_legend()
+        assert [t.get_text() for t in legend.get_texts()] == ["ROAS", week]
+        plt.close(ax.figure)

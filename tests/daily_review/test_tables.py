@@ -99,3 +99,11 @@ def test_quarantine_reasons_and_tables_read_in_chinese():
     en = tables.quarantine_table(summary, lang="en")
     assert en["Reason"].iloc[2] == "price override by hand, not a sale"
     assert table.index.name is None and table.columns.name == "表"  # no stray header row
+
+
+def test_overdue_hours_carry_no_english_unit_on_a_chinese_page():
+    overdue = pd.DataFrame({"channel": ["搜索"], "orders": [13], "max_hours": [47.94]})
+    table = tables.overdue_table(overdue)
+    # the header names the unit (已等待(小时)); the cell is the number alone, one decimal
+    assert table["已等待(小时)"].tolist() == ["47.9"]
+    assert tables.overdue_table(overdue, lang="en")["Hours waiting"].tolist() == ["47.9"]
