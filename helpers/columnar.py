@@ -139,6 +139,43 @@ def semi_join(text: pa.ChunkedArray | pa.Array, wanted: pa.ChunkedArray | pa.Arr
     return found
 
 
+#: Key columns whose equal values always hash equal in polars as they compare equal in
+#: pandas (floats are left out: ``-0.0 == 0.0`` in pandas, not bit for bit).
+_HASHABLE = ("str", "int", "datetime")
+
+
+def _hash_kind(values: pd.Series) -> str | None:
+    if is_text_dtype(values):
+        return "str"
+    if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
+        return "int"
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
+        return "datetime"
+    return None
+
+
+def surely_distinct(frame: pd.DataFrame, columns: list[str]) -> bool:
+    """True only when no two rows of ``frame`` have the same values in ``columns``: one
+    polars hash per column, combined, then sorted; distinct hashes prove distinct keys
+    (equal keys always hash equal). False when some hashes collide, a key column is of
+    another type (float, object ...) or is missing: the caller then finds the duplicates
+    itself (``DataFrame.duplicated``), so a False never changes a result, only its cost.
+
+    Two missing cells hash equal, so missing keys also give False.
+    """
+    if not columns or any(c not in frame.columns for c in columns):
+        return False
+    if any(_hash_kind(frame[c]) not in _HASHABLE for c in columns):
+        return False
+    combined = np.zeros(len(frame), dtype=np.uint64)
+    for c in columns:
+        arr = arrow_text(frame[c]) if is_text_dtype(frame[c]) else pa.Array.from_pandas(frame[c])
+        hashed = pl.Series(pl.from_arrow(arr)).hash(seed=0).to_numpy()
+        combined = combined * np.uint64(0x9E3779B97F4A7C15) ^ hashed
+    combined.sort()
+    return not bool((combined[1:] == combined[:-1]).any())
+
+
 def char_class(pattern: str) -> str:
     """A Python ``re`` character class written with ``\\xNN`` / ``\\uNNNN`` escapes, as the
     Rust ``regex`` syntax polars reads (``\\x{NNNN}``)."""

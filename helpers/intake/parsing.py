@@ -21,6 +21,11 @@ _MAX_VALUE_CHARS = 80
 
 _WRAPPER = r'(?s)^="(.*)"$'  # a plain pattern string keeps pandas on its fast path
 
+#: A cell starting or ending with anything but a printable, non-blank ASCII character: the
+#: only cells that stripping blanks can change (a superset of them, whichever characters
+#: count as blanks).
+_EDGE = r"^[^!-~]|[^!-~]$"
+
 
 def _isin(s: pd.Series, values: Iterable[Any]) -> pd.Series:
     """Fast ``s.isin(values)`` for large string columns: one polars hash lookup over the
@@ -35,13 +40,16 @@ def _isin(s: pd.Series, values: Iterable[Any]) -> pd.Series:
 
 def _clean_text(s: pd.Series, null_values: tuple[str, ...] = ()) -> pd.Series:
     """Trim whitespace/tabs and ``="..."`` wrappers; empty (or a null word) -> NaN."""
-    s = s.astype("str").str.strip()
+    s = s.astype("str")
+    edges = columnar.contains(s, _EDGE)
+    if edges is None or edges.any():  # else no cell starts or ends with a blank
+        s = s.str.strip()
     if s.str.startswith('="').any():
         s = s.str.replace(_WRAPPER, r"\1", regex=True).str.strip()
     empty = s.eq("") | s.isna()
     if null_values:
         empty = empty | _isin(s, null_values)
-    return s.mask(empty)
+    return s.mask(empty) if empty.any() else s
 
 
 def _prepare_text_frame(
@@ -62,7 +70,8 @@ def _prepare_text_frame(
             out[col] = s
     if len(out.columns):
         keep = out.notna().any(axis=1)
-        out, rows = out.loc[keep], rows.loc[keep]
+        if not keep.all():
+            out, rows = out.loc[keep], rows.loc[keep]
     return out.reset_index(drop=True), rows.reset_index(drop=True)
 
 
@@ -90,12 +99,14 @@ class DateColumn:
     problems : a reason per cell read but refused ("" elsewhere): outside the plausible
         range, a 2-digit year, an ambiguous day/month.
     note : the day/month order chosen for the column ("" when none was needed).
+    refused : the cells with a reason in ``problems`` (``problems != ""``), as booleans.
     """
 
     values: pd.Series
     unparseable: pd.Series
     problems: pd.Series
     note: str = ""
+    refused: pd.Series | None = None
 
 
 def _parse_iso(text: pd.Series, present: pd.Series, timezone: str) -> pd.Series:
@@ -171,6 +182,7 @@ def read_datetimes(
     (:func:`helpers.intake.values.rewrite_dates`), dates outside ``limits`` refused."""
     idx = s.index
     none = pd.Series("", index=idx, dtype="object")
+    refused = np.zeros(len(s), dtype=bool)  # cells with a problem so far
     if pd.api.types.is_datetime64_any_dtype(s):
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             s = s.dt.tz_convert(timezone).dt.tz_localize(None)
@@ -186,23 +198,29 @@ def read_datetimes(
             problems, note = none, ""
         else:
             values, problems, note = _parse_text_dates(text, present, timezone, order, column)
-        unparseable = present & values.isna() & (problems == "")
-    inside = _within(values, limits)
-    lo, hi = (f"{d:%Y-%m-%d}" for d in limits)
-    problems = problems.mask(
-        ~inside & (problems == ""),
-        f"date outside the plausible range {lo} .. {hi} (a typo or a placeholder date such "
-        "as 1900-01-01 or 9999-12-31): correct it or leave the cell empty",
-    )
-    values = values.where(inside & (problems == "")).astype("datetime64[ns]")
-    return DateColumn(values, unparseable, problems, note)
+            refused = (problems != "").to_numpy()
+        unparseable = present & values.isna() & ~refused
+    outside = ~_within(values, limits).to_numpy() & ~refused
+    if outside.any():
+        lo, hi = (f"{d:%Y-%m-%d}" for d in limits)
+        problems = problems.mask(
+            outside,
+            f"date outside the plausible range {lo} .. {hi} (a typo or a placeholder date "
+            "such as 1900-01-01 or 9999-12-31): correct it or leave the cell empty",
+        )
+        refused = refused | outside
+    if refused.any():
+        values = values.mask(refused)
+    values = values.astype("datetime64[ns]")
+    return DateColumn(values, unparseable, problems, note, pd.Series(refused, index=idx))
 
 
 def _parse_datetime(s: pd.Series, *, fmt: str | None, timezone: str) -> tuple[pd.Series, pd.Series]:
     """Parse to naive local ``datetime64[ns]``; returns (values, unreadable mask) - cells
     refused by :func:`read_datetimes` count as unreadable."""
     got = read_datetimes(s, fmt=fmt, timezone=timezone)
-    return got.values, got.unparseable | (got.problems != "")
+    assert got.refused is not None
+    return got.values, got.unparseable | got.refused
 
 
 def _parse_number(s: pd.Series, *, decimal: str = "auto") -> tuple[pd.Series, pd.Series]:

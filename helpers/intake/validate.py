@@ -145,9 +145,11 @@ def _validate(
         typed[col.name] = values
     frame = pd.DataFrame({c.name: _cast(typed[c.name], c.dtype) for c in table.columns})
     frame[_ROW] = rows.to_numpy()
-    bad_rows = issues.bad()
+    bad_rows = issues.bad().to_numpy()
     q = _collapse(issues.records, table.name, file, rows)
-    return frame.loc[~bad_rows.to_numpy()].reset_index(drop=True), q, issues.notes
+    if bad_rows.any():
+        frame = frame.loc[~bad_rows]
+    return frame.reset_index(drop=True), q, issues.notes
 
 
 #: Money columns: at most ``intake.max_amount`` (settings).
@@ -213,7 +215,7 @@ def _parse_dates(
         shown,
         _reason("unparseable {k} in {c}: {v!r}", c=col.name, k=kind),
     )
-    refused = got.problems != ""
+    refused = got.refused if got.refused is not None else got.problems != ""
     if refused.any():
         issues.add(refused, col.name, shown, got.problems.map(lambda r: f"{col.name}: {r}"))
     if got.note:
@@ -358,26 +360,47 @@ def _quarantine_rows(
     )
 
 
+def _stack_parts(parts: list[_Part], tname: str) -> pd.DataFrame:
+    """The accepted rows of every part of table ``tname`` (file order) with the file of each
+    row (``__file__``, categorical: one small code per row). The parts' own frames are
+    released as they are stacked (they are not read again), so only one copy is alive."""
+    mine = [p for p in parts if p.table == tname]
+    files = pd.CategoricalDtype(list(dict.fromkeys(p.file for p in mine)))
+    frames = []
+    for p in mine:
+        codes = np.full(len(p.frame), files.categories.get_loc(p.file), dtype=np.int32)
+        frames.append(p.frame.assign(__file__=pd.Categorical.from_codes(codes, dtype=files)))
+        p.frame = p.frame.iloc[:0]
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    return frame
+
+
+def _duplicate_keys(frame: pd.DataFrame, key: list[str]) -> pd.Series | None:
+    """Rows repeating the key of an earlier row (the first occurrence wins), or None when
+    there are none: a hash check proves most tables free of duplicates at a fraction of the
+    cost of ``DataFrame.duplicated`` (:func:`helpers.columnar.surely_distinct`), which
+    decides whenever the check cannot."""
+    if columnar.surely_distinct(frame, key):
+        return None
+    dup = frame.duplicated(subset=key, keep="first")
+    return dup if dup.any() else None
+
+
 def _combine(parts: list[_Part]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
     """Concatenate parts per table (file order), then quarantine duplicate keys (the first
-    occurrence wins) and rows referring to parents that were not accepted."""
+    occurrence wins) and rows referring to parents that were not accepted. The parts'
+    frames are emptied (their rows are in the tables returned)."""
     tables: dict[str, pd.DataFrame] = {}
     extra: list[pd.DataFrame] = []
     order = [t for t in TABLES if any(p.table == t for p in parts)]
     order.sort(key=lambda t: len(TABLES[t].references))  # parents before children
     for tname in order:
         table = TABLES[tname]
-        frames = []
-        for p in parts:
-            if p.table == tname:
-                f = p.frame.copy()
-                f["__file__"] = p.file
-                frames.append(f)
-        frame = pd.concat(frames, ignore_index=True)
+        frame = _stack_parts(parts, tname)
         if table.key and len(frame):
             key = list(table.key)
-            dup = frame.duplicated(subset=key, keep="first")
-            if dup.any():
+            dup = _duplicate_keys(frame, key)
+            if dup is not None:
                 first = frame.loc[~dup, [*key, _ROW, "__file__"]]
                 later = frame.loc[dup, key].merge(first, on=key, how="left")
                 reasons = []
