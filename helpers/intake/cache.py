@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
@@ -120,36 +121,99 @@ def discard_damaged(folder: Path, problem: str) -> None:
     shutil.rmtree(trash, ignore_errors=True)
 
 
-def _write_cache(root: Path, ds: Dataset) -> None:
-    final = root / ds.fingerprint
-    if (final / _MANIFEST).is_file():
-        return
-    try:
-        private_dir(root)  # owner-only: it holds customer ids and quarantined values
-        tmp = Path(tempfile.mkdtemp(prefix=f".{ds.fingerprint[:12]}-", dir=root))
-    except OSError:
-        return
-    try:
-        (tmp / "tables").mkdir()
-        for name, df in ds.tables.items():
-            df.to_parquet(tmp / "tables" / f"{name}.parquet", index=False)
-        ds.quarantine.to_parquet(tmp / "quarantine.parquet", index=False)
-        ds.sources.to_parquet(tmp / "sources.parquet", index=False)
-        manifest = {
-            "intake_version": INTAKE_VERSION,
-            "tables": sorted(ds.tables),
-            "settings_hints": ds.settings_hints,
-            "notes": list(ds.notes),
-        }
-        (tmp / _MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        write_digests(tmp)
-        make_private(tmp)
+class CacheWriter:
+    """Writes one data set's cache entry (``root/<fingerprint>/``) table by table, each
+    table as soon as it is final, in a background thread (Parquet encoding and the disk
+    write release the interpreter, so they overlap the intake of the next table).
+
+    The entry appears only when :meth:`close` has written everything (a temporary folder
+    renamed at the end); a cache that cannot be written is not an error: the entry is
+    then simply not made. Used as a context manager, an intake that fails leaves no
+    temporary folder behind.
+    """
+
+    def __init__(self, root: Path, fingerprint: str) -> None:
+        self.final = root / fingerprint
+        self.tmp: Path | None = None
+        self.futures: list[Future[None]] = []
+        self.pool: ThreadPoolExecutor | None = None
+        if (self.final / _MANIFEST).is_file():
+            return
         try:
-            os.rename(tmp, final)
-        except OSError:  # another process won the race; its copy is identical
+            private_dir(root)  # owner-only: it holds customer ids and quarantined values
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{fingerprint[:12]}-", dir=root))
+            (self.tmp / "tables").mkdir()
+        except OSError:
+            self.abandon()
+            return
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cache-writer")
+
+    def __enter__(self) -> CacheWriter:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is not None:
+            self.abandon()
+
+    def add(self, name: str, df: pd.DataFrame) -> None:
+        """Start writing table ``name`` (``df`` must not change afterwards)."""
+        if self.tmp is not None and self.pool is not None:
+            path = self.tmp / "tables" / f"{name}.parquet"
+            self.futures.append(self.pool.submit(_write_parquet, df, path))
+
+    def close(self, ds: Dataset) -> None:
+        """Wait for the tables, write the quarantine, sources, manifest and digests, and
+        publish the entry (rename)."""
+        if self.tmp is None:
+            return
+        tmp = self.tmp
+        try:
+            for future in self.futures:
+                future.result()
+            ds.quarantine.to_parquet(tmp / "quarantine.parquet", index=False)
+            ds.sources.to_parquet(tmp / "sources.parquet", index=False)
+            manifest = {
+                "intake_version": INTAKE_VERSION,
+                "tables": sorted(ds.tables),
+                "settings_hints": ds.settings_hints,
+                "notes": list(ds.notes),
+            }
+            (tmp / _MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+            write_digests(tmp)
+            make_private(tmp)
+            try:
+                os.rename(tmp, self.final)
+            except OSError:  # another process won the race; its copy is identical
+                shutil.rmtree(tmp, ignore_errors=True)
+        except Exception:  # noqa: BLE001 - a cache that cannot be written is not an error
             shutil.rmtree(tmp, ignore_errors=True)
-    except Exception:  # noqa: BLE001 - a cache that cannot be written is not an error
-        shutil.rmtree(tmp, ignore_errors=True)
+        finally:
+            self.tmp = None
+            self._stop()
+
+    def abandon(self) -> None:
+        """Give up the entry: wait for the writes under way, remove the temporary folder."""
+        self._stop()
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+    def _stop(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> None:
+    df.to_parquet(path, index=False)
+
+
+def _write_cache(root: Path, ds: Dataset) -> None:
+    """Write the whole data set ``ds`` as its cache entry (see :class:`CacheWriter`)."""
+    with CacheWriter(root, ds.fingerprint) as writer:
+        for name, df in ds.tables.items():
+            writer.add(name, df)
+        writer.close(ds)
 
 
 def _read_cache(root: Path, fingerprint: str) -> Dataset | None:

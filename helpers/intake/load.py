@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,12 @@ import pandas as pd
 
 from helpers.contract import PERSONAL_FIELDS, TABLES
 from helpers.intake.apply import _apply_mapping, _canonical_part, _source_note
-from helpers.intake.cache import _read_cache, _write_cache, default_cache_dir, fingerprint_inputs
+from helpers.intake.cache import (
+    CacheWriter,
+    _read_cache,
+    default_cache_dir,
+    fingerprint_inputs,
+)
 from helpers.intake.dataset import (
     SOURCES_COLUMNS,
     Dataset,
@@ -88,21 +94,37 @@ def load_dataset(
     quarantine = _sorted_quarantine(parts, extra)
     qcount = quarantine.groupby(["table", "file"]).size()
     _check_bookkeeping(tables, parts, qcount)
-    # phone and ID-card numbers typed into free text never reach a table, the cache or a page;
-    # free text longer than helpers.limits.MAX_TEXT_CHARS is cut
-    ds = Dataset(
-        cut_tables(
-            mask_tables({t: _canonical_dtypes(tables[t], TABLES[t]) for t in TABLES if t in tables})
-        ),
-        mask_quarantine(quarantine, PERSONAL_FIELDS),
-        _sources(parts, qcount, found.ignored),
-        fp,
-        settings_hints=found.hints,
-        notes=_notes(where, parts),
-    )
-    if cache_root is not None:
-        _write_cache(cache_root, ds)
+    writer = CacheWriter(cache_root, fp) if cache_root is not None else None
+    with writer or contextlib.nullcontext():
+        ds = Dataset(
+            _finish_tables(tables, writer),
+            mask_quarantine(quarantine, PERSONAL_FIELDS),
+            _sources(parts, qcount, found.ignored),
+            fp,
+            settings_hints=found.hints,
+            notes=_notes(where, parts),
+        )
+        if writer is not None:
+            writer.close(ds)
     return ds
+
+
+def _finish_tables(
+    tables: dict[str, pd.DataFrame], writer: CacheWriter | None
+) -> dict[str, pd.DataFrame]:
+    """The contract tables in their final form, one after the other: contract dtypes,
+    phone and ID-card numbers typed into free text masked (they never reach a table, the
+    cache or a page), free text longer than :data:`helpers.limits.MAX_TEXT_CHARS` cut.
+
+    Each validated table is released as soon as its final form exists, and handed to the
+    cache ``writer`` (written while the next one is finished)."""
+    out: dict[str, pd.DataFrame] = {}
+    for name in [t for t in TABLES if t in tables]:
+        one = {name: _canonical_dtypes(tables.pop(name), TABLES[name])}
+        out[name] = cut_tables(mask_tables(one))[name]
+        if writer is not None:
+            writer.add(name, out[name])
+    return out
 
 
 @dataclass
