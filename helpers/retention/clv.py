@@ -139,6 +139,72 @@ def bgnbd_loglik(params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarra
     return a1 + a2 + np.logaddexp(a3, a4)
 
 
+class _Distinct:
+    """The distinct values of an array and where each element finds its value, so that a
+    function of that value alone is evaluated once per distinct value (the same numbers as
+    evaluating it per element, in a fraction of the time: many customers share x, t_x, T)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values, self.index = np.unique(values, return_inverse=True)
+
+    def spread(self, per_value: np.ndarray) -> np.ndarray:
+        return per_value[self.index]
+
+
+class BgNbdLikelihood:
+    """:func:`bgnbd_loglik` for fixed data and any parameters, each term that depends on
+    x, t_x or T alone computed once per distinct value; the per-customer values are
+    identical to :func:`bgnbd_loglik`'s (same operations, same order)."""
+
+    def __init__(self, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> None:
+        self.x, self.tx, self.T = _Distinct(x), _Distinct(tx), _Distinct(T)
+        self.repeat = x > 0
+
+    def __call__(self, params: np.ndarray) -> np.ndarray:
+        r, alpha, a, b = params
+        ux, spread = self.x.values, self.x.spread
+        a1 = special.gammaln(r + ux) - special.gammaln(r) + r * np.log(alpha)
+        a2 = (
+            special.gammaln(a + b)
+            + special.gammaln(b + ux)
+            - special.gammaln(b)
+            - special.gammaln(a + b + ux)
+        )
+        power = spread(r + ux)
+        a3 = -power * self.T.spread(np.log(alpha + self.T.values))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lead = spread(np.log(a) - np.log(np.maximum(b + ux - 1, 1e-300)))
+            a4 = np.where(
+                self.repeat, lead - power * self.tx.spread(np.log(alpha + self.tx.values)), -np.inf
+            )
+        return spread(a1) + spread(a2) + np.logaddexp(a3, a4)
+
+
+class GammaGammaLikelihood:
+    """:func:`gamma_gamma_loglik` for fixed data and any parameters (terms of x alone once
+    per distinct x, the logs of the data once); the same values as that function."""
+
+    def __init__(self, x: np.ndarray, m: np.ndarray) -> None:
+        self.x = _Distinct(x)
+        self.log_m, self.log_x = np.log(m), self.x.spread(np.log(self.x.values))
+        self.xm = x * m
+
+    def __call__(self, params: np.ndarray) -> np.ndarray:
+        p, q, g = params
+        ux = self.x.values
+        px_u = p * ux
+        head = (
+            special.gammaln(px_u + q) - special.gammaln(px_u) - special.gammaln(q) + q * np.log(g)
+        )
+        px = self.x.spread(px_u)
+        return (
+            self.x.spread(head)
+            + (px - 1) * self.log_m
+            + px * self.log_x
+            - self.x.spread(px_u + q) * np.log(g + self.xm)
+        )
+
+
 def _fit(negll, start: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, float]:
     res = optimize.minimize(negll, np.log(start), method="L-BFGS-B")
     if not res.success:
@@ -166,9 +232,10 @@ def fit_bgnbd(summary: pd.DataFrame) -> BgNbd:
         raise ModelFitError("no customer bought twice: the purchase model cannot be fitted")
     (x, tx, T), w = _grouped(summary, ["frequency", "recency", "T"])
     scale = w.sum()
+    loglik = BgNbdLikelihood(x, tx, T)
 
     def negll(logp: np.ndarray) -> float:
-        value = -(w * bgnbd_loglik(np.exp(logp), x, tx, T)).sum() / scale
+        value = -(w * loglik(np.exp(logp))).sum() / scale
         return value if np.isfinite(value) else 1e10
 
     params, ll = _fit(negll, np.array([1.0, 1.0, 1.0, 1.0]), ("r", "alpha", "a", "b"))
@@ -265,9 +332,10 @@ def fit_gamma_gamma(summary: pd.DataFrame) -> GammaGamma:
         raise ModelFitError("too few repeat buyers to fit the spend model")
     x = rep["frequency"].to_numpy(dtype="float64")
     m = rep["monetary"].to_numpy(dtype="float64")
+    loglik = GammaGammaLikelihood(x, m)
 
     def negll(logp: np.ndarray) -> float:
-        value = -gamma_gamma_loglik(np.exp(logp), x, m).mean()
+        value = -loglik(np.exp(logp)).mean()
         return value if np.isfinite(value) else 1e10
 
     params, ll = _fit(negll, np.array([1.0, 1.0, 1.0]), ("p", "q", "gamma"))

@@ -95,12 +95,23 @@ def repeat_rate(kept: pd.DataFrame, end: Any, *, days: int) -> RepeatRate:
 
 def days_to_second(kept: pd.DataFrame) -> pd.Series:
     """Days between each customer's first and second kept order (customers with two or more),
-    indexed by customer id; 0 when both were paid on the same day."""
-    ordered = kept.sort_values(["customer_id", "paid_at", "order_id"], kind="mergesort")
-    nth = ordered.groupby("customer_id").cumcount()
-    first = ordered.loc[nth == 0].set_index("customer_id")["date"]
-    second = ordered.loc[nth == 1].set_index("customer_id")["date"]
-    return (second - first.reindex(second.index)).dt.days.rename("days")
+    indexed by customer id (sorted); 0 when both were paid on the same day.
+
+    The orders of a customer are ranked by ``paid_at`` (``date`` is its day, so orders paid
+    at the same moment share their day whatever their order ids).
+    """
+    codes, ids = pd.factorize(kept["customer_id"], sort=True)
+    paid = kept["paid_at"].to_numpy(dtype="datetime64[ns]").view("int64")
+    named = codes >= 0
+    rows = np.flatnonzero(named)[np.lexsort((paid[named], codes[named]))]
+    who = codes[rows]
+    starts = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])
+    has_second = np.r_[starts[1:] - starts[:-1], len(rows) - starts[-1:]] >= 2
+    first, second = rows[starts[has_second]], rows[starts[has_second] + 1]
+    date = kept["date"].to_numpy(dtype="datetime64[ns]")
+    days = pd.Series(date[second] - date[first]).dt.days.to_numpy()
+    index = pd.Index(ids.take(who[starts[has_second]]), name="customer_id")
+    return pd.Series(days, index=index, name="days")
 
 
 def new_vs_returning(kept: pd.DataFrame) -> pd.DataFrame:

@@ -183,7 +183,10 @@ def add_segments(
         r_high = out["recency_days"] < out["recency_days"].agg(recency_rule)
     f_high = out["frequency"] > centre["frequency"]
     m_high = out["monetary"] > centre["monetary"]
-    out["segment"] = [EIGHT_WAY[k] for k in zip(r_high, f_high, m_high, strict=True)]
+    flags = (False, True)
+    names = np.array([EIGHT_WAY[(r, f, m)] for r in flags for f in flags for m in flags])
+    which = 4 * r_high.to_numpy(dtype="int64") + 2 * f_high.to_numpy(dtype="int64")
+    out["segment"] = names[which + m_high.to_numpy(dtype="int64")]
     bar = out["monetary"].quantile(high_value_quantile)
     out["simple_segment"] = np.where(
         out["recency_days"] > dormant_days,

@@ -17,7 +17,7 @@ from helpers.retention.cohorts import (
     repeat_rate,
 )
 from helpers.retention.movement import Movement, movement
-from helpers.retention.purchases import kept, purchases
+from helpers.retention.purchases import PurchaseHistory, kept, purchase_history, purchases
 from helpers.retention.rfm import (
     SEGMENTS,
     SIMPLE,
@@ -38,7 +38,14 @@ YEAR = pd.Timedelta(days=365)
 
 def segmented(tables: Any, run_date: Any, settings: RetentionSettings) -> pd.DataFrame:
     """RFM with scores and both segmentations, from the data as known at ``run_date``."""
-    rfm = rfm_table(kept(purchases(tables, run_date)), run_date)
+    return segmented_purchases(kept(purchases(tables, run_date)), run_date, settings)
+
+
+def segmented_purchases(
+    kept_purchases: pd.DataFrame, run_date: Any, settings: RetentionSettings
+) -> pd.DataFrame:
+    """:func:`segmented` from the kept purchases known at ``run_date``."""
+    rfm = rfm_table(kept_purchases, run_date)
     rfm = add_scores(rfm, bins=settings.score_bins, cutoffs=settings.cutoffs())
     return add_segments(
         rfm,
@@ -92,11 +99,13 @@ def retention_for(ctx: Any) -> Retention:
     return retention_from(tables, ctx.run_date, settings, lang=ctx.lang)
 
 
-def _moves(tables: Any, day: pd.Timestamp, rfm: pd.DataFrame, settings: RetentionSettings):
+def _moves(
+    history: PurchaseHistory, day: pd.Timestamp, rfm: pd.DataFrame, settings: RetentionSettings
+):
     moves, simple = {}, {}
     for name, back in MOVEMENT_WINDOWS.items():
         since = day - pd.Timedelta(days=back)
-        before = segmented(tables, since, settings)
+        before = segmented_purchases(kept(history.at(since)), since, settings)
         moves[name] = movement(before, rfm, since=since, by="segment", order=SEGMENTS)
         simple[name] = movement(before, rfm, since=since, by="simple_segment", order=SIMPLE)
     return moves, simple
@@ -107,10 +116,11 @@ def retention_from(
 ) -> Retention:
     """All retention results from contract tables (not yet cut) for ``run_date``."""
     day = as_day(run_date)
-    bought = purchases(tables, day)
+    history = purchase_history(tables, day)
+    bought = history.at(day)
     now = kept(bought)
-    rfm = segmented(tables, day, settings)
-    moves, simple_moves = _moves(tables, day, rfm, settings)
+    rfm = segmented_purchases(now, day, settings)
+    moves, simple_moves = _moves(history, day, rfm, settings)
     items = last_items(
         now,
         tables["order_items"],
@@ -122,7 +132,7 @@ def retention_from(
     shares = {"dormant_days": settings.dormant_days, "base_days": settings.active_base_days}
     # a year-ago figure needs data reaching back far enough (else NaN): the repeat rate the
     # whole year-ago window, the dormant share one dormancy period before the year-ago date
-    calibration = kept(purchases(tables, day - pd.Timedelta(days=settings.holdout_days)))
+    calibration = kept(history.at(day - pd.Timedelta(days=settings.holdout_days)))
     start = now["date"].min() if len(now) else day
     year_ago = day - YEAR
     return Retention(
@@ -152,7 +162,9 @@ def retention_from(
         ),
         dormant_share=dormant_share(rfm, **shares),
         dormant_share_last_year=(
-            dormant_share(segmented(tables, year_ago, settings), **shares)
+            dormant_share(
+                segmented_purchases(kept(history.at(year_ago)), year_ago, settings), **shares
+            )
             if start <= year_ago - pd.Timedelta(days=settings.dormant_days)
             else float("nan")
         ),

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.facts import as_day
+from helpers.facts.frames import isin_fast
 from helpers.retention.clv import (
     UNIT_DAYS,
     BgNbd,
@@ -191,6 +192,6 @@ def _holdout(
             f"The data up to {end:%Y-%m-%d} are too thin to refit the model; no hold-out check.",
         )
     later = now.loc[(now["date"] > end) & (now["date"] <= day)]
-    later = later.loc[later["customer_id"].isin(cal["customer_id"])]
+    later = later.loc[isin_fast(later["customer_id"], cal["customer_id"])]
     actual = later.groupby("customer_id")["date"].nunique()
     return holdout_check(cal, model, actual, days), None

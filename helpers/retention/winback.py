@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.facts.frames import isin_fast
 from helpers.retention.rfm import segment_label
 from helpers.sections import Text, pick
 
@@ -100,8 +101,8 @@ def last_items(
     with "、", indexed by customer id. Only the ``customers`` given are looked up."""
     last = kept.sort_values(["paid_at", "order_id"]).groupby("customer_id").tail(1)
     if customers is not None:
-        last = last.loc[last["customer_id"].isin(customers)]
-    lines = order_items.loc[order_items["order_id"].astype(str).isin(last["order_id"])]
+        last = last.loc[isin_fast(last["customer_id"], pd.Series(customers))]
+    lines = order_items.loc[isin_fast(order_items["order_id"].astype(str), last["order_id"])]
     name = lines["sku_id"].astype(str)
     if "title" in lines.columns:
         name = lines["title"].where(lines["title"].notna() & (lines["title"] != ""), name)
