@@ -126,7 +126,11 @@ def assemble(
         open_orders=hours_waiting(scan.waiting, day + ONE_DAY),
         refunds=money_cases(cases),
         promo_days=pdays.reset_index(drop=True),
-        buyer_categories=buyer_categories(parts["buyer_item"], t.get("products")),
+        buyer_categories=(
+            scan.buyer_categories
+            if scan.buyer_categories is not None
+            else buyer_categories(parts["buyer_item"], t.get("products"))
+        ),
         shipping_fees=parts["shipping"].reset_index(drop=True),
         available=available,
     )

@@ -33,8 +33,8 @@ def buyer_categories(items: pd.DataFrame, products: pd.DataFrame | None) -> pd.D
     """``date, customer_id, category, value`` per payment day, identified buyer and category.
 
     ``value`` = sum of ``quantity x unit_price`` of the buyer's order lines paid that day (the
-    lines' list value, before order-level discounts; currency). ``category`` comes from
-    ``products`` and is NaN without it or for an item it does not list.
+    lines' list value, before order-level discounts; currency). ``category`` (text) comes
+    from ``products`` and is NaN without it or for an item it does not list.
 
     Parameters
     ----------
@@ -47,4 +47,4 @@ def buyer_categories(items: pd.DataFrame, products: pd.DataFrame | None) -> pd.D
         li["category"] = li["sku_id"].map(cats)
     keys = ["date", "customer_id", "category"]
     out = li.groupby(keys, dropna=False, sort=True)["value"].sum().reset_index()
-    return out[BUYER_CATEGORY_COLUMNS]
+    return out[BUYER_CATEGORY_COLUMNS].astype({"category": "str"})

@@ -100,11 +100,9 @@ def day_parts(paid: pd.DataFrame, items: pd.DataFrame) -> dict[str, pd.DataFrame
 def indexed(parts: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """``sales`` and ``channel`` parts indexed by their keys (as the fact builders join them)."""
     return {
+        **parts,
         "sales": parts["sales"].set_index("date"),
         "channel": parts["channel"].set_index(["date", "channel"]),
-        "item": parts["item"],
-        "buyer_item": parts["buyer_item"],
-        "shipping": parts["shipping"],
     }
 
 

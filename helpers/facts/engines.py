@@ -45,6 +45,10 @@ RESULTS: dict[str, tuple[dict[str, str], list[str]]] = {
         {"date": "ns", "customer_id": "str", "sku_id": "str", "value": "float64"},
         ["date", "customer_id", "sku_id"],
     ),
+    "buyer_categories": (
+        {"date": "ns", "customer_id": "str", "category": "str", "value": "float64"},
+        ["date", "customer_id", "category"],
+    ),
     "shipping": (
         {"date": "ns", "sku_id": "object", "orders": "int64", "shipping_fee": "float64"},
         ["date", "sku_id"],
@@ -62,40 +66,50 @@ RESULTS: dict[str, tuple[dict[str, str], list[str]]] = {
 
 def ordered(expr: Any, name: str) -> Any:
     """``expr`` sorted by the keys of result ``name`` (the engine sorts, binary order of the
-    text, which is the code-point order pandas sorts by)."""
+    text, which is the code-point order pandas sorts by; NULLs last, as pandas puts NaN)."""
     keys = RESULTS[name][1] if name in RESULTS else []
     return expr.order_by(keys) if keys else expr
 
 
-def typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Result ``name`` of an engine with the pandas scan's dtypes and row order.
+#: Arrow type each result column is cast to before the one conversion to pandas.
+ARROW_TYPES = {
+    "ns": pa.timestamp("ns"),
+    "round": pa.float64(),
+    "str": pa.string(),
+    "object": pa.string(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+}
+
+
+def typed(table: pa.Table, name: str) -> pd.DataFrame:
+    """Result ``name`` of an engine (an Arrow table, in the engine's sort order) with the
+    pandas scan's dtypes.
 
     ``ns``: datetime64[ns]; ``round``: rounded to whole numbers, int64 (sums of quantities);
-    ``str``: pandas' text dtype; the rows sorted by the result's keys (stable; already in
-    that order when the engine sorted them)."""
-    dtypes, keys = RESULTS[name]
-    out = pd.DataFrame(index=range(len(frame)))
+    ``str``: pandas' text dtype (Arrow-backed: the engine's text buffers are kept, not turned
+    into Python strings); ``object``: Python strings. The columns are cast in Arrow and
+    converted to pandas once; the rows keep the order the engine sorted them in
+    (:func:`ordered`)."""
+    dtypes = RESULTS[name][0]
+    fields = [pa.field(col, ARROW_TYPES[kind]) for col, kind in dtypes.items()]
+    cast = pa.table(
+        [_arrow_column(table[f.name], f.type) for f in fields], schema=pa.schema(fields)
+    )
+    out = cast.to_pandas()
     for col, kind in dtypes.items():
-        s = frame[col].reset_index(drop=True)
-        if kind == "ns":
-            out[col] = pd.to_datetime(s).astype("datetime64[ns]")
-        elif kind == "round":
-            out[col] = s.astype("float64").round().astype("int64")
-        elif kind == "str":
-            out[col] = s.astype("str") if len(s) else s.astype("object").astype("str")
-        else:
-            out[col] = pd.Series(s.to_numpy(dtype=kind), dtype=kind)
-    if keys and not _in_order(out, keys):
-        out = out.sort_values(keys, kind="stable", ignore_index=True)
+        if kind == "round":
+            out[col] = out[col].round().astype("int64")
+        elif kind == "object":
+            out[col] = out[col].astype("object")
     return out
 
 
-def _in_order(frame: pd.DataFrame, keys: list[str]) -> bool:
-    """Whether the rows are sorted by ``keys`` (each row <= the next, lexicographically)."""
-    if len(frame) < 2:
-        return True
-    index = pd.MultiIndex.from_frame(frame[keys]) if len(keys) > 1 else pd.Index(frame[keys[0]])
-    return bool(index.is_monotonic_increasing)
+def _arrow_column(values: pa.ChunkedArray, to: pa.DataType) -> pa.ChunkedArray:
+    """``values`` cast to ``to`` (time zones dropped: the engines give UTC wall times)."""
+    if pa.types.is_timestamp(values.type) and values.type.tz is not None:
+        values = values.cast(pa.timestamp(values.type.unit))
+    return values.cast(to)
 
 
 class FactEngine:
@@ -170,18 +184,27 @@ class FactEngine:
             )
             cases = tables.get("after_sales")
             exprs["paid_days"] = portable.paid_days(exprs.pop("paid"), self.case_orders(con, cases))
-            got = {name: con.to_pandas(ordered(expr, name)) for name, expr in exprs.items()}
-        span = got.pop("span")
-        firsts = [v for v in span.iloc[0].tolist() if not pd.isna(v)]
-        parts = {k: typed(got[k], k) for k in PART_KEYS}
+            skus = exprs.pop("skus")
+            if store is None:  # reduced to categories here: the largest result otherwise
+                products = self.source(con, "categories", categories(tables.get("products")))
+                exprs["buyer_categories"] = portable.buyer_categories(skus, products)
+                del exprs["buyer_item"]
+            got = {name: con.to_pyarrow(ordered(expr, name)) for name, expr in exprs.items()}
+        span = got.pop("span").to_pylist()[0]
+        firsts = [v for v in span.values() if v is not None]
+        parts = {k: typed(got[k], k) for k in PART_KEYS if k in got}
+        by_category = got.get("buyer_categories")
         return OrderScan(
             parts=store.finish(parts) if store else parts,
             customers=typed(got["customers"], "customers"),
             ship=typed(got["ship"], "ship"),
             waiting=typed(got["open_orders"], "open_orders"),
             first_day=pd.Timestamp(min(firsts)).normalize() if firsts else None,
-            channels=got["channels"]["channel"].astype("str"),
+            channels=got["channels"].to_pandas()["channel"].astype("str"),
             paid_days=typed(got["paid_days"], "paid_days"),
+            buyer_categories=None
+            if by_category is None
+            else typed(by_category, "buyer_categories"),
         )
 
     def case_orders(self, con: Any, cases: pd.DataFrame | None) -> Any:
@@ -189,6 +212,16 @@ class FactEngine:
         ids = list(cases["order_id"].dropna().unique()) if cases is not None else []
         frame = pd.DataFrame({"order_id": pd.Series([str(i) for i in ids], dtype="str")})
         return self.source(con, "case_orders", frame)
+
+
+def categories(products: pd.DataFrame | None) -> pd.DataFrame:
+    """``sku_id, category`` of ``products``, one row per item (its first), as
+    :func:`helpers.facts.buyer_categories.buyer_categories` reads them; no rows without a
+    products table or without its ``category`` column."""
+    if products is None or "category" not in products.columns:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in ("sku_id", "category")})
+    first = products.drop_duplicates("sku_id")
+    return pd.DataFrame({c: first[c].astype("str") for c in ("sku_id", "category")})
 
 
 def duckdb_temp_tables(con: Any) -> Callable[[str, Any], Any]:

@@ -8,7 +8,8 @@ implementation) and the equivalence tests in ``tests/facts/test_engines.py`` hol
 together:
 
 * the cut at the run date (:func:`cut_orders`, as :func:`helpers.facts.cutoff.as_of`);
-* the pro-rata line GMV (:func:`order_lines`, as :func:`helpers.facts.orders.allocate_lines`);
+* the pro-rata line GMV, summed per order and item (:func:`order_skus`, as
+  :func:`helpers.facts.orders.allocate_lines`);
 * the per-day parts of :mod:`helpers.facts.days` (sales, channel, item, buyer x item,
   shipping fees), the customers, the shipping-SLA counts and the open orders.
 
@@ -86,36 +87,55 @@ def paid_orders(orders: ir.Table) -> ir.Table:
     return orders.filter(orders["paid_at"].notnull()).mutate(date=orders["paid_at"].truncate("D"))
 
 
-def order_lines(items: ir.Table, paid: ir.Table) -> ir.Table:
-    """Order lines of paid orders with ``gmv`` = paid amount pro rata to line value.
+def order_skus(items: ir.Table, paid: ir.Table) -> ir.Table:
+    """The lines of paid orders summed per order and item, with the pro-rata line GMV.
 
+    One row per ``order_id, sku_id`` of a paid order, with the order's ``date, channel,
+    customer_id, shipping_fee`` and the sums over the pair's lines of ``quantity``, ``value``
+    (``quantity x unit_price``; NULL when no line of the pair has a price) and ``gmv``:
     ``line gmv = paid_amount x (quantity x unit_price) / sum over the order's lines``; when
     the order's line value is 0 the split is by quantity, and by line count if that is 0 too
     (``quantity`` NULL counts 0, a line without ``unit_price`` has value 0 in the split).
+    The split is linear in the lines, so it is computed on the pairs' sums (as
+    :func:`helpers.facts.orders.allocate_lines` does per line).
+
+    Every per-day part reads this table: an item counted once per order (its ``orders``)
+    is one row here, so no part needs a distinct count or a join back to the orders.
     """
-    price = _column(items, "unit_price", "float64").cast("float64")
-    li = items.select(
-        order_id=items["order_id"],
-        sku_id=items["sku_id"],
-        quantity=items["quantity"].cast("float64").fill_null(0.0),
-        unit_price=price,
+    quantity = items["quantity"].cast("float64").fill_null(0.0)
+    value = quantity * _column(items, "unit_price", "float64").cast("float64")
+    pairs = items.group_by(["order_id", "sku_id"]).aggregate(
+        quantity=quantity.sum(),
+        value=value.sum(),
+        split=value.fill_null(0.0).sum(),
+        n_lines=items.count(),
     )
-    li = li.inner_join(paid.select("order_id", "date", "channel", "paid_amount"), "order_id")
-    li = li.mutate(value=(li["quantity"] * li["unit_price"]).fill_null(0.0))
-    totals = li.group_by("order_id").aggregate(
-        value_total=li["value"].sum(), qty_total=li["quantity"].sum(), n_lines=li.count()
+    totals = pairs.group_by("order_id").aggregate(
+        value_total=pairs["split"].sum(),
+        qty_total=pairs["quantity"].sum(),
+        lines_total=pairs["n_lines"].sum(),
     )
-    li = li.inner_join(totals, "order_id")
+    order = ["order_id", "date", "channel", "customer_id", "paid_amount", "shipping_fee"]
+    li = pairs.inner_join(paid.select(*order), "order_id").inner_join(totals, "order_id")
     share = ibis.cases(
-        (li["value_total"] > 0, li["value"] / li["value_total"]),
+        (li["value_total"] > 0, li["split"] / li["value_total"]),
         (li["qty_total"] > 0, li["quantity"] / li["qty_total"]),
-        else_=1.0 / li["n_lines"].cast("float64"),
+        else_=li["n_lines"].cast("float64") / li["lines_total"].cast("float64"),
     )
-    gmv = li["paid_amount"] * share
-    return li.mutate(gmv=gmv).drop("value", "value_total", "qty_total", "n_lines")
+    return li.select(
+        "order_id",
+        "sku_id",
+        "date",
+        "channel",
+        "customer_id",
+        "shipping_fee",
+        gmv=li["paid_amount"] * share,
+        quantity=li["quantity"],
+        value=li["value"],
+    )
 
 
-def sales_by_day(paid: ir.Table, lines: ir.Table) -> ir.Table:
+def sales_by_day(paid: ir.Table, skus: ir.Table) -> ir.Table:
     """Per payment day: ``gmv, orders, buyers, guest_buyers`` of the paid orders (``buyers``
     = distinct ``buyer_key``) and ``units`` (sum of line quantities; NULL without lines)."""
     by_day = paid.group_by("date").aggregate(
@@ -124,11 +144,11 @@ def sales_by_day(paid: ir.Table, lines: ir.Table) -> ir.Table:
         buyers=paid["buyer_key"].nunique(),
         guest_buyers=paid["is_guest"].cast("int64").sum(),
     )
-    units = lines.group_by("date").aggregate(units=lines["quantity"].sum())
+    units = skus.group_by("date").aggregate(units=skus["quantity"].sum())
     return by_day.left_join(units, "date").select(*by_day.columns, "units")
 
 
-def channel_sales(paid: ir.Table, lines: ir.Table) -> ir.Table:
+def channel_sales(paid: ir.Table, skus: ir.Table) -> ir.Table:
     """Per payment day x channel: ``gmv, orders, buyers`` of the paid orders and ``units``."""
     keys = ["date", "channel"]
     by_ch = paid.group_by(keys).aggregate(
@@ -136,36 +156,58 @@ def channel_sales(paid: ir.Table, lines: ir.Table) -> ir.Table:
         orders=paid.count(),
         buyers=paid["buyer_key"].nunique(),
     )
-    units = lines.group_by(keys).aggregate(units=lines["quantity"].sum())
+    units = skus.group_by(keys).aggregate(units=skus["quantity"].sum())
     return by_ch.left_join(units, keys).select(*by_ch.columns, "units")
 
 
-def daily_item(lines: ir.Table) -> ir.Table:
-    """``date, channel, sku_id, gmv, units, orders`` of paid order lines: ``gmv`` = sum of
-    line GMV, ``units`` = sum of quantities, ``orders`` = distinct orders."""
-    return lines.group_by(["date", "channel", "sku_id"]).aggregate(
-        gmv=lines["gmv"].sum(),
-        units=lines["quantity"].sum(),
-        orders=lines["order_id"].nunique(),
+def daily_item(skus: ir.Table) -> ir.Table:
+    """``date, channel, sku_id, gmv, units, orders`` of paid order lines (``skus``:
+    :func:`order_skus`): ``gmv`` = sum of line GMV, ``units`` = sum of quantities,
+    ``orders`` = distinct orders (one row of ``skus`` per order and item)."""
+    return skus.group_by(["date", "channel", "sku_id"]).aggregate(
+        gmv=skus["gmv"].sum(),
+        units=skus["quantity"].sum(),
+        orders=skus.count(),
     )
 
 
-def buyer_items(lines: ir.Table, paid: ir.Table) -> ir.Table:
-    """``date, customer_id, sku_id, value`` of identified buyers (customer id neither NULL
-    nor empty): ``value`` = sum of ``quantity x unit_price`` (lines without a price count 0)."""
-    known = paid.filter(paid["customer_id"].notnull() & (paid["customer_id"] != ""))
-    li = lines.select("order_id", "sku_id", "date", value=lines["quantity"] * lines["unit_price"])
-    li = li.inner_join(known.select("order_id", "customer_id"), "order_id")
-    return li.group_by(["date", "customer_id", "sku_id"]).aggregate(
+def identified(skus: ir.Table) -> ir.Table:
+    """The rows of ``skus`` (:func:`order_skus`) of identified buyers: customer id neither
+    NULL nor empty."""
+    return skus.filter(skus["customer_id"].notnull() & (skus["customer_id"] != ""))
+
+
+def buyer_items(skus: ir.Table) -> ir.Table:
+    """``date, customer_id, sku_id, value`` of identified buyers (``skus``:
+    :func:`order_skus`): ``value`` = sum of ``quantity x unit_price`` (lines without a
+    price count 0)."""
+    known = identified(skus)
+    return known.group_by(["date", "customer_id", "sku_id"]).aggregate(
+        value=known["value"].sum().fill_null(0.0)
+    )
+
+
+def buyer_categories(skus: ir.Table, products: ir.Table) -> ir.Table:
+    """``date, customer_id, category, value`` of identified buyers: ``value`` = sum of
+    ``quantity x unit_price`` of their lines per payment day and product category (lines
+    without a price count 0; ``category`` NULL for an item ``products`` does not list).
+
+    ``products``: ``sku_id, category`` with one row per item (see
+    :func:`helpers.facts.buyer_categories.buyer_categories`, which computes the same from
+    the per-day part :func:`buyer_items`)."""
+    known = identified(skus).select("date", "customer_id", "sku_id", "value")
+    li = known.left_join(products, "sku_id").select("date", "customer_id", "category", "value")
+    return li.group_by(["date", "customer_id", "category"]).aggregate(
         value=li["value"].sum().fill_null(0.0)
     )
 
 
-def shipping_fees(lines: ir.Table, paid: ir.Table) -> ir.Table:
+def shipping_fees(skus: ir.Table, paid: ir.Table) -> ir.Table:
     """``date, sku_id, orders, shipping_fee`` over paid orders with a known fee: per item the
-    orders hold, and for the whole shop (``sku_id`` ``""``)."""
+    orders hold (``skus``: :func:`order_skus`, one row per order and item), and for the
+    whole shop (``sku_id`` ``""``)."""
     fee = paid.filter(paid["shipping_fee"].notnull()).select("order_id", "date", "shipping_fee")
-    held = lines.select("order_id", "sku_id").distinct().inner_join(fee, "order_id")
+    held = skus.filter(skus["shipping_fee"].notnull())
     per_item = held.group_by(["date", "sku_id"]).aggregate(
         orders=held.count(), shipping_fee=held["shipping_fee"].sum()
     )
@@ -242,28 +284,31 @@ def fact_expressions(
 
     Returns ``sales, channel, item, buyer_item, shipping`` (the per-day parts),
     ``customers``, ``ship``, ``open_orders``, ``span`` and ``channels``; also ``paid``, the
-    cut paid orders, for :func:`paid_days`. ``keep(name, table)``, when given, materializes
-    the intermediate tables ``paid`` and ``lines`` once (an engine's
-    temporary table), so that the queries that share them do not compute them again.
-    ``choose(paid)``, when given, returns the paid orders whose per-day parts are wanted
-    (the new or changed days of a day store, :mod:`helpers.facts.engine_days`); the
-    other results always cover every order.
+    cut paid orders, for :func:`paid_days`, and ``skus`` (:func:`order_skus`) for
+    :func:`buyer_categories`. ``keep(name, table)``, when given, materializes the
+    intermediate tables ``paid`` and ``skus`` once (an engine's temporary table), so that
+    the queries that share them do not compute them again; the order lines are read once,
+    into ``skus``. ``choose(paid)``, when given, returns the paid orders whose per-day
+    parts are wanted (the new or changed days of a day store,
+    :mod:`helpers.facts.engine_days`); ``skus`` then holds their lines only, and the other
+    results always cover every order.
     """
     keep = keep or (lambda name, table: table)
     cut = cut_orders(orders, run_date + pd.Timedelta(days=1))
     paid = keep("paid", paid_orders(cut))
     part_paid = choose(paid) if choose else paid
-    lines = keep("lines", order_lines(items, part_paid))
+    skus = keep("skus", order_skus(items, part_paid))
     return {
-        "sales": sales_by_day(part_paid, lines),
-        "channel": channel_sales(part_paid, lines),
-        "item": daily_item(lines),
-        "buyer_item": buyer_items(lines, part_paid),
-        "shipping": shipping_fees(lines, part_paid),
+        "sales": sales_by_day(part_paid, skus),
+        "channel": channel_sales(part_paid, skus),
+        "item": daily_item(skus),
+        "buyer_item": buyer_items(skus),
+        "shipping": shipping_fees(skus, part_paid),
         "customers": customers(paid),
         "ship": ship_counts(paid, sla_hours),
         "open_orders": open_orders(cut),
         "span": order_span(cut),
         "channels": order_channels(cut),
         "paid": paid,
+        "skus": skus,
     }

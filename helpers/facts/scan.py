@@ -43,6 +43,10 @@ class OrderScan:
     channels : the distinct channels of the orders (未知 for blank ones).
     paid_days : ``order_id, date`` (payment day) of paid orders; at least those named by
         the after-sales cases.
+    buyer_categories : the buyer x category facts
+        (:func:`helpers.facts.buyer_categories.buyer_categories`) when the engine computed
+        them itself (then ``parts`` need not hold ``buyer_item``); None: they are computed
+        from ``parts["buyer_item"]`` and the products table.
     """
 
     parts: dict[str, pd.DataFrame]
@@ -52,6 +56,7 @@ class OrderScan:
     first_day: pd.Timestamp | None
     channels: pd.Series
     paid_days: pd.DataFrame
+    buyer_categories: pd.DataFrame | None = None
 
 
 def pandas_scan(
