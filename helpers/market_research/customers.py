@@ -61,6 +61,18 @@ def category_by_buyer(lines: pd.DataFrame) -> pd.DataFrame:
     return lines.groupby(["customer_id", "category"])["value"].sum().reset_index()
 
 
+def with_groups(bought: pd.DataFrame, buyers: pd.DataFrame, *dimensions: str) -> pd.DataFrame:
+    """The rows of ``bought`` (``customer_id, category, value``) of the ``buyers``, with each
+    buyer's ``dimensions`` (an inner join on ``customer_id`` keeping the rows' order).
+
+    A frame that already carries the dimensions (joined once for all of them) is returned
+    as it is, so :func:`groups` and :func:`preference` of several dimensions share one join.
+    """
+    if all(d in bought.columns for d in dimensions):
+        return bought
+    return bought.merge(buyers[["customer_id", *dimensions]], on="customer_id")
+
+
 def groups(
     buyers: pd.DataFrame, dimension: str, bought: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -69,7 +81,8 @@ def groups(
     Returns
     -------
     DataFrame ``group, buyers, buyer_share, gmv, gmv_share, orders_per_buyer, aov`` and, with
-    ``bought`` (from :func:`category_by_buyer`), ``top_category, top_category_share`` (the
+    ``bought`` (from :func:`category_by_buyer`, or :func:`with_groups` of it),
+    ``top_category, top_category_share`` (the
     category with the largest goods value in the group and its share of the group's value).
     """
     g = buyers.groupby(dimension)
@@ -80,7 +93,7 @@ def groups(
     out["aov"] = out["gmv"] / out["orders"]
     out = out.drop(columns="orders").reset_index().rename(columns={dimension: "group"})
     if bought is not None and not bought.empty:
-        joined = bought.merge(buyers[["customer_id", dimension]], on="customer_id")
+        joined = with_groups(bought, buyers, dimension)
         value = joined.groupby([dimension, "category"])["value"].sum()
         top = value.groupby(level=0).idxmax().map(lambda k: k[1])
         share = value.groupby(level=0).max() / value.groupby(level=0).sum()
@@ -114,7 +127,7 @@ def preference(buyers: pd.DataFrame, dimension: str, bought: pd.DataFrame) -> pd
     -------
     DataFrame indexed by group, one column per category, TGI values.
     """
-    joined = bought.merge(buyers[["customer_id", dimension]], on="customer_id")
+    joined = with_groups(bought, buyers, dimension)
     value = joined.pivot_table(
         index=dimension, columns="category", values="value", aggfunc="sum", fill_value=0.0
     )

@@ -112,10 +112,12 @@ def _customer_part(tables: Mapping[str, Any], facts: Any) -> dict:
     lines = cust.paid_lines(facts.buyer_categories, facts.run_date)
     dims = [d for d in cust.DIMENSIONS if d in buyers and buyers[d].ne(cust.UNKNOWN).any()]
     _, edges = cust.spending_bands(buyers)
+    bought = not lines.empty
+    lines = cust.with_groups(lines, buyers, *dims)  # one join for every dimension
     return {
         "buyers": buyers,
         "groups": {d: cust.groups(buyers, d, lines) for d in dims},
-        "preferences": {d: cust.preference(buyers, d, lines) for d in dims if not lines.empty},
+        "preferences": {d: cust.preference(buyers, d, lines) for d in dims if bought},
         "spending_edges": edges,
     }
 
