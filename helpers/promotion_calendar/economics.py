@@ -58,7 +58,9 @@ ECONOMICS_COLUMNS = [
 def paid_orders(orders: pd.DataFrame, run_date: pd.Timestamp) -> pd.DataFrame:
     """Orders paid by the end of ``run_date``: ``order_id, customer_id, paid_at, date,
     discount_amount`` (NaN when the export has no discounts)."""
-    o = as_of({"orders": orders}, run_date)["orders"]
+    # the cut needs the order's times; the rest of the orders' columns are not read here
+    wanted = ["order_id", "customer_id", "created_at", "paid_at", "paid_amount", "discount_amount"]
+    o = as_of({"orders": orders[[c for c in wanted if c in orders.columns]]}, run_date)["orders"]
     o = o[o["paid_at"].notna()]
     disc = (
         pd.to_numeric(o["discount_amount"], errors="coerce")
@@ -121,12 +123,20 @@ def _returns(firsts: pd.DataFrame, days: pd.Series, run_date: pd.Timestamp, wind
 
 
 def first_two_orders(orders: pd.DataFrame) -> pd.DataFrame:
-    """Per identified customer: ``first`` and ``second`` paid_at (NaT without a second)."""
-    o = orders.dropna(subset=["customer_id"]).sort_values(["customer_id", "paid_at"])
-    rank = o.groupby("customer_id").cumcount()
-    first = o[rank == 0].set_index("customer_id")["paid_at"]
-    second = o[rank == 1].set_index("customer_id")["paid_at"]
-    return pd.DataFrame({"first": first, "second": second.reindex(first.index)})
+    """Per identified customer (sorted by id): ``first`` and ``second`` paid_at (NaT
+    without a second)."""
+    codes, ids = pd.factorize(orders["customer_id"], sort=True)
+    paid = orders["paid_at"].to_numpy(dtype="datetime64[ns]")
+    named = np.flatnonzero(codes >= 0)
+    rows = named[np.lexsort((paid[named].view("int64"), codes[named]))]
+    who = codes[rows]
+    starts = np.flatnonzero(np.r_[True, who[1:] != who[:-1]]) if len(rows) else rows
+    ends = np.r_[starts[1:], len(rows)]
+    second = np.full(len(starts), np.datetime64("NaT"), dtype="datetime64[ns]")
+    has_second = ends - starts >= 2
+    second[has_second] = paid[rows[starts[has_second] + 1]]
+    index = pd.Index(ids.take(who[starts]), name="customer_id")
+    return pd.DataFrame({"first": paid[rows[starts]], "second": second}, index=index)
 
 
 def event_economics(
