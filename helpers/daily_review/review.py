@@ -9,6 +9,7 @@ and :mod:`.page` shows each section of the notebook.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -24,6 +25,7 @@ from helpers.daily_review.morning import Morning, build_morning, filled, with_ti
 from helpers.daily_review.stakes import money_at_stake, stake_kinds
 from helpers.daily_review.theme import THEME
 from helpers.facts import UNKNOWN_CHANNEL, Facts, cut_off_at
+from helpers.facts.frames import isin_fast
 from helpers.intake import quarantined_input_rows
 from helpers.metrics.comparison import (
     Comparison,
@@ -239,7 +241,9 @@ def overdue_orders(
         stale=late["hours_waiting"] > stale_hours,
     )
     if order_items is not None and {"order_id", "sku_id"} <= set(order_items.columns):
-        items = order_items[["order_id", "sku_id"]].assign(quantity=order_items.get("quantity", 1))
+        # only the late orders' lines are read (the items table holds every order's lines)
+        mine = order_items.loc[isin_fast(order_items["order_id"], out["order_id"])]
+        items = mine[["order_id", "sku_id"]].assign(quantity=mine.get("quantity", 1))
         lines = items.groupby(["order_id", "sku_id"], as_index=False)["quantity"].sum()
         out = out.merge(lines, on="order_id", how="left")
     else:
@@ -415,7 +419,7 @@ def build_review(
     products: pd.DataFrame | None = None,
     order_items: pd.DataFrame | None = None,
     orders: pd.DataFrame | None = None,
-    tables: dict[str, pd.DataFrame | None] | None = None,
+    tables: Mapping[str, pd.DataFrame | None] | None = None,
     has_shipping_times: bool = True,
     clean_days: int = 14,
     top: int = 10,
@@ -527,7 +531,7 @@ def review_for(ctx: Any) -> DailyReview:
         products=tables.get("products"),
         order_items=tables.get("order_items"),
         orders=orders,
-        tables=dict(tables),
+        tables=tables,  # a mapping: the tables the evidence does not read are not loaded
         has_shipping_times=has_ship,
         columns=frozenset(filled(tables)),
         closed_weeks=options.closed_day_weeks,

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.facts import Facts
+from helpers.facts.frames import isin_fast
 from helpers.metrics.refunds import refund_baseline, refund_basis, refund_rate
 from helpers.settings import Settings
 
@@ -89,7 +90,8 @@ def _overdue_value(facts: Facts, orders: pd.DataFrame | None, sla_hours: float) 
     late = oo.loc[(oo["hours_waiting"] > sla_hours) & (oo["hours_waiting"] <= STALE_HOURS)]
     if orders is None or "paid_amount" not in orders:
         return float("nan")
-    amount = orders.drop_duplicates("order_id").set_index("order_id")["paid_amount"]
+    mine = orders.loc[isin_fast(orders["order_id"], late["order_id"])]  # the late ones only
+    amount = mine.drop_duplicates("order_id").set_index("order_id")["paid_amount"]
     return float(late["order_id"].map(amount).fillna(0).sum())
 
 
