@@ -122,6 +122,18 @@ def _built_facts(
     return facts
 
 
+def _given_day(run_date: str | pd.Timestamp | None) -> pd.Timestamp | None:
+    """The run date asked for, at midnight; None for the default (the last complete day)
+    or a value that is not a date (left to :func:`helpers.facts.checked_run_date`)."""
+    if run_date is None or (isinstance(run_date, str) and not run_date.strip()):
+        return None
+    try:
+        day = pd.Timestamp(run_date).normalize()
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(day) else day
+
+
 def prepare(
     data_dir: str | Path,
     settings: Settings,
@@ -140,6 +152,11 @@ def prepare(
     order-line facts of the payment days whose rows are unchanged come from the folder's day
     store (:mod:`helpers.facts.days`) and only new or changed days are scanned. A
     ``run_date`` outside the orders' days raises ``ValueError`` stating their range.
+
+    Only the tables a step asks for are read from the cache (:class:`helpers.intake.Dataset`):
+    the run date needs two columns of the orders, and none when ``run_date`` is given and
+    its facts are cached already (every notebook of a batch run); the DuckDB engine reads
+    the orders and order lines from the cache's Parquet files.
     """
     from helpers.facts import checked_run_date, load_facts, save_facts
     from helpers.intake import load_dataset
@@ -148,6 +165,11 @@ def prepare(
     dataset = load_dataset(data_dir, settings, mapping=mapping or None, cache_dir=cache)
     # what the source's mapping knows (currency, timezone, calendar) fills unset settings
     settings = settings.with_hints(dataset.settings_hints)
+    given = _given_day(run_date)
+    if given is not None:  # facts cached for that day were built after its range check
+        cached = _cached_facts(_facts_dir(cache, dataset.fingerprint, given, settings), load_facts)
+        if cached is not None:
+            return dataset, cached, given
     # the order times only: the whole orders table is never loaded for the date
     day = checked_run_date(dataset.read("orders", ["created_at", "paid_at"]), run_date)
     target = _facts_dir(cache, dataset.fingerprint, day, settings)

@@ -91,6 +91,26 @@ def test_prepare_and_the_duckdb_facts_never_load_orders_or_lines(cache, tmp_path
     pd.testing.assert_frame_equal(facts.daily_item, ref.daily_item)
 
 
+def test_a_notebook_with_the_run_date_reads_no_order_columns(cache, monkeypatch):
+    """A batch run's notebooks get the run date: their facts are cached, nothing is read."""
+    _, _, day = prepare(SAMPLE, SETTINGS, cache_dir=cache)
+    narrow: list[str] = []
+    real = narrow_module.read_parquet_rows
+
+    def counting(path, name, columns, rows):
+        narrow.append(name)
+        return real(path, name, columns, rows)
+
+    monkeypatch.setattr(narrow_module, "read_parquet_rows", counting)
+    dataset, facts, again = prepare(SAMPLE, SETTINGS, cache_dir=cache, run_date=f"{day:%Y-%m-%d}")
+    assert again == day and facts.run_date == day
+    assert narrow == [] and dataset.tables.held == ()
+    # a date outside the data is still refused, naming the range (no facts cached for it)
+    with pytest.raises(ValueError, match="outside the data"):
+        prepare(SAMPLE, SETTINGS, cache_dir=cache, run_date="2031-01-01")
+    assert narrow == ["orders"]
+
+
 def _filtered(frame: pd.DataFrame, columns, on, first, last) -> pd.DataFrame:
     """The reference: the full table filtered in pandas, by hand."""
     start, end = (
