@@ -80,7 +80,9 @@ class PurchaseHistory:
     orders : paid orders of identified customers known then (``order_id``, ``customer_id``,
         ``paid_at``, ``paid_amount``, ``known_at``: ``created_at``, or ``paid_at`` for an
         order without a creation time), sorted by ``paid_at`` then ``order_id``.
-    refunds : the money cases of :func:`_refund_cases` requested by then.
+    refunds : the money cases of :func:`_refund_cases` requested by then, with the ``row``
+        of their order in ``orders`` (-1 when it is none of them; no ``row`` column when an
+        order id occurs twice).
     timed_refunds : whether ``after_sales`` has request times (without them every case is
         known at every date, as :func:`helpers.facts.as_of` keeps them).
     """
@@ -96,20 +98,34 @@ class PurchaseHistory:
         day = as_day(run_date)
         if day > self.run_date:
             raise ValueError(f"{day:%Y-%m-%d} is after the history's {self.run_date:%Y-%m-%d}")
-        orders, refunds = self.orders, self.refunds
+        orders, refunds, keep = self.orders, self.refunds, None
         if day < self.run_date:
             cutoff = day + ONE_DAY
-            orders = orders.loc[(orders["known_at"] < cutoff) & (orders["paid_at"] < cutoff)]
+            keep = ((orders["known_at"] < cutoff) & (orders["paid_at"] < cutoff)).to_numpy()
+            orders = orders.loc[keep]
             if self.timed_refunds:
                 refunds = refunds.loc[refunds["requested_at"] < cutoff]
-        return _with_refunds(orders, refunds["money"].groupby(refunds["order_id"]).sum())
+        return _with_refunds(orders, self._asked(refunds, keep))
+
+    def _asked(self, refunds: pd.DataFrame, keep: np.ndarray | None) -> np.ndarray:
+        """The refund money asked per order of ``orders[keep]``: the cases' money summed per
+        order (in the cases' order), 0 for an order without a case."""
+        if "row" not in refunds.columns:  # the same order id twice: match by id
+            sums = refunds["money"].groupby(refunds["order_id"]).sum()
+            kept = self.orders if keep is None else self.orders.loc[keep]
+            return kept["order_id"].map(sums).fillna(0.0).to_numpy(dtype="float64")
+        # each case's order is known by its row: summing per row is summing per order id
+        sums = refunds["money"].groupby(refunds["row"].to_numpy()).sum()
+        sums = sums.loc[sums.index >= 0]
+        asked = np.zeros(len(self.orders), dtype="float64")
+        asked[sums.index.to_numpy()] = sums.to_numpy(dtype="float64")
+        return asked if keep is None else asked[keep]
 
 
-def _with_refunds(orders: pd.DataFrame, refunds: pd.Series) -> pd.DataFrame:
-    """:data:`PURCHASE_COLUMNS` from paid orders and the refund money per order id."""
+def _with_refunds(orders: pd.DataFrame, asked: np.ndarray) -> pd.DataFrame:
+    """:data:`PURCHASE_COLUMNS` from paid orders and the refund money asked for each."""
     out = orders.loc[:, ["order_id", "customer_id", "paid_at", "paid_amount"]].copy()
     out["date"] = out["paid_at"].dt.normalize()
-    asked = out["order_id"].map(refunds).fillna(0.0).to_numpy(dtype="float64")
     out["refund"] = np.minimum(asked, out["paid_amount"].clip(lower=0.0).to_numpy())
     out["net_amount"] = out["paid_amount"] - out["refund"]
     # refunded in full: some money came back and nothing is left (a zero-value paid order,
@@ -142,7 +158,10 @@ def purchase_history(tables: Mapping[str, pd.DataFrame] | Any, run_date: Any) ->
     out = out.sort_values(["paid_at", "order_id"], kind="mergesort").reset_index(drop=True)
     after_sales = cut.get("after_sales")
     timed = after_sales is not None and "requested_at" in after_sales.columns
-    return PurchaseHistory(day, out, _refund_cases(after_sales), timed)
+    cases = _refund_cases(after_sales)
+    if out["order_id"].is_unique:  # the row of each case's order (-1: not a purchase)
+        cases["row"] = pd.Index(out["order_id"]).get_indexer(cases["order_id"])
+    return PurchaseHistory(day, out, cases, timed)
 
 
 def purchases(tables: Mapping[str, pd.DataFrame] | Any, run_date: Any) -> pd.DataFrame:

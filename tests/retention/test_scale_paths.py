@@ -139,3 +139,15 @@ def test_likelihoods_identical(rows, params):
         m = 1.0 + T[repeat] * 3.5
         g = GammaGammaLikelihood(x[repeat], m)(p[:3])
         assert np.array_equal(g, gamma_gamma_loglik(p[:3], x[repeat], m), equal_nan=True)
+
+
+def test_refund_of_a_repeated_order_id(tables):
+    # an order id exported twice (two rows for a2): each row is matched by id, as the
+    # definition says, so both carry a2's 20 refund
+    orders = tables["orders"]
+    twice = pd.concat([orders, orders.loc[orders["order_id"] == "a2"]], ignore_index=True)
+    got = purchases({**tables, "orders": twice}, RUN)
+    a2 = got.loc[got["order_id"] == "a2"]
+    assert len(a2) == 2 and a2["refund"].tolist() == [20.0, 20.0]
+    earlier = purchase_history({**tables, "orders": twice}, RUN).at("2026-02-20")
+    assert earlier.loc[earlier["order_id"] == "a2", "refund"].tolist() == [20.0, 20.0]
