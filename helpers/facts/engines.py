@@ -105,6 +105,14 @@ def typed(table: pa.Table, name: str) -> pd.DataFrame:
     return out
 
 
+def fetch(con: Any, expr: Any, name: str) -> pd.DataFrame:
+    """Result ``name`` computed by the backend ``con``, as pandas (:func:`typed` for the
+    results of :data:`RESULTS`); each result is converted as it arrives, so that only one
+    is held twice (as Arrow and as pandas) at a time."""
+    table = con.to_pyarrow(ordered(expr, name))
+    return typed(table, name) if name in RESULTS else table.to_pandas()
+
+
 def _arrow_column(values: pa.ChunkedArray, to: pa.DataType) -> pa.ChunkedArray:
     """``values`` cast to ``to`` (time zones dropped: the engines give UTC wall times)."""
     if pa.types.is_timestamp(values.type) and values.type.tz is not None:
@@ -189,22 +197,20 @@ class FactEngine:
                 products = self.source(con, "categories", categories(tables.get("products")))
                 exprs["buyer_categories"] = portable.buyer_categories(skus, products)
                 del exprs["buyer_item"]
-            got = {name: con.to_pyarrow(ordered(expr, name)) for name, expr in exprs.items()}
-        span = got.pop("span").to_pylist()[0]
-        firsts = [v for v in span.values() if v is not None]
-        parts = {k: typed(got[k], k) for k in PART_KEYS if k in got}
-        by_category = got.get("buyer_categories")
+            got = {name: fetch(con, expr, name) for name, expr in exprs.items()}
+            if self.name == "duckdb":  # its temporary tables freed before the assembly
+                con.disconnect()
+        firsts = [v for v in got["span"].iloc[0].tolist() if not pd.isna(v)]
+        parts = {k: got[k] for k in PART_KEYS if k in got}
         return OrderScan(
             parts=store.finish(parts) if store else parts,
-            customers=typed(got["customers"], "customers"),
-            ship=typed(got["ship"], "ship"),
-            waiting=typed(got["open_orders"], "open_orders"),
+            customers=got["customers"],
+            ship=got["ship"],
+            waiting=got["open_orders"],
             first_day=pd.Timestamp(min(firsts)).normalize() if firsts else None,
-            channels=got["channels"].to_pandas()["channel"].astype("str"),
-            paid_days=typed(got["paid_days"], "paid_days"),
-            buyer_categories=None
-            if by_category is None
-            else typed(by_category, "buyer_categories"),
+            channels=got["channels"]["channel"].astype("str"),
+            paid_days=got["paid_days"],
+            buyer_categories=got.get("buyer_categories"),
         )
 
     def case_orders(self, con: Any, cases: pd.DataFrame | None) -> Any:
