@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 #: pandas' default text dtype: Arrow-backed, NaN for missing (``astype("str")``).
 TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
@@ -174,6 +175,58 @@ def surely_distinct(frame: pd.DataFrame, columns: list[str]) -> bool:
         combined = combined * np.uint64(0x9E3779B97F4A7C15) ^ hashed
     combined.sort()
     return not bool((combined[1:] == combined[:-1]).any())
+
+
+#: A plain decimal number: an optional sign, ASCII digits, at most one decimal point; no
+#: blanks, thousands separators, exponent or words (``inf``, ``nan``).
+_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$"
+#: Longest cell read by :func:`plain_numbers`: at most 15 digits, which a double holds
+#: exactly, so that every correctly rounded reading gives the same value.
+_PLAIN_MAX_CHARS = 15
+
+
+def plain_numbers(values: pd.Series) -> np.ndarray | None:
+    """A text column whose every cell is a plain decimal number of at most 15 characters
+    (``12``, ``-3.50``, ``.5``), read as float64 by Arrow's cast (NaN where missing); None
+    when any cell is anything else (or the column is not text), for the caller's general
+    reader. Within these cells Arrow's reading and pandas' ``to_numeric`` agree bit for
+    bit (tests/intake/test_engine_paths.py)."""
+    arr = arrow_text(values)
+    if arr is None or len(arr) == 0 or arr.null_count == len(arr):
+        return None
+    other = pc.any(pc.invert(pc.match_substring_regex(arr, _PLAIN_NUMBER))).as_py()
+    if other or pc.max(pc.utf8_length(arr)).as_py() > _PLAIN_MAX_CHARS:
+        return None
+    return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+#: ISO layouts read by :func:`iso_datetimes`: (the whole cell, its strptime format). Years
+#: 1000-2999 (pandas refuses year 0, which the engine would take).
+_ISO_LAYOUTS = (
+    (r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}$", "%Y-%m-%d"),
+    (r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$", "%Y-%m-%d %H:%M:%S"),
+    (r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$", "%Y-%m-%dT%H:%M:%S"),
+)
+
+
+def iso_datetimes(values: pd.Series) -> np.ndarray | None:
+    """A text column whose every cell has one ISO layout (``2026-11-01``,
+    ``2026-11-01 10:00:00`` or ``2026-11-01T10:00:00``, no zone) and is a real date and
+    time, read by polars as ``datetime64[us]`` (NaT where missing); None when the cells
+    mix layouts, have another one, or one of them is not a real date (``2026-02-30``),
+    for the caller's general reader. Within these cells polars' reading and pandas'
+    ``to_datetime(format="ISO8601")`` agree (tests/intake/test_engine_paths.py)."""
+    text = text_frame(values)
+    if text is None or len(text) == 0 or text.null_count() == len(text):
+        return None
+    for pattern, fmt in _ISO_LAYOUTS:
+        if not text.str.contains(pattern).fill_null(True).all():
+            continue
+        parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        if parsed.null_count() != text.null_count():
+            return None
+        return parsed.to_numpy()
+    return None
 
 
 def char_class(pattern: str) -> str:

@@ -112,6 +112,10 @@ class DateColumn:
 def _parse_iso(text: pd.Series, present: pd.Series, timezone: str) -> pd.Series:
     """ISO 8601 cells (a timezone suffix converted to local time); NaT elsewhere. Unaware of
     bounds (microsecond resolution)."""
+    if not (text.notna() & ~present).any():
+        fast = columnar.iso_datetimes(text)  # one ISO layout throughout: read by the engine
+        if fast is not None:
+            return pd.Series(fast, index=text.index, dtype="datetime64[us]")
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     aware = text.str.contains(_TZ_SUFFIX, na=False) & present
     if aware.any():
@@ -248,7 +252,11 @@ def read_number_column(
         return v.where(np.isfinite(v)), s.notna() & ~np.isfinite(v), none, ""
     present = s.notna()
     text = s.astype("str")
-    v = pd.to_numeric(text, errors="coerce").astype("float64")
+    fast = columnar.plain_numbers(text)  # plain decimals throughout: read by the engine
+    if fast is not None:
+        v = pd.Series(fast, index=s.index, dtype="float64")
+    else:
+        v = pd.to_numeric(text, errors="coerce").astype("float64")
     retry = present & v.isna()
     ambiguous, note = none, ""
     if decimal == "comma" or retry.any():

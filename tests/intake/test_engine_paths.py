@@ -159,3 +159,129 @@ def test_cache_writer_skips_an_existing_entry(tmp_path: Path):
         writer.add("orders", cold["orders"])
         writer.close(cold)
     assert {p.name: p.stat().st_mtime_ns for p in entry.rglob("*")} == before
+
+
+# --------------------------------------------------------------------------------------------
+# Dates and numbers read by the engine: the same values as the general (pandas) path
+# --------------------------------------------------------------------------------------------
+
+
+def _two(n: int, lo: int = 0, hi: int = 99) -> st.SearchStrategy[str]:
+    return st.integers(lo, hi).map(lambda v: str(v).zfill(n))
+
+
+#: ISO-looking cells, real dates or not (month 13, day 32, hour 24, year 0 ...).
+ISO_DATE = st.builds(
+    lambda y, m, d: f"{y}-{m}-{d}",
+    st.one_of(_two(4, 1, 2999), st.sampled_from(["0000", "1677", "1678", "2262", "2263"])),
+    _two(2, 0, 13),
+    _two(2, 0, 32),
+)
+ISO_STAMP = st.builds(
+    lambda date, sep, h, mi, se: f"{date}{sep}{h}:{mi}:{se}",
+    ISO_DATE,
+    st.sampled_from([" ", "T"]),
+    _two(2, 0, 24),
+    _two(2, 0, 60),
+    _two(2, 0, 60),
+)
+OTHER_DATE = st.sampled_from(
+    ["2026-11-01 10:00", "2026/11/01", "01/11/2026", "2026-11-01 10:00:00+08:00", "x", "46327"]
+)
+
+
+def _read_dates(cells: list, *, engine: bool):
+    from helpers.intake.parsing import read_datetimes
+
+    with pytest.MonkeyPatch.context() as m:
+        if not engine:
+            m.setattr(columnar, "iso_datetimes", lambda values: None)
+        return read_datetimes(
+            pd.Series(cells, dtype="object"), fmt=None, timezone="Asia/Shanghai", column="c"
+        )
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.lists(st.one_of(ISO_DATE, st.none()), min_size=1, max_size=8),
+        st.lists(st.one_of(ISO_STAMP, st.none()), min_size=1, max_size=8),
+        st.lists(st.one_of(ISO_DATE, ISO_STAMP, OTHER_DATE, st.none()), min_size=1, max_size=8),
+    )
+)
+def test_engine_dates_equal_pandas_dates(cells):
+    fast = _read_dates(cells, engine=True)
+    slow = _read_dates(cells, engine=False)
+    pd.testing.assert_series_equal(fast.values, slow.values)
+    pd.testing.assert_series_equal(fast.unparseable, slow.unparseable)
+    pd.testing.assert_series_equal(fast.problems, slow.problems)
+    pd.testing.assert_series_equal(fast.refused, slow.refused)
+    assert fast.note == slow.note
+    # and the engine itself: a value for every cell, or it declines the column
+    got = columnar.iso_datetimes(pd.Series(cells, dtype="object").astype("str"))
+    if got is not None:
+        want = pd.to_datetime(pd.Series(cells, dtype="object"), format="ISO8601", errors="coerce")
+        np.testing.assert_array_equal(got, want.astype("datetime64[us]").to_numpy())
+
+
+def test_engine_reads_a_whole_iso_column_and_declines_others():
+    stamps = pd.Series(["2026-11-01 10:00:00", None, "2024-02-29 23:59:59"], dtype="str")
+    assert columnar.iso_datetimes(stamps) is not None
+    for cells in (
+        ["2026-11-01", "2026-11-01 10:00:00"],  # two layouts
+        ["2026-02-29 10:00:00"],  # no such day
+        ["0000-01-01"],  # year 0
+        ["2026-11-01 10:00:00+08:00"],  # a zone
+        [None, None],
+    ):
+        assert columnar.iso_datetimes(pd.Series(cells, dtype="object").astype("str")) is None
+
+
+#: Plain decimals of every length (long ones beyond what a double holds exactly), signs,
+#: leading zeros, and cells the engine must leave to pandas.
+PLAIN = st.builds(
+    lambda sign, whole, point, frac: f"{sign}{whole}{point}{frac}",
+    st.sampled_from(["", "-", "+"]),
+    st.text(alphabet="0123456789", max_size=18),
+    st.sampled_from(["", "."]),
+    st.text(alphabet="0123456789", max_size=18),
+).filter(lambda t: any(ch.isdigit() for ch in t))
+OTHER_NUMBER = st.sampled_from(["1,5", "1e3", "inf", "nan", " 12", "¥12", "1_000", "-", "."])
+
+
+def _read_numbers(cells: list, *, engine: bool):
+    from helpers.intake.parsing import read_number_column
+
+    with pytest.MonkeyPatch.context() as m:
+        if not engine:
+            m.setattr(columnar, "plain_numbers", lambda values: None)
+        return read_number_column(pd.Series(cells, dtype="object"), column="c")
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.lists(st.one_of(PLAIN, st.none()), min_size=1, max_size=8),
+        st.lists(st.one_of(PLAIN, OTHER_NUMBER, st.none()), min_size=1, max_size=8),
+    )
+)
+def test_engine_numbers_equal_pandas_numbers(cells):
+    fast = _read_numbers(cells, engine=True)
+    slow = _read_numbers(cells, engine=False)
+    # bit for bit (-0.0 is not 0.0 here)
+    np.testing.assert_array_equal(
+        fast[0].to_numpy().view(np.int64), slow[0].to_numpy().view(np.int64)
+    )
+    for a, b in zip(fast[1:3], slow[1:3], strict=True):
+        pd.testing.assert_series_equal(a, b)
+    assert fast[3] == slow[3]
+    got = columnar.plain_numbers(pd.Series(cells, dtype="object").astype("str"))
+    if got is not None:
+        want = pd.to_numeric(pd.Series(cells, dtype="object"), errors="coerce").astype("float64")
+        np.testing.assert_array_equal(got.view(np.int64), want.to_numpy().view(np.int64))
+
+
+def test_engine_declines_numbers_it_might_read_differently():
+    assert columnar.plain_numbers(pd.Series(["12.50", None, "-3"], dtype="str")) is not None
+    for cells in (["1234567890123456"], ["1,5"], ["1e3"], [" 12"], ["nan"], [None]):
+        assert columnar.plain_numbers(pd.Series(cells, dtype="object").astype("str")) is None
