@@ -183,6 +183,8 @@ _PLAIN_NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$"
 #: Longest cell read by :func:`plain_numbers`: at most 15 digits, which a double holds
 #: exactly, so that every correctly rounded reading gives the same value.
 _PLAIN_MAX_CHARS = 15
+#: Zero with a minus sign, however written (``-0``, ``-0.00``, ``-.0``).
+_NEGATIVE_ZERO = r"^-[0.]+$"
 
 
 def plain_numbers(values: pd.Series) -> np.ndarray | None:
@@ -197,6 +199,9 @@ def plain_numbers(values: pd.Series) -> np.ndarray | None:
     other = pc.any(pc.invert(pc.match_substring_regex(arr, _PLAIN_NUMBER))).as_py()
     if other or pc.max(pc.utf8_length(arr)).as_py() > _PLAIN_MAX_CHARS:
         return None
+    if pc.any(pc.match_substring_regex(arr, _NEGATIVE_ZERO)).as_py():
+        return None  # pandas reads "-0" as 0.0 in a column of integers, -0.0 among decimals
+
     return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
 
 

@@ -242,7 +242,7 @@ def test_engine_reads_a_whole_iso_column_and_declines_others():
 PLAIN = st.builds(
     lambda sign, whole, point, frac: f"{sign}{whole}{point}{frac}",
     st.sampled_from(["", "-", "+"]),
-    st.text(alphabet="0123456789", max_size=18),
+    st.one_of(st.text(alphabet="0123456789", max_size=18), st.sampled_from(["0", "00"])),
     st.sampled_from(["", "."]),
     st.text(alphabet="0123456789", max_size=18),
 ).filter(lambda t: any(ch.isdigit() for ch in t))
@@ -283,5 +283,5 @@ def test_engine_numbers_equal_pandas_numbers(cells):
 
 def test_engine_declines_numbers_it_might_read_differently():
     assert columnar.plain_numbers(pd.Series(["12.50", None, "-3"], dtype="str")) is not None
-    for cells in (["1234567890123456"], ["1,5"], ["1e3"], [" 12"], ["nan"], [None]):
+    for cells in (["1234567890123456"], ["1,5"], ["1e3"], [" 12"], ["nan"], [None], ["-0"]):
         assert columnar.plain_numbers(pd.Series(cells, dtype="object").astype("str")) is None
