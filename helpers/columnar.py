@@ -206,11 +206,14 @@ def plain_numbers(values: pd.Series) -> np.ndarray | None:
 
 
 #: ISO layouts read by :func:`iso_datetimes`: (the whole cell, its strptime format). Years
-#: 1000-2999 (pandas refuses year 0, which the engine would take).
+#: 1000-2999 (pandas refuses year 0, which the engine would take); hours 00-23, minutes and
+#: seconds 00-59 (the engine would take a leap second ``:60``, which pandas refuses).
+_DAY = r"[12][0-9]{3}-[0-9]{2}-[0-9]{2}"
+_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
 _ISO_LAYOUTS = (
-    (r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}$", "%Y-%m-%d"),
-    (r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$", "%Y-%m-%d %H:%M:%S"),
-    (r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$", "%Y-%m-%dT%H:%M:%S"),
+    (rf"^{_DAY}$", "%Y-%m-%d"),
+    (rf"^{_DAY} {_TIME}$", "%Y-%m-%d %H:%M:%S"),
+    (rf"^{_DAY}T{_TIME}$", "%Y-%m-%dT%H:%M:%S"),
 )
 
 

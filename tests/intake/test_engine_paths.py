@@ -231,6 +231,7 @@ def test_engine_reads_a_whole_iso_column_and_declines_others():
         ["2026-11-01", "2026-11-01 10:00:00"],  # two layouts
         ["2026-02-29 10:00:00"],  # no such day
         ["0000-01-01"],  # year 0
+        ["2026-11-01 10:00:60"],  # a leap second
         ["2026-11-01 10:00:00+08:00"],  # a zone
         [None, None],
     ):
