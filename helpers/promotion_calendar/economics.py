@@ -55,12 +55,23 @@ ECONOMICS_COLUMNS = [
 ]
 
 
+#: The columns of ``orders`` that :func:`paid_orders` reads.
+ORDER_COLUMNS = (
+    "order_id",
+    "customer_id",
+    "created_at",
+    "paid_at",
+    "paid_amount",
+    "discount_amount",
+)
+
+
 def paid_orders(orders: pd.DataFrame, run_date: pd.Timestamp) -> pd.DataFrame:
     """Orders paid by the end of ``run_date``: ``order_id, customer_id, paid_at, date,
     discount_amount`` (NaN when the export has no discounts)."""
     # the cut needs the order's times; the rest of the orders' columns are not read here
-    wanted = ["order_id", "customer_id", "created_at", "paid_at", "paid_amount", "discount_amount"]
-    o = as_of({"orders": orders[[c for c in wanted if c in orders.columns]]}, run_date)["orders"]
+    wanted = [c for c in ORDER_COLUMNS if c in orders.columns]
+    o = as_of({"orders": orders[wanted]}, run_date)["orders"]
     o = o[o["paid_at"].notna()]
     disc = (
         pd.to_numeric(o["discount_amount"], errors="coerce")

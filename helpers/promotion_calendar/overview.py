@@ -146,7 +146,8 @@ def calendar_for(ctx, *, lang: str | None = None) -> PromotionCalendar:
     ordinary = ordinary_days(pd.DatetimeIndex(facts.daily["date"]), events, s)
     gmv = evaluate_events(facts.daily, events, day, s, metric="gmv")
     units = evaluate_events(facts.daily, events, day, s, metric="units")
-    orders = econ.paid_orders(tables["orders"], day)
+    # only the columns the economics read, not the whole orders table
+    orders = econ.paid_orders(ctx.dataset.read("orders", econ.ORDER_COLUMNS), day)
     margins = econ.daily_margin(facts.daily_item, tables.get("products"))
     refunded = (
         pd.Index(facts.refunds["order_id"].dropna().unique()) if facts.has("after_sales") else None
