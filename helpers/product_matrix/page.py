@@ -7,6 +7,7 @@ empty note, or its charts and tables through :func:`helpers.view.present`).
 
 from __future__ import annotations
 
+from collections import ChainMap
 from dataclasses import dataclass
 from typing import Any
 
@@ -392,8 +393,21 @@ class Page(ThemePage):
 
 
 def matrix_for(ctx: Any) -> ProductMatrix:
-    """The product matrix of a run (a :class:`helpers.context.RunContext`)."""
-    return build_matrix(ctx.facts, ctx.dataset.tables, settings=ctx.settings)
+    """The product matrix of a run (a :class:`helpers.context.RunContext`).
+
+    Of the order tables the matrix reads only the baskets of its window (order ids, payment
+    times and SKUs of the orders paid in the ``basket_days`` to the run date): those are
+    read alone (:meth:`helpers.intake.Dataset.read`), not the whole tables.
+    """
+    cfg: ProductMatrixSettings = ctx.settings.section("product_matrix")
+    day = ctx.facts.run_date
+    window = (day - pd.Timedelta(days=cfg.basket_days - 1), day)
+    baskets = {
+        "orders": ctx.dataset.read("orders", ["order_id", "paid_at"], days=window),
+        "order_items": ctx.dataset.read("order_items", ["order_id", "sku_id"], days=window),
+    }
+    tables = ChainMap(baskets, ctx.dataset.tables)
+    return build_matrix(ctx.facts, tables, settings=ctx.settings, cfg=cfg)
 
 
 def page_for(ctx: Any, pm: ProductMatrix) -> Page:

@@ -10,10 +10,12 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 from tiny_shop import RUN, canonical_tables
 
 from helpers.facts import build_facts
+from helpers.intake import Dataset
 from helpers.product_matrix.page import explore, matrix_for, page_for
 from helpers.settings import Settings
 
@@ -25,7 +27,7 @@ def page():
     facts = build_facts(tables, RUN, settings)
     ctx = types.SimpleNamespace(
         facts=facts,
-        dataset=types.SimpleNamespace(tables=tables),
+        dataset=Dataset(tables, pd.DataFrame(), pd.DataFrame(), fingerprint="explorer"),
         settings=settings,
         available=frozenset(tables),
         lang="en",
