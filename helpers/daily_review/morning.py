@@ -480,7 +480,7 @@ class Morning:
 
 def build_morning(
     facts: Facts,
-    tables: dict[str, pd.DataFrame],
+    tables: Mapping[str, pd.DataFrame],
     *,
     target: float | None = None,
     top: int = 10,

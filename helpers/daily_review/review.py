@@ -9,6 +9,7 @@ and :mod:`.page` shows each section of the notebook.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -20,7 +21,7 @@ from helpers.alerts.actions import next_actions
 from helpers.alerts.anomaly import MIN_HISTORY_DAYS, baseline_for_chart
 from helpers.alerts.completeness import RULE_ID as INCOMPLETE_RULE
 from helpers.alerts.rules import STALE_ORDER_HOURS, AlertReport, alerts_frame, collect_alerts
-from helpers.daily_review.evidence import with_evidence
+from helpers.daily_review.evidence import PRICE_DAYS, with_evidence
 from helpers.daily_review.morning import Morning, build_morning, filled, with_titles
 from helpers.daily_review.stakes import money_at_stake, stake_kinds
 from helpers.daily_review.theme import THEME
@@ -517,9 +518,40 @@ def build_review(
     )
 
 
+#: The columns of ``orders`` the review reads (the one-day views, the money at stake of
+#: overdue orders, the price history, the export's last timestamp).
+ORDER_COLUMNS = (
+    "order_id",
+    "customer_id",
+    "created_at",
+    "paid_at",
+    "shipped_at",
+    "status",
+    "paid_amount",
+    "shipping_fee",
+    "channel",
+)
+
+
+def _order_tables(ctx: Any) -> Mapping[str, pd.DataFrame]:
+    """The tables of the run, the order tables narrowed to what the review reads
+    (:meth:`helpers.intake.Dataset.read`): the orders' :data:`ORDER_COLUMNS`; the lines of
+    the open orders (their items in the overdue list) and of the orders paid in the price
+    history's days (the cart alerts' evidence), never the whole lines table."""
+    ds, day = ctx.dataset, ctx.facts.run_date
+    narrow = {"orders": ds.read("orders", ORDER_COLUMNS)}
+    if ds.has("order_items"):
+        window = (day - pd.Timedelta(days=PRICE_DAYS), day)
+        open_ids = ctx.facts.open_orders["order_id"]
+        cols = ["order_id", "sku_id", "quantity", "unit_price"]
+        narrow["order_items"] = ds.read("order_items", cols, days=window)
+        narrow["open_order_items"] = ds.read("order_items", cols, isin={"order_id": open_ids})
+    return ChainMap(narrow, ds.tables)
+
+
 def review_for(ctx: Any) -> DailyReview:
     """:func:`build_review` for a :class:`helpers.context.RunContext`."""
-    tables = ctx.dataset.tables
+    tables = _order_tables(ctx)
     orders = tables["orders"]
     has_ship = "shipped_at" in orders and bool(orders["shipped_at"].notna().any())
     options = ctx.settings.section("daily_review")
@@ -529,7 +561,7 @@ def review_for(ctx: Any) -> DailyReview:
         market=tables.get("market"),
         quarantine=ctx.dataset.quarantine,
         products=tables.get("products"),
-        order_items=tables.get("order_items"),
+        order_items=tables.get("open_order_items"),
         orders=orders,
         tables=tables,  # a mapping: the tables the evidence does not read are not loaded
         has_shipping_times=has_ship,
