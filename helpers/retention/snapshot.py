@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,11 +94,30 @@ class Retention:
     settings: RetentionSettings
 
 
+#: The columns of the order tables the retention analyses read (nothing else of them).
+READS: dict[str, tuple[str, ...]] = {
+    "orders": ("order_id", "customer_id", "created_at", "paid_at", "paid_amount"),
+    "after_sales": ("order_id", "requested_at", "refund_amount", "type"),
+}
+LINE_COLUMNS = ("order_id", "sku_id", "title")
+
+
 def retention_for(ctx: Any) -> Retention:
-    """All retention results for the run of ``ctx`` (:func:`helpers.context.load_context`)."""
+    """All retention results for the run of ``ctx`` (:func:`helpers.context.load_context`).
+
+    Only the columns of :data:`READS` are read of the orders and after-sales tables, and of
+    the order lines only those of the win-back list's last orders
+    (:meth:`helpers.intake.Dataset.read`), not the whole tables.
+    """
     settings: RetentionSettings = ctx.settings.section("retention")
-    tables = ctx.dataset.tables
-    return retention_from(tables, ctx.run_date, settings, lang=ctx.lang)
+    ds = ctx.dataset
+    narrow = {name: ds.read(name, cols) for name, cols in READS.items() if ds.has(name)}
+
+    def lines(orders: pd.Series) -> pd.DataFrame:
+        return ds.read("order_items", LINE_COLUMNS, isin={"order_id": orders})
+
+    tables = ChainMap(narrow, ds.tables)
+    return retention_from(tables, ctx.run_date, settings, lang=ctx.lang, order_lines=lines)
 
 
 def _moves(
@@ -112,9 +133,18 @@ def _moves(
 
 
 def retention_from(
-    tables: Any, run_date: Any, settings: RetentionSettings, *, lang: str = "zh"
+    tables: Any,
+    run_date: Any,
+    settings: RetentionSettings,
+    *,
+    lang: str = "zh",
+    order_lines: Callable[[pd.Series], pd.DataFrame] | None = None,
 ) -> Retention:
-    """All retention results from contract tables (not yet cut) for ``run_date``."""
+    """All retention results from contract tables (not yet cut) for ``run_date``.
+
+    ``order_lines`` gives the lines of some orders (by order id); without it they are taken
+    from ``tables["order_items"]``.
+    """
     day = as_day(run_date)
     history = purchase_history(tables, day)
     bought = history.at(day)
@@ -123,7 +153,7 @@ def retention_from(
     moves, simple_moves = _moves(history, day, rfm, settings)
     items = last_items(
         now,
-        tables["order_items"],
+        order_lines or tables["order_items"],
         tables.get("products"),
         customers=dormant_top(rfm, settings.winback_rows)["customer_id"],
     )

@@ -3,6 +3,8 @@ the suggested action. No personal data: the list carries customer ids only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from helpers.facts.frames import isin_fast
@@ -92,16 +94,21 @@ WINBACK_COLUMNS = [
 
 def last_items(
     kept: pd.DataFrame,
-    order_items: pd.DataFrame,
+    order_items: pd.DataFrame | Callable[[pd.Series], pd.DataFrame],
     products: pd.DataFrame | None = None,
     *,
     customers: pd.Index | pd.Series | None = None,
 ) -> pd.Series:
     """What each customer bought in their last kept order: item titles (or sku ids) joined
-    with "、", indexed by customer id. Only the ``customers`` given are looked up."""
+    with "、", indexed by customer id. Only the ``customers`` given are looked up.
+
+    ``order_items`` is the order lines table, or a function giving the lines of the order
+    ids it is passed (e.g. a narrow read of the cached table)."""
     last = kept.sort_values(["paid_at", "order_id"]).groupby("customer_id").tail(1)
     if customers is not None:
         last = last.loc[isin_fast(last["customer_id"], pd.Series(customers))]
+    if callable(order_items):
+        order_items = order_items(last["order_id"])
     lines = order_items.loc[isin_fast(order_items["order_id"].astype(str), last["order_id"])]
     name = lines["sku_id"].astype(str)
     if "title" in lines.columns:
