@@ -235,9 +235,10 @@ class FactsSettings:
     ----------
     engine : str
         ``duckdb``: the facts are computed by DuckDB inside the run's own process, over the
-        cached tables (no server); ``pandas``: the reference implementation, with the per-day
-        store of closed days (docs/performance.md); ``spark``: the same queries on an Apache
-        Spark session, over the tables named in ``spark_tables``.
+        cached tables (no server); ``pandas``: the reference implementation; both keep the
+        per-day store of closed days, so that a new day of data computes that day only
+        (docs/performance.md); ``spark``: the same queries on an Apache Spark session, over
+        the tables named in ``spark_tables`` (every build a full one).
     spark_tables : dict
         With ``engine: spark``, where each contract table lives: a table name of the Spark
         catalog (``shop.orders``) or a path of Parquet files (``s3a://bucket/orders/``), e.g.

@@ -3,7 +3,8 @@ everything the facts need from those two (large) tables, as small pandas frames.
 
 :func:`pandas_scan` is the reference implementation (with the per-day store of
 :mod:`helpers.facts.days`); :mod:`helpers.facts.engines` fills the same object from the
-portable expressions of :mod:`helpers.facts.portable` on DuckDB or Spark.
+portable expressions of :mod:`helpers.facts.portable` on DuckDB (with the same store,
+:mod:`helpers.facts.engine_days`) or Spark.
 """
 
 from __future__ import annotations
