@@ -19,6 +19,11 @@ it. The mixing makes a line moved to another order of the same day change the di
 ids only match lines to orders: renaming an order (with its lines) changes no fact.
 Fields the parts do not read (shipping time, status) are left out, so a shipment does
 not force its payment day to be recomputed.
+
+The comparison with the store (:func:`plan_days`) and the merge of fresh and stored parts
+(:func:`finish_days`) do not depend on who computed the digests and parts: the DuckDB engine
+uses them with its own digests (:mod:`helpers.facts.engine_days`). The parts are stored as
+uncompressed Arrow IPC files (read back without decoding).
 """
 
 from __future__ import annotations
@@ -135,7 +140,7 @@ class DayStore:
     path : Path
         The folder (created on first save).
     recomputed : tuple of Timestamp
-        Days recomputed by the last :func:`incremental_parts` call (for reports and tests).
+        Days to compute found by the last :func:`plan_days` (for reports and tests).
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
