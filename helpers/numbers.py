@@ -147,13 +147,29 @@ def format_number(value: Any, unit: Any = None) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def money_tick(value: float, currency: str) -> str:
-    """Money on a chart axis, short: ``¥950``, ``¥12k``, ``¥1.2M``."""
+def money_tick(value: float, currency: str, lang: str = "en") -> str:
+    """Money on a chart axis, short.
+
+    ``lang="en"``: thousands and millions, ``¥950``, ``¥12k``, ``¥1.2M``. Any other language
+    (the zh reports): the Chinese units 万 (10^4) and 亿 (10^8), ``¥950``, ``¥1.2万``,
+    ``¥120万``, ``¥3亿``, a trailing ``.0`` dropped, as a Chinese operator writes money.
+    """
     symbol = currency_symbol(currency)
     sign = "-" if value < 0 else ""
     a = abs(value)
+    if lang != "en":
+        for unit, size in (("亿", 1e8), ("万", 1e4)):
+            if a >= size:
+                return f"{sign}{symbol}{_short(a / size)}{unit}"
+        return f"{sign}{symbol}{a:,.0f}"
     if a >= 1e6:
         return f"{sign}{symbol}{a / 1e6:.1f}M"
     if a >= 1e4:
         return f"{sign}{symbol}{a / 1e3:.0f}k"
     return f"{sign}{symbol}{a:,.0f}"
+
+
+def _short(x: float) -> str:
+    """One decimal under 100 (``1.5``, ``12``), none from 100 (``120``); ``.0`` dropped."""
+    text = f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
+    return text[:-2] if text.endswith(".0") else text

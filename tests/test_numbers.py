@@ -49,6 +49,34 @@ def test_money_ticks():
     assert numbers.money_tick(500, "XYZ") == "500"
 
 
+def test_money_ticks_in_chinese_units():
+    # zh pages write money in 万 (10^4) and 亿 (10^8): 12,000 / 10^4 = 1.2 -> ¥1.2万;
+    # 1,200,000 / 10^4 = 120 -> ¥120万 (no decimal from 100 up); 50,000 / 10^4 = 5.0 ->
+    # ¥5万 (".0" dropped); 350,000,000 / 10^8 = 3.5 -> ¥3.5亿; under 10^4 in full.
+    assert numbers.money_tick(12_000, "CNY", "zh") == "¥1.2万"
+    assert numbers.money_tick(1_200_000, "CNY", "zh") == "¥120万"
+    assert numbers.money_tick(50_000, "CNY", "zh") == "¥5万"
+    assert numbers.money_tick(-350_000_000, "CNY", "zh") == "-¥3.5亿"
+    assert numbers.money_tick(9_500, "GBP", "zh") == "£9,500"
+    assert numbers.money_tick(12_000, "CNY", "en") == "¥12k"
+
+
+def test_chart_money_axis_follows_the_label_language():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers.charts.base import format_axis
+
+    fig, ax = plt.subplots()
+    format_axis(ax.yaxis, "currency", "CNY", lang="zh")
+    assert ax.yaxis.get_major_formatter()(20_000, 0) == "¥2万"
+    format_axis(ax.yaxis, "currency", "CNY", lang="en")
+    assert ax.yaxis.get_major_formatter()(20_000, 0) == "¥20k"
+    plt.close(fig)
+
+
 def test_as_float():
     assert numbers.as_float("2.5") == 2.5
     assert numbers.as_float(math.inf) is None

@@ -69,7 +69,7 @@ def change_bars(
     ax = _horizontal_bars(names, frame[value], colors, 0.45, title=title, ax=ax, **kwargs)
     ax.axvline(0, color="#555", lw=0.8)
     if unit in ("currency", "ratio"):
-        format_axis(ax.xaxis, unit, currency, decimals=0)
+        format_axis(ax.xaxis, unit, currency, decimals=0, lang=lang)
     return ax
 
 
@@ -145,7 +145,7 @@ def spend_and_roas(
     names = _names(data["channel"], lang=lang, translate_channels=True)
     style = {"color": COLOR_SOFT, "label": i18n.metric_label("ad_spend", lang)} | kwargs
     ax.bar(names, data["ad_spend"], **style)
-    ax.yaxis.set_major_formatter(money_formatter(currency))
+    ax.yaxis.set_major_formatter(money_formatter(currency, lang=lang))
     ax2 = ax.twinx()
     ax2.plot(names, data["roas"], "o", color=COLOR_DOWN, ms=9, label="ROAS")
     top = data["roas"].max()

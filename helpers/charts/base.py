@@ -104,18 +104,22 @@ def in_lang(zh: str, en: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-def money_formatter(currency: str) -> FuncFormatter:
-    """Axis labels in money: ``¥12k``, ``¥1.2M``, ``-¥800`` (:func:`helpers.numbers.money_tick`)."""
-    return FuncFormatter(lambda x, _pos: numbers.money_tick(x, currency))
+def money_formatter(currency: str, *, lang: str) -> FuncFormatter:
+    """Axis labels in money: ``¥12k``, ``¥1.2M`` in English, ``¥1.2万``, ``¥120万`` in
+    Chinese, ``-¥800`` (:func:`helpers.numbers.money_tick`)."""
+    return FuncFormatter(lambda x, _pos: numbers.money_tick(x, currency, lang))
 
 
-def format_axis(axis, unit: str, currency: str = "CNY", *, decimals: int = 1) -> None:
-    """Label an axis (``ax.xaxis`` / ``ax.yaxis``) by unit: ratio as %, currency as money,
-    anything else as a plain number with thousands separators."""
+def format_axis(
+    axis, unit: str, currency: str = "CNY", *, decimals: int = 1, lang: str = "zh"
+) -> None:
+    """Label an axis (``ax.xaxis`` / ``ax.yaxis``) by unit: ratio as %, currency as money
+    in the chart's label language ``lang`` (:func:`money_formatter`), anything else as a
+    plain number with thousands separators."""
     if unit == "ratio":
         axis.set_major_formatter(PercentFormatter(1.0, decimals=decimals))
     elif unit == "currency":
-        axis.set_major_formatter(money_formatter(currency))
+        axis.set_major_formatter(money_formatter(currency, lang=lang))
     else:
         axis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:,.0f}"))
 

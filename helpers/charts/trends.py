@@ -36,7 +36,7 @@ def swatch(handle: Any) -> Any:
 
 
 def _finish(ax: Axes, metric: str, lang: str, currency: str) -> Axes:
-    format_axis(ax.yaxis, i18n.metric_unit(metric), currency)
+    format_axis(ax.yaxis, i18n.metric_unit(metric), currency, lang=lang)
     ax.set_title(i18n.metric_label(metric, lang))
     handles, labels = ax.get_legend_handles_labels()
     ax.legend([swatch(h) for h in handles], labels, loc="upper left", frameon=False, fontsize=8)
@@ -216,7 +216,7 @@ def hourly_cumulative(
     ax.set_xlim(-0.5, 23.5)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(i18n.t("hour_axis", lang))
-    format_axis(ax.yaxis, "currency", currency)
+    format_axis(ax.yaxis, "currency", currency, lang=lang)
     ax.set_title(i18n.t("hourly_title", lang))
     ax.legend(loc="upper left", frameon=False, fontsize=8)
     return ax

@@ -87,6 +87,6 @@ def gmv_waterfall(
     # The axis starts at zero: a truncated axis makes a small change look like a collapse.
     high = max(b + h for b, h in zip(bottoms, heights, strict=True))
     ax.set_ylim(bottom=0.0, top=max(high, 1e-9) * 1.12)
-    format_axis(ax.yaxis, "currency", currency)
+    format_axis(ax.yaxis, "currency", currency, lang=lang)
     ax.set_title(i18n.t("gmv_change", lang))
     return ax

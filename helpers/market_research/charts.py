@@ -204,7 +204,7 @@ def price_sales(
             textcoords="offset points",
             fontsize=9,
         )
-    format_axis(ax.xaxis, "currency", currency)
+    format_axis(ax.xaxis, "currency", currency, lang=lang)
     format_axis(ax.yaxis, "count")
     ax.set_xlabel(_t("price", lang))
     ax.set_ylabel(_t("sales", lang))
@@ -312,7 +312,7 @@ def outlook_lines(
             alpha=0.15,
             lw=0,
         )
-    format_axis(ax.yaxis, unit, currency)
+    format_axis(ax.yaxis, unit, currency, lang=lang)
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.legend(fontsize=7, loc="upper left")

@@ -108,7 +108,7 @@ def year_of_sales(
     ax.plot(data["date"], data["gmv"], color=COLOR_MAIN, lw=0.9)
     week = data.set_index("date")["gmv"].rolling(7, min_periods=1).mean()
     ax.plot(week.index, week.to_numpy(), color=COLOR_SOFT, lw=2)
-    format_axis(ax.yaxis, "currency", currency)
+    format_axis(ax.yaxis, "currency", currency, lang=lang)
     ax.set_title(
         in_lang(
             "过去一年的每日 GMV（浅线为 7 日均线）",
@@ -159,7 +159,7 @@ def event_vs_baseline(
         ms=3,
         label=in_lang("实际", "actual", lang),
     )
-    format_axis(ax.yaxis, "currency", currency)
+    format_axis(ax.yaxis, "currency", currency, lang=lang)
     ax.xaxis.set_major_formatter(DateFormatter("%m-%d"))
     ax.legend(loc="upper left", frameon=False)
     ax.set_title(title)
@@ -258,7 +258,7 @@ def _this_and_last(
     )
     ax.plot(data[chart.x], data[last], color=COLOR_SOFT, lw=chart.lw, ls="--", label=labels[1])
     ax.set_xlabel(in_lang(*chart.xlabel, lang))
-    format_axis(ax.yaxis, "currency", currency)
+    format_axis(ax.yaxis, "currency", currency, lang=lang)
     ax.legend(loc="upper left", frameon=False)
     ax.set_title(in_lang(*chart.title, lang))
     return ax
