@@ -147,20 +147,23 @@ def format_number(value: Any, unit: Any = None) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def money_tick(value: float, currency: str, lang: str = "en") -> str:
+def money_tick(value: float, currency: str, lang: str = "en", *, top: float | None = None) -> str:
     """Money on a chart axis, short.
 
     ``lang="en"``: thousands and millions, ``¥950``, ``¥12k``, ``¥1.2M``. Any other language
     (the zh reports): the Chinese units 万 (10^4) and 亿 (10^8), ``¥950``, ``¥1.2万``,
-    ``¥120万``, ``¥3亿``, a trailing ``.0`` dropped, as a Chinese operator writes money.
+    ``¥120万``, ``¥3.5亿``, a trailing ``.0`` dropped, as a Chinese operator writes money.
+    ``top`` (zh only): the largest absolute tick of the axis; its unit is used for every tick
+    so that an axis reads ``¥0.5万, ¥1万, ¥1.5万`` rather than ``¥5,000, ¥1万``.
     """
     symbol = currency_symbol(currency)
     sign = "-" if value < 0 else ""
     a = abs(value)
     if lang != "en":
+        scale = abs(top) if top is not None else a
         for unit, size in (("亿", 1e8), ("万", 1e4)):
-            if a >= size:
-                return f"{sign}{symbol}{_short(a / size)}{unit}"
+            if scale >= size:
+                return f"{sign}{symbol}{_short(a / size)}{unit}" if a else f"{symbol}0"
         return f"{sign}{symbol}{a:,.0f}"
     if a >= 1e6:
         return f"{sign}{symbol}{a / 1e6:.1f}M"
@@ -170,6 +173,7 @@ def money_tick(value: float, currency: str, lang: str = "en") -> str:
 
 
 def _short(x: float) -> str:
-    """One decimal under 100 (``1.5``, ``12``), none from 100 (``120``); ``.0`` dropped."""
-    text = f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
+    """One decimal under 100 (``1.5``, ``12``, ``0.5``), none from 100 (``120``); ``.0``
+    dropped; two under 0.1 (``0.05``)."""
+    text = f"{x:,.2f}" if x < 0.1 else f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
     return text[:-2] if text.endswith(".0") else text

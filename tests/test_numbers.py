@@ -71,7 +71,17 @@ def test_chart_money_axis_follows_the_label_language():
 
     fig, ax = plt.subplots()
     format_axis(ax.yaxis, "currency", "CNY", lang="zh")
-    assert ax.yaxis.get_major_formatter()(20_000, 0) == "¥2万"
+    formatter = ax.yaxis.get_major_formatter()
+    assert formatter(20_000, 0) == "¥2万"
+    # an axis ticked 0, 5,000, 10,000, 15,000 speaks in 万 throughout:
+    # 5,000 / 10^4 = 0.5 -> ¥0.5万, 15,000 / 10^4 = 1.5 -> ¥1.5万, 0 -> ¥0
+    formatter.set_locs([0, 5_000, 10_000, 15_000])
+    assert [formatter(v, i) for i, v in enumerate([0, 5_000, 10_000, 15_000])] == [
+        "¥0",
+        "¥0.5万",
+        "¥1万",
+        "¥1.5万",
+    ]
     format_axis(ax.yaxis, "currency", "CNY", lang="en")
     assert ax.yaxis.get_major_formatter()(20_000, 0) == "¥20k"
     plt.close(fig)

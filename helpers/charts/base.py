@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import Formatter, FuncFormatter, PercentFormatter
 
 from helpers import i18n, numbers
 
@@ -104,10 +104,26 @@ def in_lang(zh: str, en: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-def money_formatter(currency: str, *, lang: str) -> FuncFormatter:
-    """Axis labels in money: ``¥12k``, ``¥1.2M`` in English, ``¥1.2万``, ``¥120万`` in
-    Chinese, ``-¥800`` (:func:`helpers.numbers.money_tick`)."""
-    return FuncFormatter(lambda x, _pos: numbers.money_tick(x, currency, lang))
+class MoneyFormatter(Formatter):
+    """Axis labels in money: ``¥12k``, ``¥1.2M`` in English; in Chinese every tick in the
+    unit of the axis's largest tick, ``¥0.5万, ¥1万, ¥1.5万``, ``¥3.5亿``
+    (:func:`helpers.numbers.money_tick`)."""
+
+    def __init__(self, currency: str, lang: str) -> None:
+        self.currency, self.lang = currency, lang
+        self.top: float | None = None
+
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        self.top = max((abs(float(v)) for v in locs), default=None)
+
+    def __call__(self, x, pos=None) -> str:
+        return numbers.money_tick(x, self.currency, self.lang, top=self.top)
+
+
+def money_formatter(currency: str, *, lang: str) -> MoneyFormatter:
+    """The money axis formatter of a chart in label language ``lang`` (:class:`MoneyFormatter`)."""
+    return MoneyFormatter(currency, lang)
 
 
 def format_axis(
