@@ -10,8 +10,10 @@ fact needs is small and stays in pandas (:func:`helpers.facts.build.assemble`).
 
 from __future__ import annotations
 
+import tempfile
 import warnings
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import ibis
@@ -240,11 +242,23 @@ def duckdb_temp_tables(con: Any) -> Callable[[str, Any], Any]:
     return keep
 
 
-def duckdb_engine(locations: Mapping[str, str] | None = None) -> FactEngine:
+def duckdb_engine(
+    locations: Mapping[str, str] | None = None, *, memory_limit: str = ""
+) -> FactEngine:
     """The DuckDB engine: an in-memory database inside this process (no server); the cut
     orders, paid orders and allocated lines are computed once into temporary tables; with a
-    day store, only the lines of new or changed payment days are allocated."""
-    return FactEngine("duckdb", ibis.duckdb.connect, locations, duckdb_temp_tables, duckdb_kind())
+    day store, only the lines of new or changed payment days are allocated.
+
+    ``memory_limit`` (``"1GB"``; ``""`` = DuckDB's default, 80% of the machine): above it
+    DuckDB spills to files in the system's temporary folder, which it removes."""
+
+    def connect() -> Any:
+        if not memory_limit:
+            return ibis.duckdb.connect()
+        spill = str(Path(tempfile.gettempdir()) / "playbook-duckdb")
+        return ibis.duckdb.connect(memory_limit=memory_limit, temp_directory=spill)
+
+    return FactEngine("duckdb", connect, locations, duckdb_temp_tables, duckdb_kind())
 
 
 def spark_engine(locations: Mapping[str, str] | None = None, session: Any = None) -> FactEngine:
@@ -269,7 +283,7 @@ def fact_engine(
     used by ``duckdb``)."""
     engine = settings.facts.engine
     if engine == "duckdb":
-        return duckdb_engine(locations)
+        return duckdb_engine(locations, memory_limit=settings.facts.duckdb_memory_limit)
     if engine == "spark":
         return spark_engine(settings.facts.spark_tables)
     return None

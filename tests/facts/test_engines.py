@@ -176,3 +176,26 @@ def test_engine_setting_and_override(tmp_path):
     (tmp_path / "playbook.yaml").write_text("facts:\n  spark_tables: [orders]\n", "utf-8")
     with pytest.raises(SettingsError, match="spark_tables"):
         load_settings(tmp_path)
+
+
+def test_duckdb_memory_limit_setting(sample, tmp_path):
+    """``facts.duckdb_memory_limit`` (default 1GB) reaches DuckDB, is checked, and a limit
+    small enough to make DuckDB spill still gives the facts of the unlimited engine."""
+    from helpers.facts.engines import fact_engine
+
+    assert Settings().facts.duckdb_memory_limit == "1GB"
+    engine = fact_engine(Settings())
+    assert engine is not None
+    con = engine.connect()
+    limit = con.raw_sql("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit.replace(" ", "") in ("953.6MiB", "1.0GiB", "1GB", "1000.0MB")  # DuckDB's print
+    (tmp_path / "playbook.yaml").write_text("facts:\n  duckdb_memory_limit: lots\n", "utf-8")
+    with pytest.raises(SettingsError, match="duckdb_memory_limit"):
+        load_settings(tmp_path)
+    tables, settings = sample
+    day = checked_run_date(tables["orders"], None)
+    small = build_facts(tables, day, settings, engine=duckdb_engine(memory_limit="64MB"))
+    free = build_facts(tables, day, settings, engine=duckdb_engine())
+    for f in fields(Facts):
+        if isinstance(getattr(free, f.name), pd.DataFrame):
+            assert_frame_equal(getattr(small, f.name), getattr(free, f.name))
