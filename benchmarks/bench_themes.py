@@ -27,6 +27,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -187,7 +188,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", required=True)
     p.add_argument("--cache", required=True)
-    p.add_argument("--out", default="/tmp/bench-themes-out")
+    p.add_argument(
+        "--out",
+        default=str(Path(tempfile.gettempdir()) / "bench-themes-out"),
+        help="where the notebooks' exports go (default: the system's temporary folder)",
+    )
     p.add_argument("--notebooks", nargs="*", default=[])
     p.add_argument("--lang", default="zh")
     p.add_argument("--run-date", default="")
