@@ -140,6 +140,15 @@ NOTES: dict[str, Text] = {
         "The three add up exactly to the GMV change, with nothing left unexplained. Check the "
         "factor with the largest amount first.",
     ),
+    "lmdi_buyers": (
+        "**拆解怎么算（LMDI）：** 没有流量数据时 GMV = 支付买家数 × 客单价。每个因素的贡献 = "
+        "“两天 GMV 的对数平均” × ln(当日该因素 ÷ 基线该因素)。两项加起来正好等于 GMV 的变化，"
+        "不会剩下“说不清”的部分。读法：哪一项的金额绝对值最大，就先查哪一项。",
+        "**How the split works (LMDI):** without traffic data GMV = paying buyers x revenue per "
+        "buyer. Each factor's share = the log-mean of the two GMVs x ln(factor on the day / "
+        "factor in the baseline). The two add up exactly to the GMV change, with nothing left "
+        "unexplained. Check the factor with the largest amount first.",
+    ),
     "robust_z": (
         "**稳健 z 怎么读：** z = (当天的值 − 同星期几的正常值) ÷ 平时的波动幅度。"
         "“波动幅度”用中位数绝对偏差估计，少数大促日不会把它撑大。z 的绝对值越大越反常；"
@@ -305,7 +314,7 @@ class Page(ThemePage):
         plt.show()
         self.colour_note()
         display(split_table(split, lang=self.lang, currency=self.currency))
-        self.note("lmdi")
+        self.note("lmdi_buyers" if "split" in self.review.skipped else "lmdi")
 
     def show_trends(self, trends) -> None:
         if "trends" in self.review.skipped:

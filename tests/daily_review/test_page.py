@@ -96,6 +96,10 @@ def test_the_split_without_traffic_notes_the_two_factor_split_before_the_chart(r
     Page(replace(review, skipped={"split": ("traffic",)})).section("split")
     assert shown[0] == "> " + NOTES["split_no_traffic"][0]
     assert shown[1].startswith("<figure")
+    # the explanation under the chart names the two factors of this split, not UV x CVR x AOV
+    explained = [s for s in shown if "LMDI" in s]
+    assert explained and "支付买家数 × 客单价" in explained[-1] and "两项" in explained[-1]
+    assert "访客数 × 转化率" not in explained[-1]
 
 
 def test_the_trends_without_traffic_say_what_is_drawn_not_that_the_section_is_skipped(
